@@ -1,0 +1,52 @@
+import { HttpStatus } from '@nestjs/common';
+import { ResultCode } from './result-code';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The one error type services and domain code throw; `error.filter.ts` turns it into LINK's ErrorResponse. */
+export class AppError extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    readonly resultCode: ResultCode,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static validation(fields: FieldError[]): AppError {
+    return new AppError(HttpStatus.BAD_REQUEST, ResultCode.ValidationError, 'Validation error', fields);
+  }
+
+  static invalidField(field: string, message: string): AppError {
+    return AppError.validation([{ field, message }]);
+  }
+
+  static invalidJson(): AppError {
+    return new AppError(HttpStatus.BAD_REQUEST, ResultCode.InvalidPayload, 'Invalid Payload');
+  }
+
+  static unauthorized(message = 'Unauthorized'): AppError {
+    return new AppError(HttpStatus.UNAUTHORIZED, ResultCode.Unauthorized, message);
+  }
+
+  static noAccess(message = 'No access'): AppError {
+    return new AppError(HttpStatus.FORBIDDEN, ResultCode.NoAccess, message);
+  }
+
+  static notFound(message: string): AppError {
+    return new AppError(HttpStatus.NOT_FOUND, ResultCode.NotFound, message);
+  }
+
+  static conflict(message: string): AppError {
+    return new AppError(HttpStatus.CONFLICT, ResultCode.Conflict, message);
+  }
+
+  static unavailable(message = 'Service unavailable, retry later'): AppError {
+    return new AppError(HttpStatus.SERVICE_UNAVAILABLE, ResultCode.ServiceUnavailable, message);
+  }
+}

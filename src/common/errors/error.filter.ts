@@ -1,0 +1,83 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, FieldError } from './app-error';
+import { ResultCode } from './result-code';
+
+/** LINK's ErrorResponse, with the fields at fault when validation failed. */
+export interface ErrorResponse {
+  resultCode: number;
+  description: string;
+  translatedDescription: string | null;
+  fields?: FieldError[];
+}
+
+const codeByStatus: Partial<Record<number, ResultCode>> = {
+  [HttpStatus.BAD_REQUEST]: ResultCode.BadRequest,
+  [HttpStatus.UNAUTHORIZED]: ResultCode.Unauthorized,
+  [HttpStatus.FORBIDDEN]: ResultCode.NoAccess,
+  [HttpStatus.NOT_FOUND]: ResultCode.NotFound,
+  [HttpStatus.CONFLICT]: ResultCode.Conflict,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: ResultCode.PayloadTooLarge,
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ResultCode.InvalidPayload,
+  [HttpStatus.TOO_MANY_REQUESTS]: ResultCode.TooManyRequests,
+  [HttpStatus.SERVICE_UNAVAILABLE]: ResultCode.ServiceUnavailable,
+};
+
+/** Fastify's own errors (body parsing, size limit) carry a status and an FST_ code. */
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Turns anything thrown into a status and LINK's ErrorResponse. Used by the Nest filter and by
+ * Fastify's error handler, which sees the errors raised before a route runs (JSON parsing, body size).
+ */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorResponse } {
+  if (error instanceof AppError) {
+    const body: ErrorResponse = { resultCode: error.resultCode, description: error.message, translatedDescription: null };
+    if (error.fields.length > 0) body.fields = error.fields;
+    return { status: error.status, body };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { status, body: plain(codeByStatus[status] ?? ResultCode.BadRequest, httpMessage(error)) };
+  }
+  const framework = error as FrameworkError;
+  if (error instanceof SyntaxError || framework?.code === 'FST_ERR_CTP_INVALID_JSON' || framework?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: HttpStatus.BAD_REQUEST, body: plain(ResultCode.InvalidPayload, 'Invalid Payload: the body is not valid JSON') };
+  }
+  const status = framework?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, body: plain(codeByStatus[status] ?? ResultCode.BadRequest, framework.message ?? 'Bad request') };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: plain(ResultCode.ServerError, 'Server error') };
+}
+
+function plain(resultCode: ResultCode, description: string): ErrorResponse {
+  return { resultCode, description, translatedDescription: null };
+}
+
+function httpMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.error(`${request.method} ${request.routeOptions?.url ?? 'unknown route'} failed [${request.id}]`, (error as Error)?.stack);
+    }
+    void reply.status(status).send(body);
+  }
+}

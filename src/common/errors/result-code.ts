@@ -1,0 +1,17 @@
+/**
+ * Result codes of LINK's ErrorResponse (API document, "Possible resultCodes in ErrorResponse"), and
+ * this service's own for the cases LINK's list has no code for (1129xx, and 112503).
+ */
+export enum ResultCode {
+  Unauthorized = 112400,
+  NoAccess = 112401,
+  BadRequest = 112402,
+  NotFound = 112904,
+  Conflict = 112909,
+  PayloadTooLarge = 112913,
+  TooManyRequests = 112929,
+  ServerError = 112500,
+  ServiceUnavailable = 112503,
+  InvalidPayload = 112505,
+  ValidationError = 112506,
+}

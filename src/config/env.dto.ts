@@ -1,0 +1,35 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+
+/** What the environment (or a `.env` file) may hold. Validated once at start; see `app-config.ts`. */
+export class EnvDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR = './data';
+
+  @IsOptional() @IsString()
+  API_KEYS?: string;
+
+  @IsOptional() @IsISO31661Alpha2()
+  DEFAULT_REGION = 'SE';
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  LINK_BASE_URL = 'https://n-eu.linkmobility.io/whatsapp-message';
+
+  @IsOptional() @IsString()
+  LINK_USERNAME?: string;
+
+  @IsOptional() @IsString()
+  LINK_PASSWORD?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(64 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL = 'log';
+}
