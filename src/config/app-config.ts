@@ -55,3 +55,11 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
 function blankToUndefined(env: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 }
+
+/**
+ * What the HTTP adapter needs before the app exists (body limit, log level). `.env` is already in
+ * the environment: importing AppModule ran `ConfigModule.forRoot`.
+ */
+export function bootConfig(): AppConfig {
+  return loadAppConfig(process.env);
+}

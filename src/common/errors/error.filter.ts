@@ -31,8 +31,9 @@ interface FrameworkError {
 }
 
 /**
- * Turns anything thrown into a status and LINK's ErrorResponse. Used by the Nest filter and by
- * Fastify's error handler, which sees the errors raised before a route runs (JSON parsing, body size).
+ * Turns anything thrown into a status and LINK's ErrorResponse: our AppError, Nest's HttpExceptions,
+ * and Fastify's own errors raised before a route runs (JSON parsing, body size), which Nest hands
+ * to its filters too.
  */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorResponse } {
   if (error instanceof AppError) {
@@ -45,7 +46,7 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorRe
     return { status, body: plain(codeByStatus[status] ?? ResultCode.BadRequest, httpMessage(error)) };
   }
   const framework = error as FrameworkError;
-  if (error instanceof SyntaxError || framework?.code === 'FST_ERR_CTP_INVALID_JSON' || framework?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+  if (error instanceof SyntaxError || /^FST_ERR_CTP_(INVALID_JSON|EMPTY_JSON)/.test(String(framework?.code))) {
     return { status: HttpStatus.BAD_REQUEST, body: plain(ResultCode.InvalidPayload, 'Invalid Payload: the body is not valid JSON') };
   }
   const status = framework?.statusCode;

@@ -51,6 +51,19 @@ export function describeInput(raw: unknown): string {
   return trimmed.length > 0 ? `"${mask(trimmed)}"` : 'the value';
 }
 
+/**
+ * A business number as LINK writes it (`+46000000000`): kept as written, `+` and digits. Not a
+ * user identifier, so rule 10 does not apply: LINK's own examples use all-zero numbers.
+ */
+export function parseBusinessNumber(raw: unknown, field: string): string {
+  const compact = typeof raw === 'string' ? raw.replace(/[\s\-()]/g, '') : '';
+  const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact.startsWith('+') ? compact : `+${compact}`;
+  if (!/^\+[0-9]{3,15}$/.test(international)) {
+    throw AppError.invalidField(field, `${describeInput(raw)} is not a business number (international form, up to 15 digits)`);
+  }
+  return international;
+}
+
 function parseBsuid(input: string): ParseResult {
   if (PARENT_BSUID.test(input)) return allZeroTail(input) ?? ok('parentBsuid', input);
   if (BSUID.test(input)) return allZeroTail(input) ?? ok('bsuid', input);

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { IdentitiesModule } from './identities/identities.module';
+import { PortfoliosModule } from './portfolios/portfolios.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+@Module({
+  imports: [AppConfigModule, DatabaseModule, AuthModule, PortfoliosModule, IdentitiesModule, WebhooksModule, HealthModule],
+})
+export class AppModule {}

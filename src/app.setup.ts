@@ -1,0 +1,33 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ErrorFilter } from './common/errors/error.filter';
+import { createValidationPipe } from './common/http/validation';
+
+/** Everything `main.ts` and the tests share: validation, errors, request log, OpenAPI. */
+export function configureApp(app: NestFastifyApplication): INestApplication {
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const requests = new Logger('HTTP');
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const key = (request as { principal?: { name: string } }).principal?.name ?? '-';
+    requests.log(`${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms key=${key} id=${request.id}`);
+    done();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Contact Book')
+      .setDescription('Phone number ↔ BSUID ↔ parent BSUID map of WhatsApp users, learned from LINK Mobility webhooks.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .addBasicAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,23 @@
+/** SQLSTATE of a database error, whether TypeORM wrapped it or not. */
+export function sqlState(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** Two transactions raced (deadlock, serialization, a unique identifier taken meanwhile): run again. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === '40001' || code === '40P01' || code === '23505';
+}
+
+const CONNECTION_FAILURE =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection error|timeout exceeded when trying to connect|not connected|Cannot use a pool after calling end|terminating connection/i;
+
+/** The database cannot be reached or is shutting down: the caller should retry later (503). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code) return /^(08|53|57P|58)/.test(code);
+  const candidate = error as { message?: unknown; code?: unknown } | undefined;
+  return CONNECTION_FAILURE.test(`${String(candidate?.code ?? '')} ${String(candidate?.message ?? '')}`);
+}

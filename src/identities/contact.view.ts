@@ -1,0 +1,81 @@
+import { isInvalid } from './domain/graph';
+import type { Contact } from './contact.entity';
+import type { LinkHistory } from './link-history.entity';
+
+const CARE_WINDOW_MS = 24 * 60 * 60 * 1000;
+const PHONE_VISIBLE_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface ContactView {
+  id: string;
+  portfolio: string;
+  msisdn: string | null;
+  bsuid: string | null;
+  parentBsuid: string | null;
+  status: 'active' | 'invalid';
+  firstSeenAt: string;
+  updatedAt: string;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
+  careWindowOpenUntil: string | null;
+  phoneVisibleUntil: string | null;
+  externalId: string | null;
+  /** The identifier to message: the phone when known (it works for every template), else the BSUID. */
+  sendTo: string | null;
+}
+
+export function toContactView(contact: Contact): ContactView {
+  const lastExchange = Math.max(contact.lastInboundAt?.getTime() ?? 0, contact.lastOutboundAt?.getTime() ?? 0);
+  return {
+    id: contact.id,
+    portfolio: contact.portfolio,
+    msisdn: contact.msisdn,
+    bsuid: contact.bsuid,
+    parentBsuid: contact.parentBsuid,
+    status: isInvalid(contact) ? 'invalid' : 'active',
+    firstSeenAt: contact.firstSeenAt.toISOString(),
+    updatedAt: contact.updatedAt.toISOString(),
+    lastInboundAt: iso(contact.lastInboundAt),
+    lastOutboundAt: iso(contact.lastOutboundAt),
+    // An MO opens WhatsApp's 24-hour customer care window.
+    careWindowOpenUntil: contact.lastInboundAt ? new Date(contact.lastInboundAt.getTime() + CARE_WINDOW_MS).toISOString() : null,
+    // Meta keeps sending the phone of a username adopter while a business number exchanged
+    // messages with it in the last 30 days; the latest exchange over all numbers counts.
+    phoneVisibleUntil: contact.msisdn && lastExchange > 0 ? new Date(lastExchange + PHONE_VISIBLE_MS).toISOString() : null,
+    externalId: contact.externalId,
+    sendTo: contact.msisdn ?? contact.bsuid ?? contact.parentBsuid,
+  };
+}
+
+export interface HistoryView {
+  id: string;
+  contactId: string;
+  action: string;
+  field: string | null;
+  from: string | null;
+  to: string | null;
+  otherContactId: string | null;
+  strength: string;
+  evidence: Record<string, unknown>;
+  eventAt: string;
+  recordedAt: string;
+}
+
+export function toHistoryView(row: LinkHistory): HistoryView {
+  return {
+    id: String(row.id),
+    contactId: row.contactId,
+    action: row.action,
+    field: row.field,
+    from: row.fromValue,
+    to: row.toValue,
+    otherContactId: row.otherContactId,
+    strength: row.strength,
+    evidence: { ...row.evidence },
+    eventAt: row.eventAt.toISOString(),
+    recordedAt: row.recordedAt.toISOString(),
+  };
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

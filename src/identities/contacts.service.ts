@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { mask } from '../common/logging/mask';
+import type { Portfolio } from '../portfolios/portfolio.entity';
+import { PortfoliosService } from '../portfolios/portfolios.service';
+import { Contact } from './contact.entity';
+import { ContactView, HistoryView, toContactView, toHistoryView } from './contact.view';
+import { parseIdentifier } from './domain/identifier';
+import { LinkHistory } from './link-history.entity';
+
+const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COLUMN = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parentBsuid' } as const;
+const MAX_MERGE_HOPS = 32;
+
+export interface HistoryPage {
+  contact: ContactView;
+  items: HistoryView[];
+  nextCursor: string | null;
+}
+
+/** Reads of the contact book: one contact by any of its identifiers, and its history. */
+@Injectable()
+export class ContactsService {
+  constructor(
+    @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
+    @InjectRepository(LinkHistory) private readonly history: Repository<LinkHistory>,
+    private readonly portfolios: PortfoliosService,
+  ) {}
+
+  async getByIdentifier(portfolio: Portfolio, raw: string): Promise<ContactView> {
+    return toContactView(await this.findOrFail(portfolio, raw));
+  }
+
+  /** History of the contact and of every contact merged into it, newest first. */
+  async getHistory(portfolio: Portfolio, raw: string, limit: number, cursor?: string): Promise<HistoryPage> {
+    const contact = await this.findOrFail(portfolio, raw);
+    const rows: LinkHistory[] = await this.history.query(
+      `WITH RECURSIVE family(id) AS (
+         SELECT $2::uuid
+         UNION
+         SELECT c.id FROM contact c JOIN family f ON c.portfolio = $1 AND c.merged_into = f.id)
+       SELECT id, contact_id AS "contactId", action, field, from_value AS "fromValue", to_value AS "toValue",
+              other_contact_id AS "otherContactId", strength, evidence, event_at AS "eventAt", recorded_at AS "recordedAt"
+       FROM link_history
+       WHERE portfolio = $1 AND contact_id IN (SELECT id FROM family) AND ($3::bigint IS NULL OR id < $3::bigint)
+       ORDER BY id DESC
+       LIMIT $4`,
+      [portfolio.key, contact.id, cursor ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return {
+      contact: toContactView(contact),
+      items: page.map(toHistoryView),
+      nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+    };
+  }
+
+  private async findOrFail(portfolio: Portfolio, raw: string): Promise<Contact> {
+    const contact = CONTACT_ID.test(raw) ? await this.findById(portfolio.key, raw) : await this.findByIdentifier(portfolio, raw);
+    if (!contact) throw AppError.notFound(`No contact for ${CONTACT_ID.test(raw) ? raw : mask(raw)} in portfolio ${portfolio.key}`);
+    return contact;
+  }
+
+  private async findByIdentifier(portfolio: Portfolio, raw: string): Promise<Contact | null> {
+    const identifier = parseIdentifier(raw, this.portfolios.regionFor(portfolio), 'identifier');
+    return this.contacts.findOneBy({ portfolio: portfolio.key, [COLUMN[identifier.kind]]: identifier.value });
+  }
+
+  /** A merged-away id answers with the contact it was merged into. */
+  private async findById(portfolio: string, id: string): Promise<Contact | null> {
+    let contact = await this.contacts.findOneBy({ portfolio, id });
+    for (let hops = 0; contact?.mergedInto && hops < MAX_MERGE_HOPS; hops++) {
+      contact = await this.contacts.findOneBy({ portfolio, id: contact.mergedInto });
+    }
+    return contact;
+  }
+}

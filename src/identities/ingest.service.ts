@@ -1,0 +1,188 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/database-errors';
+import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
+import { ContactState, Graph, HistoryEntry, Observation } from './domain/graph';
+
+/** One webhook's worth of observations, applied all or nothing. */
+export interface IngestItem {
+  portfolio: string;
+  /** Identifies the webhook across redeliveries (rule 6). */
+  receiptKey: string;
+  observations: Observation[];
+}
+
+export interface IngestOutcome {
+  status: 'applied' | 'duplicate';
+  /** The contacts the webhook was about, after merges. */
+  contactIds: string[];
+}
+
+interface Waiting {
+  item: IngestItem;
+  resolve: (outcome: IngestOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 500;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Applies webhooks to the graph. Webhooks that arrive while a transaction runs wait and go
+ * together into the next one (group commit): under load one transaction of a few set-based
+ * statements carries hundreds of webhooks, and each caller is answered only after its commit.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly waiting: Waiting[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly writes: ContactsWriteRepository,
+  ) {}
+
+  ingest(item: IngestItem): Promise<IngestOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, MAX_BATCH);
+        await this.settle(batch);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async settle(batch: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await this.applyWithRetry(batch.map((waiting) => waiting.item));
+      batch.forEach((waiting, index) => waiting.resolve(outcomes[index]));
+    } catch (error) {
+      if (isDatabaseUnavailable(error) || batch.length === 1) {
+        batch.forEach((waiting) => waiting.reject(this.toAppError(error)));
+        return;
+      }
+      // One bad webhook must not fail the others: apply each alone.
+      for (const waiting of batch) await this.settle([waiting]);
+    }
+  }
+
+  private async applyWithRetry(items: IngestItem[]): Promise<IngestOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((manager) => this.apply(manager, items));
+      } catch (error) {
+        // Another writer (a replica, an admin) raced us for the same identifiers: read again and redo.
+        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async apply(manager: EntityManager, items: IngestItem[]): Promise<IngestOutcome[]> {
+    await manager.query('SET CONSTRAINTS ALL DEFERRED');
+    const fresh = await this.writes.claimReceipts(manager, items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey })));
+    const toApply = items.map((item) => fresh.delete(receiptId(item.portfolio, item.receiptKey)));
+    const observations = items.filter((_, index) => toApply[index]).flatMap((item) => item.observations);
+    const graph = new Graph(await this.writes.lockHolders(manager, observations), randomUUID);
+
+    const history: HistoryEntry[] = [];
+    const exchanges = new Exchanges();
+    const touched = items.map((item, index) => {
+      if (!toApply[index]) return undefined;
+      return item.observations.flatMap((obs) => {
+        const applied = graph.apply(obs);
+        history.push(...applied.history);
+        if (applied.contact) exchanges.record(applied.contact.id, obs);
+        return applied.contact ? [applied.contact.id] : [];
+      });
+    });
+
+    const survivorOf = (id: string) => survivor(graph, id);
+    await this.writes.saveContacts(manager, [...graph.changed].map((id) => graph.get(id) as ContactState));
+    await this.writes.insertHistory(manager, history);
+    await this.writes.insertConflicts(manager, history.filter((entry) => entry.action === 'conflict'));
+    for (const merge of history.filter((entry) => entry.action === 'merged')) {
+      await this.writes.moveExchanges(manager, merge.portfolio, merge.otherContactId as string, survivorOf(merge.contactId));
+    }
+    await this.writes.upsertExchanges(manager, exchanges.rows(survivorOf));
+    this.logEvents(history);
+
+    return touched.map((ids) =>
+      ids === undefined ? { status: 'duplicate', contactIds: [] } : { status: 'applied', contactIds: [...new Set(ids.map(survivorOf))] },
+    );
+  }
+
+  private logEvents(history: HistoryEntry[]): void {
+    for (const entry of history) {
+      if (entry.action === 'merged' || entry.action === 'unlinked' || entry.action === 'conflict') {
+        this.logger.log(`${entry.action} ${entry.field ?? 'contact'} on contact ${entry.contactId} (other ${entry.otherContactId ?? '-'})`);
+      }
+    }
+  }
+
+  private toAppError(error: unknown): unknown {
+    if (error instanceof AppError) return error;
+    if (isDatabaseUnavailable(error) || isRetryableConflict(error)) {
+      this.logger.warn(`database unavailable, asking the sender to retry: ${(error as Error).message}`);
+      return AppError.unavailable('The contact book cannot store this event right now; retry later');
+    }
+    return error;
+  }
+}
+
+/** Follows merges to the contact that holds a merged one's identifiers now. */
+function survivor(graph: Graph, id: string): string {
+  let current = graph.get(id);
+  for (let hops = 0; current?.mergedInto && hops < 100; hops++) current = graph.get(current.mergedInto) ?? current;
+  return current?.id ?? id;
+}
+
+/** Exchanges of the batch per (contact, business number), latest time each way. */
+class Exchanges {
+  private readonly byKey = new Map<string, { portfolio: string; contactId: string; businessNumber: string; inbound: Date | null; outbound: Date | null }>();
+
+  record(contactId: string, obs: Observation): void {
+    const businessNumber = obs.evidence.businessNumber;
+    if (!businessNumber || (obs.activity !== 'inbound' && obs.activity !== 'outbound')) return;
+    const key = `${contactId}\u0000${businessNumber}`;
+    const row = this.byKey.get(key) ?? { portfolio: obs.portfolio, contactId, businessNumber, inbound: null, outbound: null };
+    if (obs.activity === 'inbound' && (!row.inbound || obs.eventAt > row.inbound)) row.inbound = obs.eventAt;
+    if (obs.activity === 'outbound' && (!row.outbound || obs.eventAt > row.outbound)) row.outbound = obs.eventAt;
+    this.byKey.set(key, row);
+  }
+
+  /** Rows keyed by survivor, so that an exchange of a contact merged later in the batch lands on the right one. */
+  rows(survivorOf: (id: string) => string): ExchangeRow[] {
+    const merged = new Map<string, ExchangeRow>();
+    for (const row of this.byKey.values()) {
+      const contactId = survivorOf(row.contactId);
+      const key = `${contactId}\u0000${row.businessNumber}`;
+      const existing = merged.get(key);
+      merged.set(key, {
+        portfolio: row.portfolio,
+        contactId,
+        businessNumber: row.businessNumber,
+        lastInboundAt: latest(existing?.lastInboundAt ?? null, row.inbound),
+        lastOutboundAt: latest(existing?.lastOutboundAt ?? null, row.outbound),
+      });
+    }
+    return [...merged.values()];
+  }
+}
+
+function latest(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a >= b ? a : b;
+}

@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ContactState, Evidence, HistoryAction, LinkField, Strength } from './domain/graph';
+
+@Entity('link_history')
+export class LinkHistory {
+  @PrimaryColumn({ type: 'text' })
+  portfolio!: string;
+
+  @PrimaryColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'contact_id', type: 'uuid' })
+  contactId!: string;
+
+  @Column({ type: 'text' })
+  action!: HistoryAction;
+
+  @Column({ type: 'text', nullable: true })
+  field!: LinkField | null;
+
+  @Column({ name: 'from_value', type: 'text', nullable: true })
+  fromValue!: string | null;
+
+  @Column({ name: 'to_value', type: 'text', nullable: true })
+  toValue!: string | null;
+
+  @Column({ name: 'other_contact_id', type: 'uuid', nullable: true })
+  otherContactId!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  snapshot!: ContactState | null;
+
+  @Column({ type: 'text' })
+  strength!: Strength;
+
+  @Column({ type: 'jsonb' })
+  evidence!: Evidence;
+
+  @Column({ name: 'event_at', type: 'timestamptz' })
+  eventAt!: Date;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt!: Date;
+}

@@ -1,0 +1,40 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+
+export class UpstreamCredentialsDto {
+  @ApiPropertyOptional({ example: 'link-user' })
+  @IsString() @MinLength(1) @MaxLength(256)
+  username!: string;
+
+  @ApiPropertyOptional({ example: 'link-password', writeOnly: true })
+  @IsString() @MinLength(1) @MaxLength(256)
+  password!: string;
+}
+
+/** A portfolio's settings, replaced whole by `PUT /v1/portfolios/{portfolio}`. */
+export class PutPortfolioDto {
+  @ApiPropertyOptional({ type: [String], example: ['+46000000000'], description: "LINK's source/destination numbers of this portfolio" })
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true })
+  businessNumbers: string[] = [];
+
+  @ApiPropertyOptional({ example: 'TEST_XA', description: "LINK's platformId, as it appears in DLR customParameters" })
+  @IsOptional() @IsString() @MaxLength(128)
+  platformId?: string;
+
+  @ApiPropertyOptional({ example: '1', description: "LINK's platformPartnerId" })
+  @IsOptional() @IsString() @MaxLength(128)
+  platformPartnerId?: string;
+
+  @ApiPropertyOptional({ example: 'acme-group', description: 'Portfolios of one group share parent BSUIDs' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'group must be 1-64 letters, digits, "_", "." or "-"' })
+  group?: string;
+
+  @ApiPropertyOptional({ example: 'SE', description: 'Region for phone numbers written in local form' })
+  @IsOptional() @IsISO31661Alpha2()
+  region?: string;
+
+  @ApiPropertyOptional({ type: UpstreamCredentialsDto, description: "This portfolio's own LINK credentials" })
+  @IsOptional() @ValidateNested() @Type(() => UpstreamCredentialsDto)
+  upstream?: UpstreamCredentialsDto;
+}

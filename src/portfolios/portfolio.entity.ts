@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { BusinessNumber } from './business-number.entity';
+
+@Entity('portfolio')
+export class Portfolio {
+  @PrimaryColumn({ type: 'text' })
+  key!: string;
+
+  @Column({ name: 'platform_id', type: 'text', nullable: true })
+  platformId!: string | null;
+
+  @Column({ name: 'platform_partner_id', type: 'text', nullable: true })
+  platformPartnerId!: string | null;
+
+  @Column({ name: 'group_key', type: 'text', nullable: true })
+  group!: string | null;
+
+  /** Region for phone numbers written in local form; null falls back to the business number's or DEFAULT_REGION. */
+  @Column({ type: 'text', nullable: true })
+  region!: string | null;
+
+  @Column({ name: 'link_username', type: 'text', nullable: true })
+  linkUsername!: string | null;
+
+  @Column({ name: 'link_password', type: 'text', nullable: true })
+  linkPassword!: string | null;
+
+  @OneToMany(() => BusinessNumber, (number) => number.owner, { cascade: true })
+  businessNumbers!: BusinessNumber[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, MayCreatePortfolio, RequireRole } from '../auth/auth.decorators';
+import type { Principal } from '../auth/api-keys.service';
+import { PutPortfolioDto } from './dto/put-portfolio.dto';
+import { PortfolioView } from './portfolio.view';
+import { PortfoliosService } from './portfolios.service';
+
+@ApiTags('portfolios')
+@ApiBearerAuth()
+@Controller('v1/portfolios')
+export class PortfoliosController {
+  constructor(private readonly portfolios: PortfoliosService) {}
+
+  @Get()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'The portfolios this key reaches' })
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ portfolios: PortfolioView[] }> {
+    return { portfolios: await this.portfolios.list(principal.portfolios) };
+  }
+
+  @Put(':portfolio')
+  @RequireRole('admin')
+  @MayCreatePortfolio()
+  @ApiOperation({ summary: 'Create or replace a portfolio: business numbers, LINK platform, group, region, upstream credentials' })
+  async put(@Param('portfolio') key: string, @Body() body: PutPortfolioDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortfolioView> {
+    const { created, portfolio } = await this.portfolios.put(key, body);
+    reply.status(created ? 201 : 200);
+    return portfolio;
+  }
+}

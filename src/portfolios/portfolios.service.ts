@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { DataSource, In, Not, Repository } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { sqlState } from '../common/errors/database-errors';
+import { AppConfig } from '../config/app-config';
+import { parseBusinessNumber } from '../identities/domain/identifier';
+import { BusinessNumber } from './business-number.entity';
+import { PutPortfolioDto } from './dto/put-portfolio.dto';
+import { Portfolio } from './portfolio.entity';
+import { PortfolioView, toPortfolioView } from './portfolio.view';
+
+export const DEFAULT_PORTFOLIO = 'default';
+export const PORTFOLIO_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** How long a replica trusts its copy of the portfolios; a write on this replica refreshes it at once. */
+const CACHE_MS = 10_000;
+
+interface Snapshot {
+  loadedAt: number;
+  byKey: Map<string, Portfolio>;
+  byNumber: Map<string, Portfolio>;
+  byPlatform: Map<string, Portfolio>;
+}
+
+/**
+ * Portfolios and their business numbers. Webhooks look one up on every request, so reads come
+ * from an in-memory snapshot of the (small) table.
+ */
+@Injectable()
+export class PortfoliosService {
+  private snapshot: Promise<Snapshot> | undefined;
+
+  constructor(
+    @InjectRepository(Portfolio) private readonly portfolios: Repository<Portfolio>,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async find(key: string): Promise<Portfolio | undefined> {
+    return (await this.load()).byKey.get(key);
+  }
+
+  /** The portfolio owning a business number; `default` when none claims it. */
+  async forBusinessNumber(number: string): Promise<Portfolio> {
+    const snapshot = await this.load();
+    return snapshot.byNumber.get(number) ?? (snapshot.byKey.get(DEFAULT_PORTFOLIO) as Portfolio);
+  }
+
+  /** The portfolio of LINK's platformId/platformPartnerId (DLRs carry no business number). */
+  async forPlatform(platformId: string | undefined, platformPartnerId: string | undefined): Promise<Portfolio> {
+    const snapshot = await this.load();
+    const found = platformId ? (snapshot.byPlatform.get(platformKey(platformId, platformPartnerId)) ?? snapshot.byPlatform.get(platformKey(platformId, undefined))) : undefined;
+    return found ?? (snapshot.byKey.get(DEFAULT_PORTFOLIO) as Portfolio);
+  }
+
+  /** Region for local-form numbers: the portfolio's, else the business number's country, else DEFAULT_REGION. */
+  regionFor(portfolio: Portfolio, businessNumber?: string): CountryCode {
+    if (portfolio.region) return portfolio.region as CountryCode;
+    const country = businessNumber ? parsePhoneNumberFromString(businessNumber)?.country : undefined;
+    return country ?? this.config.defaultRegion;
+  }
+
+  async list(scope: readonly string[]): Promise<PortfolioView[]> {
+    const all = [...(await this.load()).byKey.values()];
+    return all.filter((portfolio) => scope.includes('*') || scope.includes(portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
+  }
+
+  async put(key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {
+    if (!PORTFOLIO_KEY.test(key)) throw AppError.invalidField('portfolio', 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
+    const numbers = [...new Set(dto.businessNumbers.map((raw, index) => parseBusinessNumber(raw, `businessNumbers[${index}]`)))];
+    try {
+      const created = await this.dataSource.transaction(async (manager) => {
+        const taken = await manager.find(BusinessNumber, { where: { number: In(numbers), portfolio: Not(key) }, lock: { mode: 'pessimistic_read' } });
+        if (taken.length > 0) {
+          throw AppError.conflict(`Business numbers already belong to another portfolio: ${taken.map((n) => `${n.number} (${n.portfolio})`).join(', ')}`);
+        }
+        const existed = await manager.exists(Portfolio, { where: { key } });
+        await manager.upsert(
+          Portfolio,
+          {
+            key,
+            platformId: dto.platformId ?? null,
+            platformPartnerId: dto.platformPartnerId ?? null,
+            group: dto.group ?? null,
+            region: dto.region ?? null,
+            linkUsername: dto.upstream?.username ?? null,
+            linkPassword: dto.upstream?.password ?? null,
+            updatedAt: new Date(),
+          },
+          ['key'],
+        );
+        await manager.delete(BusinessNumber, { portfolio: key, number: Not(In(numbers)) });
+        if (numbers.length > 0) await manager.upsert(BusinessNumber, numbers.map((number) => ({ number, portfolio: key })), ['number']);
+        return !existed;
+      });
+      this.snapshot = undefined;
+      return { created, portfolio: toPortfolioView((await this.find(key)) as Portfolio) };
+    } catch (error) {
+      if (sqlState(error) === '23505') throw AppError.conflict('A business number or LINK platform is already claimed by another portfolio');
+      throw error;
+    }
+  }
+
+  private load(): Promise<Snapshot> {
+    const current = this.snapshot;
+    if (current) {
+      return current.then((snapshot) => (Date.now() - snapshot.loadedAt < CACHE_MS ? snapshot : this.refresh()));
+    }
+    return this.refresh();
+  }
+
+  private refresh(): Promise<Snapshot> {
+    const loading = this.portfolios.find({ relations: { businessNumbers: true } }).then((all) => {
+      const snapshot: Snapshot = { loadedAt: Date.now(), byKey: new Map(), byNumber: new Map(), byPlatform: new Map() };
+      for (const portfolio of all) {
+        snapshot.byKey.set(portfolio.key, portfolio);
+        for (const number of portfolio.businessNumbers) snapshot.byNumber.set(number.number, portfolio);
+        if (portfolio.platformId) snapshot.byPlatform.set(platformKey(portfolio.platformId, portfolio.platformPartnerId ?? undefined), portfolio);
+      }
+      return snapshot;
+    });
+    this.snapshot = loading;
+    loading.catch(() => {
+      if (this.snapshot === loading) this.snapshot = undefined;
+    });
+    return loading;
+  }
+}
+
+function platformKey(platformId: string, platformPartnerId: string | undefined): string {
+  return `${platformId}\u0000${platformPartnerId ?? ''}`;
+}

@@ -1,0 +1,171 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { AppError, FieldError } from '../../common/errors/app-error';
+import { describeInput, IdentifierKind, tryParseIdentifier } from '../../identities/domain/identifier';
+import type { Activity, Evidence, Observation } from '../../identities/domain/graph';
+
+/** Where the webhook's identifiers are read in the context of its portfolio. */
+export interface EventContext {
+  portfolio: string;
+  region: CountryCode;
+  businessNumber?: string;
+}
+
+export interface ReadEvent {
+  receiptKey: string;
+  observations: Observation[];
+}
+
+type Identifiers = Partial<Record<IdentifierKind, string>>;
+
+/** LINK's DLR result codes (API document, "Possible resultCodes in Message Status Notifications"). */
+export const DLR_SENT_CODES = new Set([112002, 112003, 112006, 112007, 112008]);
+export const DLR_INVALID_CONTACT = 112404;
+
+const PLACEHOLDERS = new Set(['', 'null', 'undefined']);
+
+/**
+ * `customParameters` as LINK sends it: `null`, missing, or an object whose keys may carry stray
+ * spaces (`" whatsappUserId "`). Answers trimmed keys to trimmed string values; blanks and
+ * `"null"` count as absent (rule 10).
+ */
+export function readParameters(raw: unknown): Map<string, string> {
+  const parameters = new Map<string, string>();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return parameters;
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    const text = String(value).trim();
+    if (!PLACEHOLDERS.has(text.toLowerCase())) parameters.set(key.trim(), text);
+  }
+  return parameters;
+}
+
+/** An incoming message (MO): `source` is the user, `customParameters` may add the BSUIDs. */
+export function readMo(body: Record<string, unknown>, context: EventContext): ReadEvent {
+  const parameters = readParameters(body.customParameters);
+  const errors: FieldError[] = [];
+  const ids: Identifiers = {};
+  const source = tryParseIdentifier(body.source, context.region);
+  if (source.ok) ids[source.identifier.kind] = source.identifier.value;
+  else errors.push({ field: 'source', message: `${describeInput(body.source)} ${source.reason}` });
+  addParameter(ids, errors, parameters, 'whatsappUserId', 'bsuid', context);
+  addParameter(ids, errors, parameters, 'whatsappParentUserId', 'parentBsuid', context);
+  if (errors.length > 0) throw AppError.validation(errors);
+
+  const messageId = body.messageId as string;
+  const eventAt = readTimestamp(body.timestamp);
+  const base = { portfolio: context.portfolio, eventAt, links: true as const };
+  const evidence: Evidence = { kind: 'MO', messageId, businessNumber: context.businessNumber };
+  const observations: Observation[] = [{ ...base, ...ids, strength: 'attested', activity: 'inbound', evidence }];
+  observations.push(...readSharedContacts(body, ids, context, { ...base, messageId }));
+  return { receiptKey: `mo:${messageId}`, observations };
+}
+
+/** A message status notification (DLR): the user is in `customParameters`; only a sent one links. */
+export function readDlr(body: Record<string, unknown>, context: EventContext): ReadEvent {
+  const parameters = readParameters(body.customParameters);
+  const errors: FieldError[] = [];
+  const ids: Identifiers = {};
+  addParameter(ids, errors, parameters, 'destination', 'msisdn', context);
+  addParameter(ids, errors, parameters, 'whatsappUserId', 'bsuid', context);
+  addParameter(ids, errors, parameters, 'whatsappParentUserId', 'parentBsuid', context);
+  if (errors.length > 0) throw AppError.validation(errors);
+
+  const messageId = body.messageId as string;
+  const resultCode = body.resultCode as number;
+  const receiptKey = `dlr:${messageId}:${Number(body.messageIndex ?? 0)}:${resultCode}`;
+  if (Object.keys(ids).length === 0) return { receiptKey, observations: [] };
+  const sent = DLR_SENT_CODES.has(resultCode);
+  const activity: Activity | undefined = sent ? 'outbound' : resultCode === DLR_INVALID_CONTACT ? 'invalid' : undefined;
+  const observation: Observation = {
+    portfolio: context.portfolio,
+    ...ids,
+    eventAt: readTimestamp(body.timestamp),
+    strength: 'attested',
+    // A failed DLR carries no link: it only updates status (DESIGN: Rules).
+    links: sent,
+    activity,
+    evidence: { kind: 'DLR', messageId, resultCode, businessNumber: context.businessNumber },
+  };
+  return { receiptKey, observations: [observation] };
+}
+
+function addParameter(
+  ids: Identifiers,
+  errors: FieldError[],
+  parameters: Map<string, string>,
+  key: string,
+  kind: IdentifierKind,
+  context: EventContext,
+): void {
+  const raw = parameters.get(key);
+  if (raw === undefined) return;
+  const field = `customParameters.${key}`;
+  const parsed = tryParseIdentifier(raw, context.region);
+  if (!parsed.ok) {
+    errors.push({ field, message: `${describeInput(raw)} ${parsed.reason}` });
+  } else if (parsed.identifier.kind !== kind) {
+    errors.push({ field, message: `${describeInput(raw)} is a ${parsed.identifier.kind}, expected a ${kind}` });
+  } else if (ids[kind] !== undefined && ids[kind] !== parsed.identifier.value) {
+    errors.push({ field, message: `${describeInput(raw)} disagrees with source` });
+  } else {
+    ids[kind] = parsed.identifier.value;
+  }
+}
+
+/**
+ * A `contacts` message: a card shared through the REQUEST_CONTACT_INFO button (`origin:
+ * "contact_request"`) is the sender's own number, attested; any other card is only a claim, worth
+ * something when the sender's phone is unknown (rule 8). Unreadable numbers in a card are skipped:
+ * a card is the user's text, not LINK's envelope.
+ */
+function readSharedContacts(
+  body: Record<string, unknown>,
+  sender: Identifiers,
+  context: EventContext,
+  base: { portfolio: string; eventAt: Date; links: true; messageId: string },
+): Observation[] {
+  const senderIds: Identifiers = { bsuid: sender.bsuid, parentBsuid: sender.parentBsuid };
+  if (!sender.bsuid && !sender.parentBsuid) return [];
+  const message = (body.content as { message?: { contacts?: unknown } } | undefined)?.message;
+  const cards = Array.isArray(message?.contacts) ? message.contacts : [];
+  const observations: Observation[] = [];
+  for (const card of cards as { origin?: unknown; phones?: unknown }[]) {
+    const phone = firstPhone(card?.phones, context.region);
+    if (!phone) continue;
+    const own = card.origin === 'contact_request';
+    if (!own && sender.msisdn) continue;
+    observations.push({
+      portfolio: base.portfolio,
+      eventAt: base.eventAt,
+      links: true,
+      ...withoutUndefined(senderIds),
+      msisdn: phone,
+      strength: own ? 'attested' : 'claimed',
+      evidence: { kind: own ? 'CONTACT_SHARE' : 'CONTACT_CARD', messageId: base.messageId, businessNumber: context.businessNumber },
+    });
+  }
+  return observations;
+}
+
+function firstPhone(phones: unknown, region: CountryCode): string | undefined {
+  if (!Array.isArray(phones)) return undefined;
+  for (const entry of phones as { phone?: unknown; waId?: unknown; wa_id?: unknown }[]) {
+    const waId = entry?.waId ?? entry?.wa_id;
+    const candidate = typeof waId === 'string' && /^[0-9]+$/.test(waId) ? `+${waId}` : entry?.phone;
+    const parsed = tryParseIdentifier(candidate, region);
+    if (parsed.ok && parsed.identifier.kind === 'msisdn') return parsed.identifier.value;
+  }
+  return undefined;
+}
+
+function withoutUndefined(ids: Identifiers): Identifiers {
+  return Object.fromEntries(Object.entries(ids).filter(([, value]) => value !== undefined));
+}
+
+/** RFC 3339 event time; LINK always sends one, a missing one is taken as now. */
+export function readTimestamp(raw: unknown): Date {
+  if (raw === undefined || raw === null || raw === '') return new Date();
+  const date = typeof raw === 'string' ? new Date(raw) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw AppError.invalidField('timestamp', 'must be an RFC 3339 date-time');
+  return date;
+}

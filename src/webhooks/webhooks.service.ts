@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { hasRole, Principal, reaches } from '../auth/api-keys.service';
+import { parseBusinessNumber } from '../identities/domain/identifier';
+import { IngestService } from '../identities/ingest.service';
+import { PortfoliosService } from '../portfolios/portfolios.service';
+import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
+import { DlrWebhookDto } from './dto/dlr-webhook.dto';
+import { MoWebhookDto } from './dto/mo-webhook.dto';
+
+export interface WebhookAck {
+  /** `applied` the first time, `duplicate` on redelivery, `ignored` when the event names nobody. */
+  status: 'applied' | 'duplicate' | 'ignored';
+  portfolio: string;
+  contactIds: string[];
+}
+
+/** LINK's MO and DLR events in: find the portfolio, read the identifiers, hand over to the graph. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly portfolios: PortfoliosService,
+    private readonly ingest: IngestService,
+  ) {}
+
+  async receiveMo(principal: Principal, body: MoWebhookDto): Promise<WebhookAck> {
+    const businessNumber = parseBusinessNumber(body.destination, 'destination');
+    const portfolio = await this.portfolios.forBusinessNumber(businessNumber);
+    assertReaches(principal, portfolio.key);
+    const region = this.portfolios.regionFor(portfolio, businessNumber);
+    return this.apply(portfolio.key, readMo({ ...body }, { portfolio: portfolio.key, region, businessNumber }));
+  }
+
+  async receiveDlr(principal: Principal, body: DlrWebhookDto): Promise<WebhookAck> {
+    const parameters = readParameters(body.customParameters);
+    const portfolio = await this.portfolios.forPlatform(parameters.get('platformId'), parameters.get('platformPartnerId'));
+    assertReaches(principal, portfolio.key);
+    // DLRs carry no business number: with one, the portfolio's own is the one that sent.
+    const numbers = portfolio.businessNumbers ?? [];
+    const businessNumber = numbers.length === 1 ? numbers[0].number : undefined;
+    const region = this.portfolios.regionFor(portfolio, businessNumber);
+    return this.apply(portfolio.key, readDlr({ ...body }, { portfolio: portfolio.key, region, businessNumber }));
+  }
+
+  private async apply(portfolio: string, event: ReadEvent): Promise<WebhookAck> {
+    if (event.observations.length === 0) return { status: 'ignored', portfolio, contactIds: [] };
+    const outcome = await this.ingest.ingest({ portfolio, receiptKey: event.receiptKey, observations: event.observations });
+    return { status: outcome.status, portfolio, contactIds: outcome.contactIds };
+  }
+}
+
+function assertReaches(principal: Principal, portfolio: string): void {
+  if (!reaches(principal, portfolio) || !hasRole(principal, ['webhook'])) {
+    throw AppError.noAccess(`No access: this key may not post events for portfolio ${portfolio}`);
+  }
+}
