@@ -1,6 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppError } from './common/errors/app-error';
 import { ErrorFilter } from './common/errors/error.filter';
 import { createValidationPipe } from './common/http/validation';
 
@@ -11,6 +12,13 @@ export function configureApp(app: NestFastifyApplication): INestApplication {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's own JSON parser (with its prototype-poisoning guard), failing as LINK's 112505.
+  // The app is created with `bodyParser: false` so that Nest does not register its own.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body as string, (error, value) => (error ? done(AppError.invalidJson(), undefined) : done(null, value)));
+  });
   const requests = new Logger('HTTP');
   fastify.addHook('onResponse', (request, reply, done) => {
     const key = (request as { principal?: { name: string } }).principal?.name ?? '-';

@@ -9,6 +9,7 @@ async function bootstrap(): Promise<void> {
   const boot = bootConfig();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ bodyLimit: boot.bodyLimitBytes }), {
     logger: levelsFrom(boot.logLevel),
+    bodyParser: false,
   });
   configureApp(app);
   const config = app.get(AppConfig);

@@ -26,7 +26,8 @@ export function dataSourceOptions(url: string | undefined, extra: Record<string,
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Off: TypeORM would log a failed query with its parameters, which hold phone numbers and BSUIDs.
+    logging: false,
     extra: { max: 16, connectionTimeoutMillis: 5_000, ...extra },
   };
 }

@@ -85,10 +85,11 @@ export class ContactsWriteRepository {
                                  snapshot, strength, evidence, event_at)
        SELECT "portfolio", "contactId", "action", "field", "fromValue", "toValue", "otherContactId",
               "snapshot", "strength", "evidence", "eventAt"
-       FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
          "portfolio" text, "contactId" uuid, "action" text, "field" text, "fromValue" text, "toValue" text,
-         "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" timestamptz, n bigint)
-       ORDER BY n`,
+         "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" timestamptz)
+       ) WITH ORDINALITY AS x
+       ORDER BY x.ordinality`,
       [JSON.stringify(entries)],
     );
   }

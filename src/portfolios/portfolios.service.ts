@@ -95,12 +95,17 @@ export class PortfoliosService {
         if (numbers.length > 0) await manager.upsert(BusinessNumber, numbers.map((number) => ({ number, portfolio: key })), ['number']);
         return !existed;
       });
-      this.snapshot = undefined;
+      this.invalidate();
       return { created, portfolio: toPortfolioView((await this.find(key)) as Portfolio) };
     } catch (error) {
       if (sqlState(error) === '23505') throw AppError.conflict('A business number or LINK platform is already claimed by another portfolio');
       throw error;
     }
+  }
+
+  /** Drops the cached copy, for a change made behind this replica's back (another replica, a test). */
+  invalidate(): void {
+    this.snapshot = undefined;
   }
 
   private load(): Promise<Snapshot> {

@@ -27,7 +27,7 @@ export class AppError extends Error {
   }
 
   static invalidJson(): AppError {
-    return new AppError(HttpStatus.BAD_REQUEST, ResultCode.InvalidPayload, 'Invalid Payload');
+    return new AppError(HttpStatus.BAD_REQUEST, ResultCode.InvalidPayload, 'Invalid Payload: the body is not valid JSON');
   }
 
   static unauthorized(message = 'Unauthorized'): AppError {

@@ -1,0 +1,105 @@
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { ApiKeyDto } from '../../src/config/api-key';
+import { AppConfig, loadAppConfig } from '../../src/config/app-config';
+import { PortfoliosService } from '../../src/portfolios/portfolios.service';
+
+export const KEYS = {
+  admin: 'admin-secret-0123456789',
+  crm: 'crm-acme-secret-0123456789',
+  webhook: 'link-webhook-secret-0123456789',
+  acmeWebhook: 'acme-webhook-secret-0123456789',
+  globexAdmin: 'globex-admin-secret-0123456789',
+} as const;
+
+export const TEST_API_KEYS: ApiKeyDto[] = [
+  { name: 'admin', secret: KEYS.admin, roles: ['admin'], portfolios: ['*'] },
+  { name: 'crm', secret: KEYS.crm, roles: ['read'], portfolios: ['acme'] },
+  { name: 'link', secret: KEYS.webhook, roles: ['webhook'], portfolios: ['*'] },
+  { name: 'acme-link', secret: KEYS.acmeWebhook, roles: ['webhook'], portfolios: ['acme'] },
+  { name: 'globex-admin', secret: KEYS.globexAdmin, roles: ['admin'], portfolios: ['globex'] },
+];
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** The server to hand to supertest. */
+  http: ReturnType<NestFastifyApplication['getHttpServer']>;
+  dataSource: DataSource;
+  config: AppConfig;
+  resetDatabase(): Promise<void>;
+  close(): Promise<void>;
+  /** Posts a webhook as LINK does (Basic auth with the key's name and secret). */
+  postMo(body: unknown): request.Test;
+  postDlr(body: unknown): request.Test;
+  putPortfolio(key: string, body: Record<string, unknown>): Promise<void>;
+  /** Live (not merged-away) contacts of a portfolio, straight from the database. */
+  contactsOf(portfolio: string): Promise<{ id: string; msisdn: string | null; bsuid: string | null; parentBsuid: string | null }[]>;
+}
+
+/**
+ * The real AppModule, configured as `main.ts` does, on PostgreSQL when DATABASE_URL is set (its
+ * database name must contain "test") or else on a fresh in-memory PGlite.
+ */
+export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const fromEnv = loadAppConfig(process.env);
+  if (fromEnv.databaseUrl && !/test/i.test(new URL(fromEnv.databaseUrl).pathname)) {
+    throw new Error(`Refusing to run tests on ${new URL(fromEnv.databaseUrl).pathname}: its name must contain "test"`);
+  }
+  const config = AppConfig.of({
+    ...fromEnv,
+    dataDir: 'memory://',
+    apiKeys: TEST_API_KEYS,
+    databaseRetryAttempts: 1,
+    logLevel: 'error',
+    ...overrides,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: config.bodyLimitBytes }), {
+    logger: ['error', 'warn'],
+    bodyParser: false,
+  });
+  configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const dataSource = app.get(DataSource);
+  const http = app.getHttpServer();
+  const basic = (secret: string) => `Basic ${Buffer.from(`link:${secret}`).toString('base64')}`;
+
+  return {
+    app,
+    http,
+    dataSource,
+    config,
+    async resetDatabase() {
+      await dataSource.query(
+        'TRUNCATE contact, contact_exchange, link_history, link_conflict, webhook_receipt, business_number',
+      );
+      await dataSource.query(`DELETE FROM portfolio WHERE key <> 'default'`);
+      app.get(PortfoliosService).invalidate();
+    },
+    close: () => app.close(),
+    postMo: (body) => request(http).post('/webhooks/link/mo').set('Authorization', basic(KEYS.webhook)).send(body as object),
+    postDlr: (body) => request(http).post('/webhooks/link/dlr').set('Authorization', basic(KEYS.webhook)).send(body as object),
+    async putPortfolio(key, body) {
+      const res = await request(http).put(`/v1/portfolios/${key}`).auth(KEYS.admin, { type: 'bearer' }).send(body);
+      if (res.status >= 300) throw new Error(`PUT portfolio ${key} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    },
+    contactsOf: (portfolio) =>
+      dataSource.query(
+        `SELECT id, msisdn, bsuid, parent_bsuid AS "parentBsuid" FROM contact
+         WHERE portfolio = $1 AND merged_into IS NULL ORDER BY first_seen_at, id`,
+        [portfolio],
+      ),
+  };
+}
+
+/** A LINK payload from `test/fixtures/link`, as a fresh object to change freely. */
+export function fixture(name: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'link', `${name}.json`), 'utf8'));
+}
