@@ -17,6 +17,7 @@ export class AppConfig {
   readonly linkPassword!: string | undefined;
   readonly bodyLimitBytes!: number;
   readonly logLevel!: string;
+  readonly ingestConcurrency!: number;
   /** How often TypeORM retries the first connection; tests set it low. */
   readonly databaseRetryAttempts!: number;
 
@@ -47,6 +48,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     linkPassword: dto.LINK_PASSWORD,
     bodyLimitBytes: dto.BODY_LIMIT_BYTES,
     logLevel: dto.LOG_LEVEL,
+    ingestConcurrency: dto.INGEST_CONCURRENCY,
     databaseRetryAttempts: 5,
   });
 }

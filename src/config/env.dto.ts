@@ -30,6 +30,10 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /** Webhook transactions running at once (each carries every webhook waiting when it starts). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  INGEST_CONCURRENCY = 4;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/database-errors';
+import { AppConfig } from '../config/app-config';
 import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
 import { ContactState, Graph, HistoryEntry, Observation } from './domain/graph';
 
@@ -38,29 +39,31 @@ const MAX_ATTEMPTS = 5;
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly waiting: Waiting[] = [];
-  private draining = false;
+  private drains = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly writes: ContactsWriteRepository,
+    private readonly config: AppConfig,
   ) {}
 
   ingest(item: IngestItem): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (!this.draining) void this.drain();
+      if (this.drains < this.config.ingestConcurrency) void this.drain();
     });
   }
 
+  /** Up to `ingestConcurrency` transactions run at once, each taking what waits when it starts. */
   private async drain(): Promise<void> {
-    this.draining = true;
+    this.drains++;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, MAX_BATCH);
         await this.settle(batch);
       }
     } finally {
-      this.draining = false;
+      this.drains--;
     }
   }
 

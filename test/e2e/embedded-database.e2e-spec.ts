@@ -1,0 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedDatabase } from '../../src/database/embedded-database';
+
+describe(EmbeddedDatabase.name, () => {
+  let folder: string;
+  beforeEach(() => (folder = mkdtempSync(join(tmpdir(), 'contact-book-'))));
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('locks its data folder against a second opener until it closes', async () => {
+    const first = await EmbeddedDatabase.open(folder);
+    await expect(EmbeddedDatabase.open(folder)).rejects.toThrow(/in use by another process/);
+    await first.pglite.query('CREATE TABLE kept (n int)');
+    await first.pglite.query('INSERT INTO kept VALUES (42)');
+    await first.close();
+
+    const second = await EmbeddedDatabase.open(folder);
+    await expect(second.pglite.query('SELECT n FROM kept')).resolves.toMatchObject({ rows: [{ n: 42 }] });
+    await second.close();
+  });
+});
