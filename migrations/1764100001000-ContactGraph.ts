@@ -3,8 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Contacts, their link history, exchanges per business number and conflicts. Every table leads
  * with `portfolio` so that the schema distributes by portfolio. The identifier constraints are
- * deferrable: a batch that moves an identifier between two contacts is checked at commit, and two
- * concurrent batches that both create a contact for one identifier cannot both commit.
+ * checked at commit: a batch may move an identifier between two contacts in any row order, and of
+ * two concurrent batches that both create a contact for one identifier only one can commit.
  */
 export class ContactGraph1764100001000 implements MigrationInterface {
   name = 'ContactGraph1764100001000';
@@ -30,9 +30,9 @@ export class ContactGraph1764100001000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT contact_pkey PRIMARY KEY (portfolio, id),
-        CONSTRAINT contact_portfolio_msisdn_key UNIQUE (portfolio, msisdn) DEFERRABLE INITIALLY IMMEDIATE,
-        CONSTRAINT contact_portfolio_bsuid_key UNIQUE (portfolio, bsuid) DEFERRABLE INITIALLY IMMEDIATE,
-        CONSTRAINT contact_portfolio_parent_bsuid_key UNIQUE (portfolio, parent_bsuid) DEFERRABLE INITIALLY IMMEDIATE
+        CONSTRAINT contact_portfolio_msisdn_key UNIQUE (portfolio, msisdn) DEFERRABLE INITIALLY DEFERRED,
+        CONSTRAINT contact_portfolio_bsuid_key UNIQUE (portfolio, bsuid) DEFERRABLE INITIALLY DEFERRED,
+        CONSTRAINT contact_portfolio_parent_bsuid_key UNIQUE (portfolio, parent_bsuid) DEFERRABLE INITIALLY DEFERRED
       )`);
     await queryRunner.query(`CREATE INDEX contact_merged_into_idx ON contact (portfolio, merged_into) WHERE merged_into IS NOT NULL`);
     await queryRunner.query(`

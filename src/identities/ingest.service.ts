@@ -93,32 +93,34 @@ export class IngestService {
   }
 
   private async apply(manager: EntityManager, items: IngestItem[]): Promise<IngestOutcome[]> {
-    await manager.query('SET CONSTRAINTS ALL DEFERRED');
-    const fresh = await this.writes.claimReceipts(manager, items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey })));
-    const toApply = items.map((item) => fresh.delete(receiptId(item.portfolio, item.receiptKey)));
-    const observations = items.filter((_, index) => toApply[index]).flatMap((item) => item.observations);
-    const graph = new Graph(await this.writes.lockHolders(manager, observations), randomUUID);
+    const receipts = items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey }));
+    const locked = await this.writes.claimAndLock(manager, receipts, items.flatMap((item) => item.observations));
+    const graph = new Graph(locked.contacts, randomUUID);
 
     const history: HistoryEntry[] = [];
     const exchanges = new Exchanges();
-    const touched = items.map((item, index) => {
-      if (!toApply[index]) return undefined;
+    const touched = items.map((item) => {
+      // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
+      if (!locked.fresh.delete(receiptId(item.portfolio, item.receiptKey))) return undefined;
       return item.observations.flatMap((obs) => {
         const applied = graph.apply(obs);
         history.push(...applied.history);
-        if (applied.contact) exchanges.record(applied.contact.id, obs);
-        return applied.contact ? [applied.contact.id] : [];
+        if (!applied.contact) return [];
+        exchanges.record(applied.contact.id, obs);
+        return [applied.contact.id];
       });
     });
 
     const survivorOf = (id: string) => survivor(graph, id);
-    await this.writes.saveContacts(manager, [...graph.changed].map((id) => graph.get(id) as ContactState));
-    await this.writes.insertHistory(manager, history);
-    await this.writes.insertConflicts(manager, history.filter((entry) => entry.action === 'conflict'));
     for (const merge of history.filter((entry) => entry.action === 'merged')) {
       await this.writes.moveExchanges(manager, merge.portfolio, merge.otherContactId as string, survivorOf(merge.contactId));
     }
-    await this.writes.upsertExchanges(manager, exchanges.rows(survivorOf));
+    await this.writes.write(manager, {
+      contacts: [...graph.changed].map((id) => graph.get(id) as ContactState),
+      history,
+      conflicts: history.filter((entry) => entry.action === 'conflict'),
+      exchanges: exchanges.rows(survivorOf),
+    });
     this.logEvents(history);
 
     return touched.map((ids) =>
