@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 /** What the environment (or a `.env` file) may hold. Validated once at start; see `app-config.ts`. */
 export class EnvDto {
@@ -15,7 +15,7 @@ export class EnvDto {
   @IsOptional() @IsString()
   API_KEYS?: string;
 
-  @IsOptional() @IsISO31661Alpha2()
+  @IsOptional() @IsISO31661Alpha2() @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_REGION must be two upper-case letters' })
   DEFAULT_REGION = 'SE';
 
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
@@ -32,7 +32,7 @@ export class EnvDto {
 
   /** Webhook transactions running at once (each carries every webhook waiting when it starts). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
-  INGEST_CONCURRENCY = 4;
+  INGEST_CONCURRENCY = 1;
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';

@@ -22,7 +22,12 @@ interface Snapshot {
   byKey: Map<string, Portfolio>;
   byNumber: Map<string, Portfolio>;
   byPlatform: Map<string, Portfolio>;
+  /** Region of each portfolio for local-form numbers, worked out once per load. */
+  regionByKey: Map<string, CountryCode>;
 }
+
+/** Countries of business numbers seen, so that a webhook does not parse its business number again. */
+const MAX_REMEMBERED_NUMBERS = 10_000;
 
 /**
  * Portfolios and their business numbers. Webhooks look one up on every request, so reads come
@@ -31,6 +36,8 @@ interface Snapshot {
 @Injectable()
 export class PortfoliosService {
   private snapshot: Promise<Snapshot> | undefined;
+  private current: Snapshot | undefined;
+  private readonly countryByNumber = new Map<string, CountryCode | undefined>();
 
   constructor(
     @InjectRepository(Portfolio) private readonly portfolios: Repository<Portfolio>,
@@ -55,11 +62,22 @@ export class PortfoliosService {
     return found ?? (snapshot.byKey.get(DEFAULT_PORTFOLIO) as Portfolio);
   }
 
-  /** Region for local-form numbers: the portfolio's, else the business number's country, else DEFAULT_REGION. */
+  /**
+   * Region for local-form numbers: the portfolio's own, else the country of the business number
+   * the event came through, else the country its business numbers share, else DEFAULT_REGION.
+   */
   regionFor(portfolio: Portfolio, businessNumber?: string): CountryCode {
     if (portfolio.region) return portfolio.region as CountryCode;
-    const country = businessNumber ? parsePhoneNumberFromString(businessNumber)?.country : undefined;
-    return country ?? this.config.defaultRegion;
+    const viaNumber = businessNumber ? this.countryOf(businessNumber) : undefined;
+    return viaNumber ?? this.current?.regionByKey.get(portfolio.key) ?? this.config.defaultRegion;
+  }
+
+  private countryOf(number: string): CountryCode | undefined {
+    if (!this.countryByNumber.has(number)) {
+      if (this.countryByNumber.size >= MAX_REMEMBERED_NUMBERS) this.countryByNumber.clear();
+      this.countryByNumber.set(number, parsePhoneNumberFromString(number)?.country);
+    }
+    return this.countryByNumber.get(number);
   }
 
   async list(scope: readonly string[]): Promise<PortfolioView[]> {
@@ -74,7 +92,8 @@ export class PortfoliosService {
       const created = await this.dataSource.transaction(async (manager) => {
         const taken = await manager.find(BusinessNumber, { where: { number: In(numbers), portfolio: Not(key) }, lock: { mode: 'pessimistic_read' } });
         if (taken.length > 0) {
-          throw AppError.conflict(`Business numbers already belong to another portfolio: ${taken.map((n) => `${n.number} (${n.portfolio})`).join(', ')}`);
+          // The owner is not named: the caller may not reach it.
+          throw AppError.conflict(`Business numbers already belong to another portfolio: ${taken.map((n) => n.number).join(', ')}`);
         }
         const existed = await manager.exists(Portfolio, { where: { key } });
         await manager.upsert(
@@ -118,12 +137,16 @@ export class PortfoliosService {
 
   private refresh(): Promise<Snapshot> {
     const loading = this.portfolios.find({ relations: { businessNumbers: true } }).then((all) => {
-      const snapshot: Snapshot = { loadedAt: Date.now(), byKey: new Map(), byNumber: new Map(), byPlatform: new Map() };
+      const snapshot: Snapshot = { loadedAt: Date.now(), byKey: new Map(), byNumber: new Map(), byPlatform: new Map(), regionByKey: new Map() };
       for (const portfolio of all) {
         snapshot.byKey.set(portfolio.key, portfolio);
         for (const number of portfolio.businessNumbers) snapshot.byNumber.set(number.number, portfolio);
         if (portfolio.platformId) snapshot.byPlatform.set(platformKey(portfolio.platformId, portfolio.platformPartnerId ?? undefined), portfolio);
+        const countries = new Set(portfolio.businessNumbers.map((number) => this.countryOf(number.number)));
+        const [shared] = countries;
+        if (countries.size === 1 && shared) snapshot.regionByKey.set(portfolio.key, shared);
       }
+      this.current = snapshot;
       return snapshot;
     });
     this.snapshot = loading;

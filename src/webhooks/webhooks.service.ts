@@ -4,9 +4,7 @@ import { hasRole, Principal, reaches } from '../auth/api-keys.service';
 import { parseBusinessNumber } from '../identities/domain/identifier';
 import { IngestService } from '../identities/ingest.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
-import { DlrWebhookDto } from './dto/dlr-webhook.dto';
-import { MoWebhookDto } from './dto/mo-webhook.dto';
+import { readDlr, readDlrEnvelope, readMo, readMoEnvelope, readParameters, ReadEvent } from './domain/link-event';
 
 export interface WebhookAck {
   /** `applied` the first time, `duplicate` on redelivery, `ignored` when the event names nobody. */
@@ -23,15 +21,17 @@ export class WebhooksService {
     private readonly ingest: IngestService,
   ) {}
 
-  async receiveMo(principal: Principal, body: MoWebhookDto): Promise<WebhookAck> {
+  async receiveMo(principal: Principal, raw: unknown): Promise<WebhookAck> {
+    const body = readMoEnvelope(raw);
     const businessNumber = parseBusinessNumber(body.destination, 'destination');
     const portfolio = await this.portfolios.forBusinessNumber(businessNumber);
     assertReaches(principal, portfolio.key);
     const region = this.portfolios.regionFor(portfolio, businessNumber);
-    return this.apply(portfolio.key, readMo({ ...body }, { portfolio: portfolio.key, region, businessNumber }));
+    return this.apply(portfolio.key, readMo(body, { portfolio: portfolio.key, region, businessNumber }));
   }
 
-  async receiveDlr(principal: Principal, body: DlrWebhookDto): Promise<WebhookAck> {
+  async receiveDlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
+    const body = readDlrEnvelope(raw);
     const parameters = readParameters(body.customParameters);
     const portfolio = await this.portfolios.forPlatform(parameters.get('platformId'), parameters.get('platformPartnerId'));
     assertReaches(principal, portfolio.key);
@@ -39,7 +39,7 @@ export class WebhooksService {
     const numbers = portfolio.businessNumbers ?? [];
     const businessNumber = numbers.length === 1 ? numbers[0].number : undefined;
     const region = this.portfolios.regionFor(portfolio, businessNumber);
-    return this.apply(portfolio.key, readDlr({ ...body }, { portfolio: portfolio.key, region, businessNumber }));
+    return this.apply(portfolio.key, readDlr(body, { portfolio: portfolio.key, region, businessNumber }));
   }
 
   private async apply(portfolio: string, event: ReadEvent): Promise<WebhookAck> {

@@ -8,6 +8,7 @@ export class HistoryQueryDto {
   limit = 50;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional() @IsString() @Matches(/^[0-9]{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  // 18 digits stay within PostgreSQL's bigint.
+  @IsOptional() @IsString() @Matches(/^[0-9]{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 
 export class UpstreamCredentialsDto {
   @ApiPropertyOptional({ example: 'link-user' })
@@ -15,7 +15,7 @@ export class UpstreamCredentialsDto {
 /** A portfolio's settings, replaced whole by `PUT /v1/portfolios/{portfolio}`. */
 export class PutPortfolioDto {
   @ApiPropertyOptional({ type: [String], example: ['+46000000000'], description: "LINK's source/destination numbers of this portfolio" })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true })
+  @ValidateIf((_, value) => value !== undefined) @IsArray() @ArrayMaxSize(1000) @IsString({ each: true })
   businessNumbers: string[] = [];
 
   @ApiPropertyOptional({ example: 'TEST_XA', description: "LINK's platformId, as it appears in DLR customParameters" })
@@ -31,7 +31,7 @@ export class PutPortfolioDto {
   group?: string;
 
   @ApiPropertyOptional({ example: 'SE', description: 'Region for phone numbers written in local form' })
-  @IsOptional() @IsISO31661Alpha2()
+  @IsOptional() @IsISO31661Alpha2() @Matches(/^[A-Z]{2}$/, { message: 'region must be two upper-case letters' })
   region?: string;
 
   @ApiPropertyOptional({ type: UpstreamCredentialsDto, description: "This portfolio's own LINK credentials" })

@@ -15,6 +15,25 @@ export interface ReadEvent {
   observations: Observation[];
 }
 
+/** An MO's envelope, its types checked. */
+export interface MoEnvelope {
+  destination: string;
+  source: unknown;
+  messageId: string;
+  timestamp?: string;
+  content?: Record<string, unknown>;
+  customParameters?: unknown;
+}
+
+/** A DLR's envelope, its types checked. */
+export interface DlrEnvelope {
+  messageId: string;
+  resultCode: number;
+  messageIndex?: number;
+  timestamp?: string;
+  customParameters?: unknown;
+}
+
 type Identifiers = Partial<Record<IdentifierKind, string>>;
 
 /** LINK's DLR result codes (API document, "Possible resultCodes in Message Status Notifications"). */
@@ -39,8 +58,80 @@ export function readParameters(raw: unknown): Map<string, string> {
   return parameters;
 }
 
+/**
+ * Checks the envelope of an MO, every field at fault named at once. Webhooks are the hot path, so
+ * this plain check stands in for class-validator there (a fifth of a webhook's CPU in profiles);
+ * `MoWebhookDto` documents the same body for OpenAPI.
+ */
+export function readMoEnvelope(body: unknown): MoEnvelope {
+  const check = new EnvelopeCheck(body);
+  check.string('destination', { required: true, max: 32 });
+  check.string('messageId', { required: true, max: 256 });
+  check.string('timestamp', { max: 64 });
+  check.object('content');
+  check.object('customParameters', { nullable: true });
+  return check.result<MoEnvelope>();
+}
+
+/** Checks the envelope of a DLR, every field at fault named at once. */
+export function readDlrEnvelope(body: unknown): DlrEnvelope {
+  const check = new EnvelopeCheck(body);
+  check.string('messageId', { required: true, max: 256 });
+  check.integer('resultCode', { required: true });
+  check.integer('messageIndex');
+  check.string('timestamp', { max: 64 });
+  check.object('customParameters', { nullable: true });
+  return check.result<DlrEnvelope>();
+}
+
+class EnvelopeCheck {
+  private readonly errors: FieldError[] = [];
+  private readonly body: Record<string, unknown>;
+
+  constructor(raw: unknown) {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw AppError.invalidField('body', 'must be a JSON object');
+    }
+    this.body = raw as Record<string, unknown>;
+  }
+
+  string(field: string, rule: { required?: boolean; max: number }): void {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      if (rule.required) this.errors.push({ field, message: `${field} is required` });
+    } else if (typeof value !== 'string' || (rule.required && value.trim() === '')) {
+      this.errors.push({ field, message: `${field} must be a non-empty string` });
+    } else if (value.length > rule.max) {
+      this.errors.push({ field, message: `${field} must be shorter than or equal to ${rule.max} characters` });
+    }
+  }
+
+  integer(field: string, rule: { required?: boolean } = {}): void {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      if (rule.required) this.errors.push({ field, message: `${field} is required` });
+    } else if (!Number.isSafeInteger(value)) {
+      this.errors.push({ field, message: `${field} must be an integer number` });
+    }
+  }
+
+  object(field: string, rule: { nullable?: boolean } = {}): void {
+    const value = this.body[field];
+    if (value === undefined || (value === null && rule.nullable)) return;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.errors.push({ field, message: `${field} must be an object` });
+    }
+  }
+
+  /** The body, typed as checked, or a 400 naming every field at fault. */
+  result<T>(): T {
+    if (this.errors.length > 0) throw AppError.validation(this.errors);
+    return this.body as unknown as T;
+  }
+}
+
 /** An incoming message (MO): `source` is the user, `customParameters` may add the BSUIDs. */
-export function readMo(body: Record<string, unknown>, context: EventContext): ReadEvent {
+export function readMo(body: MoEnvelope, context: EventContext): ReadEvent {
   const parameters = readParameters(body.customParameters);
   const errors: FieldError[] = [];
   const ids: Identifiers = {};
@@ -51,7 +142,7 @@ export function readMo(body: Record<string, unknown>, context: EventContext): Re
   addParameter(ids, errors, parameters, 'whatsappParentUserId', 'parentBsuid', context);
   if (errors.length > 0) throw AppError.validation(errors);
 
-  const messageId = body.messageId as string;
+  const messageId = body.messageId;
   const eventAt = readTimestamp(body.timestamp);
   const base = { portfolio: context.portfolio, eventAt, links: true as const };
   const evidence: Evidence = { kind: 'MO', messageId, businessNumber: context.businessNumber };
@@ -61,7 +152,7 @@ export function readMo(body: Record<string, unknown>, context: EventContext): Re
 }
 
 /** A message status notification (DLR): the user is in `customParameters`; only a sent one links. */
-export function readDlr(body: Record<string, unknown>, context: EventContext): ReadEvent {
+export function readDlr(body: DlrEnvelope, context: EventContext): ReadEvent {
   const parameters = readParameters(body.customParameters);
   const errors: FieldError[] = [];
   const ids: Identifiers = {};
@@ -70,8 +161,7 @@ export function readDlr(body: Record<string, unknown>, context: EventContext): R
   addParameter(ids, errors, parameters, 'whatsappParentUserId', 'parentBsuid', context);
   if (errors.length > 0) throw AppError.validation(errors);
 
-  const messageId = body.messageId as string;
-  const resultCode = body.resultCode as number;
+  const { messageId, resultCode } = body;
   const receiptKey = `dlr:${messageId}:${Number(body.messageIndex ?? 0)}:${resultCode}`;
   if (Object.keys(ids).length === 0) return { receiptKey, observations: [] };
   const sent = DLR_SENT_CODES.has(resultCode);
@@ -119,7 +209,7 @@ function addParameter(
  * a card is the user's text, not LINK's envelope.
  */
 function readSharedContacts(
-  body: Record<string, unknown>,
+  body: MoEnvelope,
   sender: Identifiers,
   context: EventContext,
   base: { portfolio: string; eventAt: Date; links: true; messageId: string },
