@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/graph';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
@@ -37,7 +37,7 @@ const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "fiel
 /**
  * The set-based SQL behind webhook ingestion. A batch of any size costs two statements: one that
  * claims its receipts and locks the contacts it touches, one that writes everything back. Every
- * method runs on the caller's transaction.
+ * method runs on the caller's transaction: plain SQL on a pipelined one, for the webhook path.
  */
 @Injectable()
 export class ContactsWriteRepository {
@@ -46,7 +46,7 @@ export class ContactsWriteRepository {
    * in id order, every contact holding an identifier of the observations.
    */
   async claimAndLock(
-    manager: EntityManager,
+    tx: PipelinedTransaction,
     receipts: Receipt[],
     observations: Observation[],
   ): Promise<{ fresh: Set<string>; contacts: ContactState[] }> {
@@ -60,7 +60,7 @@ export class ContactsWriteRepository {
          JOIN unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
            ON c.portfolio = k.portfolio AND c.${COLUMN[field]} = k.value`,
     );
-    const [row]: { fresh: Receipt[]; contacts: Record<string, unknown>[] }[] = await manager.query(
+    const [row] = await tx.query<{ fresh: Receipt[]; contacts: Record<string, unknown>[] }>(
       `WITH fresh AS (
          INSERT INTO webhook_receipt (portfolio, key)
          SELECT * FROM unnest($1::text[], $2::text[])
@@ -86,10 +86,10 @@ export class ContactsWriteRepository {
     };
   }
 
-  /** Writes a batch's contacts, history, conflicts and exchanges in one statement. */
-  async write(manager: EntityManager, batch: BatchWrite): Promise<void> {
-    if (batch.contacts.length === 0 && batch.history.length === 0) return;
-    await manager.query(
+  /** Writes a batch's contacts, history, conflicts and exchanges in one statement, and commits. */
+  async writeAndCommit(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
+    if (batch.contacts.length === 0 && batch.history.length === 0) return tx.commit();
+    await tx.commitWith(
       `WITH contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
                               first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into)
@@ -127,8 +127,8 @@ export class ContactsWriteRepository {
   }
 
   /** A merged contact's exchanges become the survivor's (latest time wins). Before `write`: merges are rare. */
-  async moveExchanges(manager: EntityManager, portfolio: string, fromId: string, toId: string): Promise<void> {
-    await manager.query(
+  async moveExchanges(tx: PipelinedTransaction, portfolio: string, fromId: string, toId: string): Promise<void> {
+    await tx.query(
       `WITH moved AS (
          DELETE FROM contact_exchange WHERE portfolio = $1 AND contact_id = $2
          RETURNING business_number, last_inbound_at, last_outbound_at)

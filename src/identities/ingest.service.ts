@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
+import { PipelinedTransaction } from '../database/pipelined-transaction';
 import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
 import { ContactState, Graph, HistoryEntry, Observation } from './domain/graph';
 
@@ -84,7 +85,7 @@ export class IngestService {
   private async applyWithRetry(items: IngestItem[]): Promise<IngestOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction((manager) => this.apply(manager, items));
+        return await PipelinedTransaction.run(this.dataSource, (tx) => this.apply(tx, items));
       } catch (error) {
         // Another writer (a replica, an admin) raced us for the same identifiers: read again and redo.
         if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
@@ -92,9 +93,9 @@ export class IngestService {
     }
   }
 
-  private async apply(manager: EntityManager, items: IngestItem[]): Promise<IngestOutcome[]> {
+  private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<IngestOutcome[]> {
     const receipts = items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey }));
-    const locked = await this.writes.claimAndLock(manager, receipts, items.flatMap((item) => item.observations));
+    const locked = await this.writes.claimAndLock(tx, receipts, items.flatMap((item) => item.observations));
     const graph = new Graph(locked.contacts, randomUUID);
 
     const history: HistoryEntry[] = [];
@@ -113,9 +114,9 @@ export class IngestService {
 
     const survivorOf = (id: string) => survivor(graph, id);
     for (const merge of history.filter((entry) => entry.action === 'merged')) {
-      await this.writes.moveExchanges(manager, merge.portfolio, merge.otherContactId as string, survivorOf(merge.contactId));
+      await this.writes.moveExchanges(tx, merge.portfolio, merge.otherContactId as string, survivorOf(merge.contactId));
     }
-    await this.writes.write(manager, {
+    await this.writes.writeAndCommit(tx, {
       contacts: [...graph.changed].map((id) => graph.get(id) as ContactState),
       history,
       conflicts: history.filter((entry) => entry.action === 'conflict'),

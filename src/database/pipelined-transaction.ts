@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+interface PgClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  release(destroy?: boolean | Error): void;
+}
+
+/**
+ * A transaction on one pooled connection whose BEGIN travels with its first statement and whose
+ * COMMIT travels with its last: the client queues them, so neither waits for this process to get
+ * round to sending it. On the webhook path, where the event loop is busy with requests, this takes
+ * a transaction from four waits on the database to two.
+ */
+export class PipelinedTransaction {
+  private readonly opened: Promise<unknown>;
+  private finished = false;
+
+  private constructor(private readonly client: PgClient) {
+    this.opened = client.query('BEGIN');
+    this.opened.catch(() => undefined);
+  }
+
+  /** Runs `work` in a transaction; it commits when `work` has not already, and rolls back on error. */
+  static async run<T>(dataSource: DataSource, work: (tx: PipelinedTransaction) => Promise<T>): Promise<T> {
+    const pool = (dataSource.driver as PostgresDriver).master as { connect(): Promise<PgClient> };
+    const client = await pool.connect();
+    const tx = new PipelinedTransaction(client);
+    let broken: Error | undefined;
+    try {
+      const result = await work(tx);
+      if (!tx.finished) await tx.commit();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async query<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    const [, result] = await Promise.all([this.opened, this.client.query(text, values)]);
+    return result.rows as T[];
+  }
+
+  /** The last statement, with COMMIT queued right behind it. */
+  async commitWith<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    this.finished = true;
+    const [, result] = await Promise.all([this.opened, this.client.query(text, values), this.client.query('COMMIT')]);
+    return result.rows as T[];
+  }
+
+  async commit(): Promise<void> {
+    this.finished = true;
+    await Promise.all([this.opened, this.client.query('COMMIT')]);
+  }
+}
