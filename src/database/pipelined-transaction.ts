@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DatabaseUnavailableError } from '../common/errors/database-errors';
 
 interface PgClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -23,7 +24,8 @@ export class PipelinedTransaction {
 
   /** Runs `work` in a transaction; it commits when `work` has not already, and rolls back on error. */
   static async run<T>(dataSource: DataSource, work: (tx: PipelinedTransaction) => Promise<T>): Promise<T> {
-    const pool = (dataSource.driver as PostgresDriver).master as { connect(): Promise<PgClient> };
+    const pool = (dataSource.driver as PostgresDriver).master as { connect(): Promise<PgClient> } | undefined;
+    if (!dataSource.isInitialized || !pool) throw new DatabaseUnavailableError();
     const client = await pool.connect();
     const tx = new PipelinedTransaction(client);
     let broken: Error | undefined;

@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 
@@ -25,13 +26,28 @@ export class HealthController {
   @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'The database is reachable and migrated; 503 otherwise' })
-  ready() {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      return await this.check();
+    } catch (error) {
+      // Terminus reports "not ready" as a 503 exception; its body is the report, kept as is.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+
+  private check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 2_000 }),
       async () => {
         const indicator = this.indicators.check('migrations');
-        const pending = await this.dataSource.showMigrations();
-        return pending ? indicator.down({ pending: true }) : indicator.up();
+        if (!this.dataSource.isInitialized) return indicator.down({ reason: 'no database connection' });
+        try {
+          return (await this.dataSource.showMigrations()) ? indicator.down({ pending: true }) : indicator.up();
+        } catch {
+          return indicator.down({ reason: 'migrations could not be read' });
+        }
       },
     ]);
   }

@@ -14,8 +14,19 @@ export function isRetryableConflict(error: unknown): boolean {
 const CONNECTION_FAILURE =
   /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection error|timeout exceeded when trying to connect|not connected|Cannot use a pool after calling end|terminating connection/i;
 
+/** The connection to the database is closed (the service is shutting down or lost it). */
+export class DatabaseUnavailableError extends Error {
+  constructor(message = 'The database connection is closed') {
+    super(message);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
 /** The database cannot be reached or is shutting down: the caller should retry later (503). */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === 'CannotExecuteNotConnectedError' || name === 'ConnectionIsNotSetError') return true;
   const code = sqlState(error);
   if (code) return /^(08|53|57P|58)/.test(code);
   const candidate = error as { message?: unknown; code?: unknown } | undefined;

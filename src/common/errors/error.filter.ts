@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, FieldError } from './app-error';
+import { isDatabaseUnavailable } from './database-errors';
 import { ResultCode } from './result-code';
 
 /** LINK's ErrorResponse, with the fields at fault when validation failed. */
@@ -44,6 +45,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorRe
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return { status, body: plain(codeByStatus[status] ?? ResultCode.BadRequest, httpMessage(error)) };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: plain(ResultCode.ServiceUnavailable, 'The database is unavailable; retry later') };
   }
   const framework = error as FrameworkError;
   if (error instanceof SyntaxError || /^FST_ERR_CTP_(INVALID_JSON|EMPTY_JSON)/.test(String(framework?.code))) {

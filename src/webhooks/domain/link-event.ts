@@ -252,10 +252,12 @@ function withoutUndefined(ids: Identifiers): Identifiers {
   return Object.fromEntries(Object.entries(ids).filter(([, value]) => value !== undefined));
 }
 
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
 /** RFC 3339 event time; LINK always sends one, a missing one is taken as now. */
 export function readTimestamp(raw: unknown): Date {
   if (raw === undefined || raw === null || raw === '') return new Date();
-  const date = typeof raw === 'string' ? new Date(raw) : new Date(NaN);
+  const date = typeof raw === 'string' && RFC_3339.test(raw) ? new Date(raw) : new Date(NaN);
   if (Number.isNaN(date.getTime())) throw AppError.invalidField('timestamp', 'must be an RFC 3339 date-time');
   return date;
 }

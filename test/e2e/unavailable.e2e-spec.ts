@@ -1,0 +1,24 @@
+import request from 'supertest';
+import { createTestApp, fixture, TestApp } from '../support/test-app';
+
+describe('when the database cannot be reached', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.resetDatabase();
+    await t.dataSource.destroy();
+  });
+  afterAll(() => t.close());
+
+  it('answers a webhook 503 so that LINK retries', async () => {
+    const res = await t.postMo(fixture('mo-02-text-msisdn-bsuid'));
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ resultCode: 112503, description: expect.stringContaining('retry later'), translatedDescription: null });
+  });
+
+  it('reports not ready', async () => {
+    const res = await request(t.http).get('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+  });
+});
