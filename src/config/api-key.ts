@@ -30,7 +30,7 @@ export function parseApiKeys(raw: string): { keys: ApiKeyDto[]; problems: string
   if (!Array.isArray(parsed)) return { keys: [], problems: ['API_KEYS must be a JSON list of keys'] };
   const keys = parsed.map((entry) => plainToInstance(ApiKeyDto, entry as object));
   const problems = keys.flatMap((key, index) =>
-    validateSync(key).flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `API_KEYS[${index}]: ${text}`)),
+    validateSync(key, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `API_KEYS[${index}]: ${text}`)),
   );
   const names = keys.map((key) => key.name);
   names.forEach((name, index) => {

@@ -30,6 +30,19 @@ describe(loadAppConfig.name, () => {
     expect(() => loadAppConfig(env)).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*DEFAULT_REGION[\s\S]*API_KEYS\[0\]: secret/);
   });
 
+  it('says one thing per bad value', () => {
+    let message = '';
+    try {
+      loadAppConfig({ PORT: 'eighty', DEFAULT_REGION: 'se' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^  - PORT: /),
+      '  - DEFAULT_REGION: DEFAULT_REGION must be two upper-case letters',
+    ]);
+  });
+
   it('rejects API_KEYS that is not JSON', () => {
     expect(() => loadAppConfig({ API_KEYS: '[{' })).toThrow('API_KEYS is not valid JSON');
   });

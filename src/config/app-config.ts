@@ -29,7 +29,7 @@ export class AppConfig {
 /** Validates the environment, throwing one message that lists every bad value. */
 export function loadAppConfig(env: Record<string, unknown>): AppConfig {
   const dto = plainToInstance(EnvDto, blankToUndefined(env), { exposeDefaultValues: true });
-  const problems = validateSync(dto, { skipMissingProperties: false }).flatMap((error) =>
+  const problems = validateSync(dto, { stopAtFirstError: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text}`),
   );
   const keys = dto.API_KEYS ? parseApiKeys(dto.API_KEYS) : { keys: [], problems: [] };
