@@ -20,6 +20,9 @@ export class ContactGraph1764100001000 implements MigrationInterface {
         msisdn_at timestamptz,
         bsuid_at timestamptz,
         parent_bsuid_at timestamptz,
+        msisdn_strength text,
+        bsuid_strength text,
+        parent_bsuid_strength text,
         external_id text,
         first_seen_at timestamptz NOT NULL,
         last_seen_at timestamptz NOT NULL,
@@ -30,6 +33,9 @@ export class ContactGraph1764100001000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT contact_pkey PRIMARY KEY (portfolio, id),
+        CONSTRAINT contact_strength_check CHECK (
+          msisdn_strength IN ('attested', 'claimed') AND bsuid_strength IN ('attested', 'claimed')
+          AND parent_bsuid_strength IN ('attested', 'claimed')),
         CONSTRAINT contact_portfolio_msisdn_key UNIQUE (portfolio, msisdn) DEFERRABLE INITIALLY DEFERRED,
         CONSTRAINT contact_portfolio_bsuid_key UNIQUE (portfolio, bsuid) DEFERRABLE INITIALLY DEFERRED,
         CONSTRAINT contact_portfolio_parent_bsuid_key UNIQUE (portfolio, parent_bsuid) DEFERRABLE INITIALLY DEFERRED

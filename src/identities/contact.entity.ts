@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Strength } from './domain/observation';
 
 /** One person inside one portfolio. Written by `contacts-write.repository.ts` in set-based batches. */
 @Entity('contact')
@@ -26,6 +27,15 @@ export class Contact {
 
   @Column({ name: 'parent_bsuid_at', type: 'timestamptz', nullable: true })
   parentBsuidAt!: Date | null;
+
+  @Column({ name: 'msisdn_strength', type: 'text', nullable: true })
+  msisdnStrength!: Strength | null;
+
+  @Column({ name: 'bsuid_strength', type: 'text', nullable: true })
+  bsuidStrength!: Strength | null;
+
+  @Column({ name: 'parent_bsuid_strength', type: 'text', nullable: true })
+  parentBsuidStrength!: Strength | null;
 
   @Column({ name: 'external_id', type: 'text', nullable: true })
   externalId!: string | null;

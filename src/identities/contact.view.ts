@@ -1,4 +1,4 @@
-import { isInvalid } from './domain/graph';
+import { isInvalid } from './domain/observation';
 import type { Contact } from './contact.entity';
 import type { LinkHistory } from './link-history.entity';
 

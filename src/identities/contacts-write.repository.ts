@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
-import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/graph';
+import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/observation';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
 export interface ExchangeRow {
@@ -28,7 +29,8 @@ const COLUMN: Record<LinkField, string> = { msisdn: 'msisdn', bsuid: 'bsuid', pa
 const DATE_FIELDS = ['msisdnAt', 'bsuidAt', 'parentBsuidAt', 'firstSeenAt', 'lastSeenAt', 'lastInboundAt', 'lastOutboundAt', 'invalidAt'] as const;
 
 const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" timestamptz,
-  "bsuidAt" timestamptz, "parentBsuidAt" timestamptz, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz,
+  "bsuidAt" timestamptz, "parentBsuidAt" timestamptz, "msisdnStrength" text, "bsuidStrength" text,
+  "parentBsuidStrength" text, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz,
   "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz, "invalidAt" timestamptz, "mergedInto" uuid`;
 
 const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "field" text, "fromValue" text, "toValue" text,
@@ -54,36 +56,39 @@ export class ContactsWriteRepository {
       const carrying = observations.filter((obs) => obs[field] !== undefined);
       return [carrying.map((obs) => obs.portfolio), carrying.map((obs) => obs[field] as string)];
     });
-    const holders = LINK_FIELDS.map(
+    const selections = LINK_FIELDS.map(
       (field, index) =>
-        `SELECT c.portfolio, c.id FROM contact c
+        `SELECT c.portfolio, c.id, '${field}' AS field, k.value FROM contact c
          JOIN unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
            ON c.portfolio = k.portfolio AND c.${COLUMN[field]} = k.value`,
     );
-    const [row] = await tx.query<{ fresh: Receipt[]; contacts: Record<string, unknown>[] }>(
+    const [row] = await tx.query<{ fresh: Receipt[]; contacts: Record<string, unknown>[]; selected: Selection[] }>(
       `WITH fresh AS (
          INSERT INTO webhook_receipt (portfolio, key)
          SELECT * FROM unnest($1::text[], $2::text[])
          ON CONFLICT DO NOTHING
          RETURNING portfolio, key
+       ), selected AS (
+         ${selections.join(' UNION ALL ')}
        ), holders AS (
          SELECT portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsuid", msisdn_at AS "msisdnAt",
-                bsuid_at AS "bsuidAt", parent_bsuid_at AS "parentBsuidAt", first_seen_at AS "firstSeenAt",
+                bsuid_at AS "bsuidAt", parent_bsuid_at AS "parentBsuidAt", msisdn_strength AS "msisdnStrength",
+                bsuid_strength AS "bsuidStrength", parent_bsuid_strength AS "parentBsuidStrength", first_seen_at AS "firstSeenAt",
                 last_seen_at AS "lastSeenAt", last_inbound_at AS "lastInboundAt", last_outbound_at AS "lastOutboundAt",
                 invalid_at AS "invalidAt", merged_into AS "mergedInto"
          FROM contact
-         WHERE (portfolio, id) IN (${holders.join(' UNION ')})
+         WHERE (portfolio, id) IN (SELECT portfolio, id FROM selected)
          ORDER BY id
          FOR UPDATE
        )
        SELECT (SELECT coalesce(json_agg(fresh), '[]') FROM fresh) AS fresh,
-              (SELECT coalesce(json_agg(holders), '[]') FROM holders) AS contacts`,
+              (SELECT coalesce(json_agg(holders), '[]') FROM holders) AS contacts,
+              (SELECT coalesce(json_agg(selected), '[]') FROM selected) AS selected`,
       [receipts.map((r) => r.portfolio), receipts.map((r) => r.key), ...wanted],
     );
-    return {
-      fresh: new Set(row.fresh.map((receipt) => receiptId(receipt.portfolio, receipt.key))),
-      contacts: row.contacts.map(toContactState),
-    };
+    const contacts = row.contacts.map(toContactState);
+    assertStillHeld(contacts, row.selected);
+    return { fresh: new Set(row.fresh.map((receipt) => receiptId(receipt.portfolio, receipt.key))), contacts };
   }
 
   /** Writes a batch's contacts, history, conflicts and exchanges in one statement, and commits. */
@@ -92,12 +97,14 @@ export class ContactsWriteRepository {
     await tx.commitWith(
       `WITH contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
+                              msisdn_strength, bsuid_strength, parent_bsuid_strength,
                               first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into)
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
          ON CONFLICT (portfolio, id) DO UPDATE SET
            msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
            msisdn_at = excluded.msisdn_at, bsuid_at = excluded.bsuid_at, parent_bsuid_at = excluded.parent_bsuid_at,
-           first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
+           msisdn_strength = excluded.msisdn_strength, bsuid_strength = excluded.bsuid_strength,
+           parent_bsuid_strength = excluded.parent_bsuid_strength, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
            last_inbound_at = excluded.last_inbound_at, last_outbound_at = excluded.last_outbound_at,
            invalid_at = excluded.invalid_at, merged_into = excluded.merged_into, updated_at = now()
        ), history AS (
@@ -125,25 +132,27 @@ export class ContactsWriteRepository {
       [JSON.stringify(batch.contacts), JSON.stringify(batch.history), JSON.stringify(batch.conflicts), JSON.stringify(batch.exchanges)],
     );
   }
-
-  /** A merged contact's exchanges become the survivor's (latest time wins). Before `write`: merges are rare. */
-  async moveExchanges(tx: PipelinedTransaction, portfolio: string, fromId: string, toId: string): Promise<void> {
-    await tx.query(
-      `WITH moved AS (
-         DELETE FROM contact_exchange WHERE portfolio = $1 AND contact_id = $2
-         RETURNING business_number, last_inbound_at, last_outbound_at)
-       INSERT INTO contact_exchange (portfolio, contact_id, business_number, last_inbound_at, last_outbound_at)
-       SELECT $1, $3, business_number, last_inbound_at, last_outbound_at FROM moved
-       ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
-         last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
-         last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)`,
-      [portfolio, fromId, toId],
-    );
-  }
 }
 
 export function receiptId(portfolio: string, key: string): string {
   return `${portfolio}\u0000${key}`;
+}
+
+interface Selection {
+  id: string;
+  field: LinkField;
+  value: string;
+}
+
+/**
+ * A row is chosen by the statement's snapshot but locked in its newest version: if another
+ * transaction moved the identifier away in between, the batch starts again on fresh data.
+ */
+function assertStillHeld(contacts: ContactState[], selected: Selection[]): void {
+  const byId = new Map(contacts.map((contact) => [contact.id, contact]));
+  for (const { id, field, value } of selected) {
+    if (byId.get(id)?.[field] !== value) throw new ConcurrentChangeError();
+  }
 }
 
 /** json_agg answers timestamps as text. */

@@ -6,7 +6,8 @@ import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/dat
 import { AppConfig } from '../config/app-config';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
-import { ContactState, Graph, HistoryEntry, Observation } from './domain/graph';
+import { Graph } from './domain/graph';
+import { ContactState, HistoryEntry, latest, Observation } from './domain/observation';
 
 /** One webhook's worth of observations, applied all or nothing. */
 export interface IngestItem {
@@ -112,10 +113,8 @@ export class IngestService {
       });
     });
 
+    // A merged contact keeps its own exchange rows, so that a split gives them back (rule 9).
     const survivorOf = (id: string) => survivor(graph, id);
-    for (const merge of history.filter((entry) => entry.action === 'merged')) {
-      await this.writes.moveExchanges(tx, merge.portfolio, merge.otherContactId as string, survivorOf(merge.contactId));
-    }
     await this.writes.writeAndCommit(tx, {
       contacts: [...graph.changed].map((id) => graph.get(id) as ContactState),
       history,
@@ -185,10 +184,4 @@ class Exchanges {
     }
     return [...merged.values()];
   }
-}
-
-function latest(a: Date | null, b: Date | null): Date | null {
-  if (!a) return b;
-  if (!b) return a;
-  return a >= b ? a : b;
 }

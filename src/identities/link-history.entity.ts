@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ContactState, Evidence, HistoryAction, LinkField, Strength } from './domain/graph';
+import type { Evidence, HistoryAction, LinkField, MergeSnapshot, Strength } from './domain/observation';
 
 @Entity('link_history')
 export class LinkHistory {
@@ -28,7 +28,7 @@ export class LinkHistory {
   otherContactId!: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  snapshot!: ContactState | null;
+  snapshot!: MergeSnapshot | null;
 
   @Column({ type: 'text' })
   strength!: Strength;

@@ -5,8 +5,17 @@ export function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** Rows changed between choosing them and locking them: the work must start again on fresh data. */
+export class ConcurrentChangeError extends Error {
+  constructor(message = 'Rows changed while they were being locked') {
+    super(message);
+    this.name = 'ConcurrentChangeError';
+  }
+}
+
 /** Two transactions raced (deadlock, serialization, a unique identifier taken meanwhile): run again. */
 export function isRetryableConflict(error: unknown): boolean {
+  if (error instanceof ConcurrentChangeError) return true;
   const code = sqlState(error);
   return code === '40001' || code === '40P01' || code === '23505';
 }

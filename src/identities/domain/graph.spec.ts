@@ -1,4 +1,5 @@
-import { ContactState, Graph, HistoryEntry, isInvalid, Observation } from './graph';
+import { Graph } from './graph';
+import { ContactState, HistoryEntry, isInvalid, Observation } from './observation';
 
 const M = '+46701234567';
 const M2 = '+46709999999';
@@ -32,6 +33,11 @@ function people(graph: Graph) {
     .contacts()
     .filter((contact) => contact.mergedInto === null)
     .map(({ id, msisdn, bsuid, parentBsuid }) => ({ id, msisdn, bsuid, parentBsuid }));
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
 }
 
 function actions(history: HistoryEntry[]) {
@@ -82,13 +88,23 @@ describe(Graph.name, () => {
       expect(contact?.id).toBe('c1');
       expect(contact?.lastInboundAt).toEqual(at(2));
       expect(contact?.lastOutboundAt).toEqual(at(3));
-      expect(history).toEqual([
+      expect(history[0]).toEqual(
         expect.objectContaining({
           action: 'merged',
           contactId: 'c1',
           otherContactId: 'c2',
-          snapshot: expect.objectContaining({ id: 'c2', bsuid: B1, parentBsuid: P, bsuidAt: at(2) }),
+          snapshot: {
+            survivor: expect.objectContaining({ id: 'c1', msisdn: M, bsuid: null, lastInboundAt: at(1) }),
+            merged: expect.objectContaining({ id: 'c2', bsuid: B1, parentBsuid: P, bsuidAt: at(2) }),
+          },
         }),
+      );
+      // Each identifier that moved is history of its own, on both contacts.
+      expect(actions(history.slice(1))).toEqual([
+        ['unlinked', 'c2', 'bsuid', B1, null],
+        ['linked', 'c1', 'bsuid', null, B1],
+        ['unlinked', 'c2', 'parentBsuid', P, null],
+        ['linked', 'c1', 'parentBsuid', null, P],
       ]);
     });
 
@@ -184,10 +200,13 @@ describe(Graph.name, () => {
   });
 
   describe('rule 8: claimed links fill gaps but never merge or move', () => {
+    const claim = (ids: Partial<Pick<Observation, 'msisdn' | 'bsuid' | 'parentBsuid'>>, minute: number) =>
+      observation(ids, minute, { strength: 'claimed', fillsGaps: true, activity: undefined, evidence: { kind: 'IMPORT' } });
+
     it('fills a gap', () => {
       const graph = newGraph();
       graph.apply(observation({ bsuid: B1 }, 1));
-      const { history } = graph.apply(observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed' }));
+      const { history } = graph.apply(claim({ bsuid: B1, msisdn: M }, 2));
       expect(people(graph)).toEqual([{ id: 'c1', msisdn: M, bsuid: B1, parentBsuid: null }]);
       expect(history).toEqual([expect.objectContaining({ action: 'linked', strength: 'claimed', toValue: M })]);
     });
@@ -196,7 +215,7 @@ describe(Graph.name, () => {
       const graph = newGraph();
       graph.apply(observation({ msisdn: M, bsuid: B1 }, 1));
       graph.apply(observation({ bsuid: B2 }, 2));
-      const { history } = graph.apply(observation({ bsuid: B2, msisdn: M }, 3, { strength: 'claimed' }));
+      const { history } = graph.apply(claim({ bsuid: B2, msisdn: M }, 3));
       expect(people(graph)).toEqual([
         { id: 'c1', msisdn: M, bsuid: B1, parentBsuid: null },
         { id: 'c2', msisdn: null, bsuid: B2, parentBsuid: null },
@@ -209,16 +228,75 @@ describe(Graph.name, () => {
       const graph = newGraph();
       graph.apply(observation({ msisdn: M }, 1));
       graph.apply(observation({ bsuid: B1 }, 2));
-      graph.apply(observation({ bsuid: B1, msisdn: M }, 3, { strength: 'claimed' }));
+      graph.apply(claim({ bsuid: B1, msisdn: M }, 3));
       expect(people(graph)).toHaveLength(2);
     });
 
     it('does not overwrite a different value', () => {
       const graph = newGraph();
       graph.apply(observation({ msisdn: M, bsuid: B1 }, 1));
-      const { history } = graph.apply(observation({ bsuid: B1, msisdn: M2 }, 2, { strength: 'claimed' }));
+      const { history } = graph.apply(claim({ bsuid: B1, msisdn: M2 }, 2));
       expect(people(graph)).toEqual([{ id: 'c1', msisdn: M, bsuid: B1, parentBsuid: null }]);
       expect(actions(history)).toEqual([['conflict', 'c1', 'msisdn', M, M2]]);
+    });
+
+    it('gives way to attested evidence, which replaces the claimed link', () => {
+      const graph = newGraph();
+      graph.apply(observation({ bsuid: B1 }, 1));
+      graph.apply(claim({ bsuid: B1, msisdn: M2 }, 2));
+      const { history } = graph.apply(observation({ bsuid: B1, msisdn: M }, 3));
+      expect(people(graph)).toEqual([{ id: 'c1', msisdn: M, bsuid: B1, parentBsuid: null }]);
+      expect(actions(history)).toEqual([
+        ['unlinked', 'c1', 'msisdn', M2, null],
+        ['linked', 'c1', 'msisdn', null, M],
+      ]);
+      expect(graph.get('c1')?.msisdnStrength).toBe('attested');
+    });
+
+    it('does not stop an attested merge', () => {
+      const graph = newGraph();
+      graph.apply(observation({ msisdn: M }, 1));
+      graph.apply(observation({ bsuid: B1 }, 2));
+      graph.apply(claim({ bsuid: B1, msisdn: M2 }, 3));
+      graph.apply(observation({ bsuid: B1, msisdn: M }, 4));
+      expect(people(graph)).toEqual([{ id: 'c1', msisdn: M, bsuid: B1, parentBsuid: null }]);
+    });
+
+    it('becomes attested when Meta attests the same pairing', () => {
+      const graph = newGraph();
+      graph.apply(observation({ bsuid: B1 }, 1));
+      graph.apply(claim({ bsuid: B1, msisdn: M }, 2));
+      const { history } = graph.apply(observation({ bsuid: B1, msisdn: M }, 3));
+      expect(actions(history)).toEqual([['confirmed', 'c1', 'msisdn', M, M]]);
+      expect(graph.get('c1')).toMatchObject({ msisdnStrength: 'attested', msisdnAt: at(3) });
+    });
+
+    it('keeps a claim that may not fill gaps (a forwarded card) as a conflict only', () => {
+      const graph = newGraph();
+      graph.apply(observation({ bsuid: B1 }, 1));
+      const card = observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } });
+      const { history } = graph.apply(card);
+      expect(people(graph)).toEqual([{ id: 'c1', msisdn: null, bsuid: B1, parentBsuid: null }]);
+      expect(actions(history)).toEqual([['conflict', 'c1', 'msisdn', null, M]]);
+      expect(graph.apply({ ...card, bsuid: B2 }).history).toEqual([]);
+      expect(people(graph)).toHaveLength(1);
+    });
+  });
+
+  describe('rule 5, the time of a link is its latest attestation', () => {
+    const finalOwner = (order: Observation[]) => {
+      const graph = newGraph();
+      order.forEach((obs) => graph.apply(obs));
+      return people(graph).find((contact) => contact.msisdn === M)?.bsuid;
+    };
+
+    it.each([
+      ['a phone first seen alone', [observation({ msisdn: M }, 1), observation({ msisdn: M, bsuid: B1 }, 3), observation({ msisdn: M, bsuid: B2 }, 5)]],
+      ['a pairing seen twice', [observation({ msisdn: M, bsuid: B1 }, 1), observation({ msisdn: M, bsuid: B1 }, 5), observation({ msisdn: M, bsuid: B2 }, 4)]],
+      ['two pairings at the same instant', [observation({ msisdn: M, bsuid: B1 }, 1), observation({ msisdn: M, bsuid: B2 }, 1)]],
+    ])('lands on one owner in every arrival order: %s', (_, observations) => {
+      const owners = permutations(observations).map(finalOwner);
+      expect(new Set(owners).size).toBe(1);
     });
   });
 

@@ -3,77 +3,19 @@
  * in-memory view of the contacts an observation touches. The service loads those contacts
  * (locked), applies a batch of observations here, and writes back what changed.
  */
-
-export const LINK_FIELDS = ['bsuid', 'parentBsuid', 'msisdn'] as const;
-export type LinkField = (typeof LINK_FIELDS)[number];
-
-export type Strength = 'attested' | 'claimed';
-export type Activity = 'inbound' | 'outbound' | 'invalid';
-
-/** Where an observation came from: kept on every history row it causes. */
-export interface Evidence {
-  kind: 'MO' | 'DLR' | 'CONTACT_SHARE' | 'CONTACT_CARD' | 'IMPORT' | 'ADMIN';
-  messageId?: string;
-  resultCode?: number;
-  businessNumber?: string;
-}
-
-/** What one webhook says about one person. */
-export interface Observation {
-  portfolio: string;
-  msisdn?: string;
-  bsuid?: string;
-  parentBsuid?: string;
-  eventAt: Date;
-  strength: Strength;
-  /** False for a failed DLR: it finds the contact to update its status, but never links. */
-  links: boolean;
-  activity?: Activity;
-  evidence: Evidence;
-}
-
-export interface ContactState {
-  id: string;
-  portfolio: string;
-  msisdn: string | null;
-  bsuid: string | null;
-  parentBsuid: string | null;
-  /** Event time of the observation that set each link: an older one must not undo it (rule 5). */
-  msisdnAt: Date | null;
-  bsuidAt: Date | null;
-  parentBsuidAt: Date | null;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  lastInboundAt: Date | null;
-  lastOutboundAt: Date | null;
-  invalidAt: Date | null;
-  mergedInto: string | null;
-}
-
-export type HistoryAction = 'created' | 'linked' | 'unlinked' | 'merged' | 'stale' | 'conflict';
-
-/** One row of link history (rule 7): what changed, from what, to what, and the evidence. */
-export interface HistoryEntry {
-  contactId: string;
-  portfolio: string;
-  action: HistoryAction;
-  field: LinkField | null;
-  fromValue: string | null;
-  toValue: string | null;
-  /** The other contact of a merge or a move. */
-  otherContactId: string | null;
-  /** For a merge: the merged contact as it was, so that it can be split again (rule 9). */
-  snapshot: ContactState | null;
-  strength: Strength;
-  evidence: Evidence;
-  eventAt: Date;
-}
-
-const AT: Record<LinkField, 'msisdnAt' | 'bsuidAt' | 'parentBsuidAt'> = {
-  msisdn: 'msisdnAt',
-  bsuid: 'bsuidAt',
-  parentBsuid: 'parentBsuidAt',
-};
+import {
+  ContactState,
+  earliest,
+  HistoryAction,
+  HistoryEntry,
+  latest,
+  LINK_FIELDS,
+  LINKED_AT,
+  LinkField,
+  Observation,
+  Strength,
+  STRENGTH_OF,
+} from './observation';
 
 /**
  * The contacts of one batch, indexed by their identifiers. Mutated in place by `apply`;
@@ -83,7 +25,6 @@ export class Graph {
   private readonly byId = new Map<string, ContactState>();
   private readonly byValue = new Map<string, string>();
   readonly changed = new Set<string>();
-  readonly created = new Set<string>();
 
   constructor(
     contacts: Iterable<ContactState>,
@@ -109,10 +50,8 @@ export class Graph {
   apply(observation: Observation): { contact: ContactState | undefined; history: HistoryEntry[] } {
     const run = new Application(this, observation);
     const contact = observation.links ? run.link() : run.find();
-    if (contact) {
-      recordActivity(contact, observation);
-      this.changed.add(contact.id);
-    }
+    if (contact) recordActivity(contact, observation);
+    if (contact) this.changed.add(contact.id);
     return { contact, history: run.history };
   }
 
@@ -126,6 +65,9 @@ export class Graph {
       msisdnAt: null,
       bsuidAt: null,
       parentBsuidAt: null,
+      msisdnStrength: null,
+      bsuidStrength: null,
+      parentBsuidStrength: null,
       firstSeenAt: at,
       lastSeenAt: at,
       lastInboundAt: null,
@@ -134,16 +76,16 @@ export class Graph {
       mergedInto: null,
     };
     this.put(contact);
-    this.created.add(contact.id);
     this.changed.add(contact.id);
     return contact;
   }
 
-  setLink(contact: ContactState, field: LinkField, value: string | null, at: Date | null): void {
+  setLink(contact: ContactState, field: LinkField, value: string | null, at: Date | null, strength: Strength | null): void {
     const previous = contact[field];
     if (previous !== null) this.byValue.delete(indexKey(contact.portfolio, field, previous));
     contact[field] = value;
-    contact[AT[field]] = at;
+    contact[LINKED_AT[field]] = value === null ? null : at;
+    contact[STRENGTH_OF[field]] = value === null ? null : strength;
     if (value !== null) this.byValue.set(indexKey(contact.portfolio, field, value), contact.id);
     this.changed.add(contact.id);
   }
@@ -161,12 +103,17 @@ export class Graph {
 class Application {
   readonly history: HistoryEntry[] = [];
   private readonly present: LinkField[];
+  /** The most stable identifier carried: the BSUID (its phone never changes), else the parent, else the phone. */
+  private readonly primary: LinkField;
+  private readonly attested: boolean;
 
   constructor(
     private readonly graph: Graph,
     private readonly obs: Observation,
   ) {
     this.present = LINK_FIELDS.filter((field) => obs[field] !== undefined);
+    this.primary = this.present[0];
+    this.attested = obs.strength === 'attested';
   }
 
   /** A failed DLR only updates status: the contact that holds its most specific identifier. */
@@ -178,29 +125,25 @@ class Application {
     return undefined;
   }
 
-  /**
-   * Rules 1–5 and 8. The *primary* identifier is the most stable one the observation carries:
-   * the BSUID (its phone never changes), else the parent BSUID, else the phone number. The
-   * other identifiers attach to the primary's contact.
-   */
+  /** Rules 1–5 and 8: the other identifiers attach to the contact of the primary one. */
   link(): ContactState | undefined {
     if (this.present.length === 0) return undefined;
-    const primary = this.present[0];
+    const primary = this.primary;
     let target = this.holder(primary);
+    if (!target && !this.attested && !this.obs.fillsGaps) return undefined; // a claim about nobody known
     for (const field of this.present.slice(1)) {
       const holder = this.holder(field);
       if (!holder || holder === target) continue;
       if (!target) {
-        if (holder[primary] === null) {
+        if (holder[primary] === null || this.canReplace(holder, primary)) {
           target = holder; // a contact known without this primary id gains it below
           continue;
         }
         target = this.createWith(primary); // the identifier is another person's: see below
       }
-      if (this.obs.strength === 'claimed') {
-        // Rule 8: a claim never merges or moves; the clash is kept for an admin to settle.
-        this.conflict(target, field, target[field], this.value(field), holder.id);
-      } else if (holder[primary] === null && compatible(holder, target)) {
+      if (!this.attested) {
+        this.conflict(target, field, target[field], this.value(field), holder.id); // rule 8: never merge or move
+      } else if ((holder[primary] === null || this.canReplace(holder, primary)) && this.compatible(holder, target)) {
         target = this.merge(holder, target);
       } else {
         this.move(holder, target, field);
@@ -208,7 +151,9 @@ class Application {
     }
     target ??= this.createWith(primary);
     for (const field of this.present) {
-      if (!this.holder(field)) this.fill(target, field);
+      const holder = this.holder(field);
+      if (!holder) this.fill(target, field);
+      else if (holder === target) this.confirm(target, field);
     }
     return target;
   }
@@ -221,6 +166,19 @@ class Application {
     return this.graph.holder(this.obs.portfolio, field, this.value(field));
   }
 
+  /** Attested evidence replaces a link that was only claimed. */
+  private canReplace(contact: ContactState, field: LinkField): boolean {
+    return this.attested && contact[field] !== null && contact[STRENGTH_OF[field]] === 'claimed';
+  }
+
+  /** Two contacts can merge when no attested identifier of one contradicts the other's. */
+  private compatible(a: ContactState, b: ContactState): boolean {
+    return LINK_FIELDS.every(
+      (field) =>
+        a[field] === null || b[field] === null || a[field] === b[field] || a[STRENGTH_OF[field]] === 'claimed' || b[STRENGTH_OF[field]] === 'claimed',
+    );
+  }
+
   private createWith(field: LinkField): ContactState {
     const contact = this.graph.create(this.obs.portfolio, this.obs.eventAt);
     this.write(contact, 'created', null, null, null);
@@ -228,50 +186,78 @@ class Application {
     return contact;
   }
 
-  /** Adds an identifier no contact holds; a different value already there is a conflict, never overwritten. */
+  /** Adds an identifier no contact holds. A different attested value is never overwritten: a conflict. */
   private fill(contact: ContactState, field: LinkField): void {
     const value = this.value(field);
     const existing = contact[field];
-    if (existing === value) return;
-    if (existing !== null) {
-      this.conflict(contact, field, existing, value);
-      return;
-    }
-    this.graph.setLink(contact, field, value, this.obs.eventAt);
+    if (existing === value) return this.confirm(contact, field);
+    if (existing !== null && !this.canReplace(contact, field)) return this.conflict(contact, field, existing, value);
+    if (!this.attested && !this.obs.fillsGaps) return this.conflict(contact, field, existing, value);
+    if (existing !== null) this.unlink(contact, field, null);
+    this.graph.setLink(contact, field, value, this.obs.eventAt, this.obs.strength);
     this.write(contact, 'linked', field, null, value);
   }
 
   /**
+   * An attested pairing seen again: the link's time moves to the latest attestation (so that an
+   * observation older than it cannot undo it), and a claimed link becomes attested.
+   */
+  private confirm(contact: ContactState, field: LinkField): void {
+    if (!this.attested) return;
+    if (contact[STRENGTH_OF[field]] === 'claimed') {
+      contact[STRENGTH_OF[field]] = 'attested';
+      this.write(contact, 'confirmed', field, contact[field], contact[field]);
+    }
+    if (this.present.length > 1) contact[LINKED_AT[field]] = latest(contact[LINKED_AT[field]], this.obs.eventAt);
+    this.graph.changed.add(contact.id);
+  }
+
+  /**
    * Rule 4, relink: the identifier leaves `from` for `to`, unless the observation is older than
-   * the one that linked it to `from` (rule 5: history records it, nothing moves).
+   * the latest one that attested it on `from` (rule 5: history records it, nothing moves).
    */
   private move(from: ContactState, to: ContactState, field: LinkField): void {
     const value = this.value(field);
-    const linkedAt = from[AT[field]];
-    if (to[field] !== null && to[field] !== value) {
-      this.conflict(to, field, to[field], value, from.id);
-      return;
+    if (to[field] !== null && to[field] !== value && !this.canReplace(to, field)) {
+      return this.conflict(to, field, to[field], value, from.id);
     }
-    if (linkedAt && this.obs.eventAt < linkedAt) {
-      this.write(from, 'stale', field, value, value, to.id);
-      return;
+    if (from[STRENGTH_OF[field]] === 'attested' && this.isStale(from, field)) {
+      return this.write(from, 'stale', field, value, value, to.id);
     }
-    this.graph.setLink(from, field, null, null);
-    this.write(from, 'unlinked', field, value, null, to.id);
-    this.graph.setLink(to, field, value, this.obs.eventAt);
+    if (to[field] !== null) this.unlink(to, field, null);
+    this.unlink(from, field, to.id);
+    this.graph.setLink(to, field, value, this.obs.eventAt, 'attested');
     this.write(to, 'linked', field, null, value, from.id);
   }
 
-  /** Rule 3: two contacts are one person; the younger folds into the older and stays resolvable. */
+  /** Older than the link's attestation; at the same instant the greater primary id wins, so that order does not matter. */
+  private isStale(from: ContactState, field: LinkField): boolean {
+    const linkedAt = from[LINKED_AT[field]];
+    if (!linkedAt) return false;
+    if (this.obs.eventAt.getTime() !== linkedAt.getTime()) return this.obs.eventAt < linkedAt;
+    return this.value(this.primary) <= (from[this.primary] ?? '');
+  }
+
+  /**
+   * Rule 3: two contacts are one person; the younger folds into the older and stays resolvable.
+   * Each identifier that moves is history of its own, and the merge row keeps both contacts as
+   * they were, for a split (rule 9).
+   */
   private merge(a: ContactState, b: ContactState): ContactState {
     const [survivor, merged] = older(a, b) === a ? [a, b] : [b, a];
-    const snapshot: ContactState = { ...merged };
+    const snapshot = { survivor: { ...survivor }, merged: { ...merged } };
+    this.history.push({ ...this.entry(survivor, 'merged', null, null, null, merged.id), snapshot });
     for (const field of LINK_FIELDS) {
       const value = merged[field];
       if (value === null) continue;
-      const at = merged[AT[field]];
-      this.graph.setLink(merged, field, null, null);
-      if (survivor[field] === null) this.graph.setLink(survivor, field, value, at);
+      const at = merged[LINKED_AT[field]];
+      const strength = merged[STRENGTH_OF[field]];
+      const survivorWins = survivor[field] !== null && (strength === 'claimed' || survivor[STRENGTH_OF[field]] === 'attested');
+      this.unlink(merged, field, survivor.id);
+      if (survivorWins) continue;
+      if (survivor[field] !== null) this.unlink(survivor, field, null);
+      this.graph.setLink(survivor, field, value, at, strength);
+      this.write(survivor, 'linked', field, null, value, merged.id);
     }
     survivor.firstSeenAt = earliest(survivor.firstSeenAt, merged.firstSeenAt) as Date;
     survivor.lastSeenAt = latest(survivor.lastSeenAt, merged.lastSeenAt) as Date;
@@ -281,8 +267,13 @@ class Application {
     merged.mergedInto = survivor.id;
     this.graph.changed.add(survivor.id);
     this.graph.changed.add(merged.id);
-    this.history.push({ ...this.entry(survivor, 'merged', null, null, null, merged.id), snapshot });
     return survivor;
+  }
+
+  private unlink(contact: ContactState, field: LinkField, otherContactId: string | null): void {
+    const value = contact[field];
+    this.graph.setLink(contact, field, null, null, null);
+    this.write(contact, 'unlinked', field, value, null, otherContactId);
   }
 
   /** `contact` was said to have `claimed` as its `field`, which `existing` (or another contact) contradicts. */
@@ -325,11 +316,6 @@ class Application {
   }
 }
 
-/** Two contacts can merge when no identifier of one contradicts the other's. */
-function compatible(a: ContactState, b: ContactState): boolean {
-  return LINK_FIELDS.every((field) => a[field] === null || b[field] === null || a[field] === b[field]);
-}
-
 function older(a: ContactState, b: ContactState): ContactState {
   const diff = a.firstSeenAt.getTime() - b.firstSeenAt.getTime();
   if (diff !== 0) return diff < 0 ? a : b;
@@ -338,30 +324,12 @@ function older(a: ContactState, b: ContactState): ContactState {
 
 /** MO opens the care window, a sent/delivered/read DLR records an outbound, 112404 marks invalid. */
 function recordActivity(contact: ContactState, obs: Observation): void {
+  if (obs.strength !== 'attested') return;
   contact.lastSeenAt = latest(contact.lastSeenAt, obs.eventAt) as Date;
   contact.firstSeenAt = earliest(contact.firstSeenAt, obs.eventAt) as Date;
   if (obs.activity === 'inbound') contact.lastInboundAt = latest(contact.lastInboundAt, obs.eventAt);
   if (obs.activity === 'outbound') contact.lastOutboundAt = latest(contact.lastOutboundAt, obs.eventAt);
   if (obs.activity === 'invalid') contact.invalidAt = latest(contact.invalidAt, obs.eventAt);
-}
-
-/** A contact is invalid while its latest 112404 is newer than anything it sent or received. */
-export function isInvalid(contact: Pick<ContactState, 'invalidAt' | 'lastInboundAt' | 'lastOutboundAt'>): boolean {
-  if (!contact.invalidAt) return false;
-  const lastExchange = latest(contact.lastInboundAt, contact.lastOutboundAt);
-  return !lastExchange || contact.invalidAt >= lastExchange;
-}
-
-function latest(a: Date | null, b: Date | null): Date | null {
-  if (!a) return b;
-  if (!b) return a;
-  return a >= b ? a : b;
-}
-
-function earliest(a: Date | null, b: Date | null): Date | null {
-  if (!a) return b;
-  if (!b) return a;
-  return a <= b ? a : b;
 }
 
 function indexKey(portfolio: string, field: LinkField, value: string): string {

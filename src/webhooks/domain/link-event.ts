@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { AppError, FieldError } from '../../common/errors/app-error';
 import { describeInput, IdentifierKind, tryParseIdentifier } from '../../identities/domain/identifier';
-import type { Activity, Evidence, Observation } from '../../identities/domain/graph';
+import type { Activity, Evidence, Observation } from '../../identities/domain/observation';
 
 /** Where the webhook's identifiers are read in the context of its portfolio. */
 export interface EventContext {

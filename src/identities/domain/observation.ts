@@ -1,0 +1,115 @@
+/** The data the identity graph's rules work on: observations in, contacts and history out. */
+
+export const LINK_FIELDS = ['bsuid', 'parentBsuid', 'msisdn'] as const;
+export type LinkField = (typeof LINK_FIELDS)[number];
+
+/**
+ * Rule 8. `attested`: seen together in one webhook, as Meta sent it. `claimed`: said by someone
+ * else (a CRM import, a forwarded contact card); it never merges or moves an attested link.
+ */
+export type Strength = 'attested' | 'claimed';
+export type Activity = 'inbound' | 'outbound' | 'invalid';
+
+/** Where an observation came from: kept on every history row it causes. */
+export interface Evidence {
+  kind: 'MO' | 'DLR' | 'CONTACT_SHARE' | 'CONTACT_CARD' | 'IMPORT' | 'ADMIN';
+  messageId?: string;
+  resultCode?: number;
+  businessNumber?: string;
+}
+
+/** What one webhook says about one person. */
+export interface Observation {
+  portfolio: string;
+  msisdn?: string;
+  bsuid?: string;
+  parentBsuid?: string;
+  eventAt: Date;
+  strength: Strength;
+  /**
+   * Whether a claim may fill an identifier a contact lacks (a CRM import may; a forwarded card,
+   * which may be someone else's number, may not: it is kept as a conflict). Attested evidence
+   * always fills.
+   */
+  fillsGaps?: boolean;
+  /** False for a failed DLR: it finds the contact to update its status, but never links. */
+  links: boolean;
+  activity?: Activity;
+  evidence: Evidence;
+}
+
+export interface ContactState {
+  id: string;
+  portfolio: string;
+  msisdn: string | null;
+  bsuid: string | null;
+  parentBsuid: string | null;
+  /** Event time of the latest observation that attested each link: an older one must not undo it (rule 5). */
+  msisdnAt: Date | null;
+  bsuidAt: Date | null;
+  parentBsuidAt: Date | null;
+  msisdnStrength: Strength | null;
+  bsuidStrength: Strength | null;
+  parentBsuidStrength: Strength | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  lastInboundAt: Date | null;
+  lastOutboundAt: Date | null;
+  invalidAt: Date | null;
+  mergedInto: string | null;
+}
+
+export type HistoryAction = 'created' | 'linked' | 'unlinked' | 'confirmed' | 'merged' | 'stale' | 'conflict';
+
+/** Both contacts of a merge as they were before it: what a split needs (rule 9). */
+export interface MergeSnapshot {
+  survivor: ContactState;
+  merged: ContactState;
+}
+
+/** One row of link history (rule 7): what changed, from what, to what, and the evidence. */
+export interface HistoryEntry {
+  contactId: string;
+  portfolio: string;
+  action: HistoryAction;
+  field: LinkField | null;
+  fromValue: string | null;
+  toValue: string | null;
+  /** The other contact of a merge, a move or a conflict. */
+  otherContactId: string | null;
+  snapshot: MergeSnapshot | null;
+  strength: Strength;
+  evidence: Evidence;
+  eventAt: Date;
+}
+
+export const LINKED_AT: Record<LinkField, 'msisdnAt' | 'bsuidAt' | 'parentBsuidAt'> = {
+  msisdn: 'msisdnAt',
+  bsuid: 'bsuidAt',
+  parentBsuid: 'parentBsuidAt',
+};
+
+export const STRENGTH_OF: Record<LinkField, 'msisdnStrength' | 'bsuidStrength' | 'parentBsuidStrength'> = {
+  msisdn: 'msisdnStrength',
+  bsuid: 'bsuidStrength',
+  parentBsuid: 'parentBsuidStrength',
+};
+
+/** A contact is invalid while its latest 112404 is newer than anything it sent or received. */
+export function isInvalid(contact: Pick<ContactState, 'invalidAt' | 'lastInboundAt' | 'lastOutboundAt'>): boolean {
+  if (!contact.invalidAt) return false;
+  const lastExchange = latest(contact.lastInboundAt, contact.lastOutboundAt);
+  return !lastExchange || contact.invalidAt >= lastExchange;
+}
+
+export function latest(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a >= b ? a : b;
+}
+
+export function earliest(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a <= b ? a : b;
+}
