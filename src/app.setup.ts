@@ -23,7 +23,7 @@ export function configureApp(app: NestFastifyApplication): INestApplication {
   fastify.addHook('onResponse', (request, reply, done) => {
     if (!Logger.isLevelEnabled('log')) return done();
     const key = (request as { principal?: { name: string } }).principal?.name ?? '-';
-    requests.log(`${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms key=${key} id=${request.id}`);
+    requests.log(`${request.method} ${request.routeOptions.url ?? '(no route)'} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms key=${key} id=${request.id}`);
     done();
   });
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../common/errors/app-error';
-import { ApiKeyDto, Role } from '../config/api-key';
+import { ApiKeyDto, parseApiKeys, Role } from '../config/api-key';
 import { AppConfig } from '../config/app-config';
 
 /** Who is calling: the key's name, roles and the portfolios it reaches. */
@@ -66,17 +66,19 @@ export class ApiKeysService implements OnModuleInit {
   private generatedAdminKey(): ApiKeyDto {
     const folder = resolve(this.config.dataDir);
     const file = join(folder, GENERATED_KEY_FILE);
-    try {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as ApiKeyDto;
+    if (existsSync(file)) {
+      const { keys, problems } = parseApiKeys(`[${readFileSync(file, 'utf8')}]`, 'the key');
+      if (problems.length > 0) {
+        throw new Error(`${file} holds no valid key (${problems.join('; ')}): fix it, or delete it to have a new admin key made`);
+      }
       this.logger.log(`No API_KEYS configured: using the admin key in ${file}`);
-      return stored;
-    } catch {
-      const key: ApiKeyDto = { name: 'admin', secret: randomBytes(24).toString('base64url'), roles: ['admin'], portfolios: ['*'] };
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-      this.logger.warn(`No API_KEYS configured: created an admin key, its secret is in ${file}`);
-      return key;
+      return keys[0];
     }
+    const key: ApiKeyDto = { name: 'admin', secret: randomBytes(24).toString('base64url'), roles: ['admin'], portfolios: ['*'] };
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    this.logger.warn(`No API_KEYS configured: created an admin key, its secret is in ${file}`);
+    return key;
   }
 }
 

@@ -19,22 +19,22 @@ export class ApiKeyDto {
   portfolios!: string[];
 }
 
-/** Reads `API_KEYS`, answering a list of problems (one per bad value) instead of throwing. */
-export function parseApiKeys(raw: string): { keys: ApiKeyDto[]; problems: string[] } {
+/** Reads `API_KEYS` (or another JSON list of keys), answering a list of problems (one per bad value) instead of throwing. */
+export function parseApiKeys(raw: string, source = 'API_KEYS'): { keys: ApiKeyDto[]; problems: string[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return { keys: [], problems: ['API_KEYS is not valid JSON'] };
+    return { keys: [], problems: [`${source} is not valid JSON`] };
   }
-  if (!Array.isArray(parsed)) return { keys: [], problems: ['API_KEYS must be a JSON list of keys'] };
+  if (!Array.isArray(parsed)) return { keys: [], problems: [`${source} must be a JSON list of keys`] };
   const keys = parsed.map((entry) => plainToInstance(ApiKeyDto, entry as object));
   const problems = keys.flatMap((key, index) =>
-    validateSync(key, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `API_KEYS[${index}]: ${text}`)),
+    validateSync(key, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `${source}[${index}]: ${text}`)),
   );
   const names = keys.map((key) => key.name);
   names.forEach((name, index) => {
-    if (names.indexOf(name) !== index) problems.push(`API_KEYS[${index}]: name "${name}" is used twice`);
+    if (names.indexOf(name) !== index) problems.push(`${source}[${index}]: name "${name}" is used twice`);
   });
   return { keys, problems };
 }

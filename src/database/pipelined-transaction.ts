@@ -18,7 +18,8 @@ export class PipelinedTransaction {
   private finished = false;
 
   private constructor(private readonly client: PgClient) {
-    this.opened = client.query('BEGIN');
+    // A webhook waits for no lock longer than LINK waits for an answer; it is retried instead (503).
+    this.opened = client.query(`BEGIN; SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '15s'`);
     this.opened.catch(() => undefined);
   }
 

@@ -24,8 +24,13 @@ export class PortfoliosController {
   @RequireRole('admin')
   @MayCreatePortfolio()
   @ApiOperation({ summary: 'Create or replace a portfolio: business numbers, LINK platform, group, region, upstream credentials' })
-  async put(@Param('portfolio') key: string, @Body() body: PutPortfolioDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortfolioView> {
-    const { created, portfolio } = await this.portfolios.put(key, body);
+  async put(
+    @CurrentPrincipal() principal: Principal,
+    @Param('portfolio') key: string,
+    @Body() body: PutPortfolioDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PortfolioView> {
+    const { created, portfolio } = await this.portfolios.put(principal, key, body);
     reply.status(created ? 201 : 200);
     return portfolio;
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-import { DataSource, In, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
+import { Principal, reaches } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { sqlState } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
@@ -85,17 +86,13 @@ export class PortfoliosService {
     return all.filter((portfolio) => scope.includes('*') || scope.includes(portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
   }
 
-  async put(key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {
+  async put(principal: Principal, key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {
     if (!PORTFOLIO_KEY.test(key)) throw AppError.invalidField('portfolio', 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const numbers = [...new Set(dto.businessNumbers.map((raw, index) => parseBusinessNumber(raw, `businessNumbers[${index}]`)))];
     try {
       const created = await this.dataSource.transaction(async (manager) => {
-        const taken = await manager.find(BusinessNumber, { where: { number: In(numbers), portfolio: Not(key) }, lock: { mode: 'pessimistic_read' } });
-        if (taken.length > 0) {
-          // The owner is not named: the caller may not reach it.
-          throw AppError.conflict(`Business numbers already belong to another portfolio: ${taken.map((n) => n.number).join(', ')}`);
-        }
-        const existed = await manager.exists(Portfolio, { where: { key } });
+        const current = await manager.findOne(Portfolio, { where: { key }, relations: { businessNumbers: true } });
+        await this.assertMayClaim(manager, principal, key, current, numbers, dto);
         await manager.upsert(
           Portfolio,
           {
@@ -112,13 +109,40 @@ export class PortfoliosService {
         );
         await manager.delete(BusinessNumber, { portfolio: key, number: Not(In(numbers)) });
         if (numbers.length > 0) await manager.upsert(BusinessNumber, numbers.map((number) => ({ number, portfolio: key })), ['number']);
-        return !existed;
+        return current === null;
       });
       this.invalidate();
       return { created, portfolio: toPortfolioView((await this.find(key)) as Portfolio) };
     } catch (error) {
       if (sqlState(error) === '23505') throw AppError.conflict('A business number or LINK platform is already claimed by another portfolio');
       throw error;
+    }
+  }
+
+  /**
+   * A number another portfolio owns is refused. One nobody claims belongs to `default`, and so does
+   * the traffic of a LINK platform nobody claims: taking either needs a key that reaches `default`.
+   */
+  private async assertMayClaim(
+    manager: EntityManager,
+    principal: Principal,
+    key: string,
+    current: Portfolio | null,
+    numbers: string[],
+    dto: PutPortfolioDto,
+  ): Promise<void> {
+    const taken = await manager.find(BusinessNumber, { where: { number: In(numbers), portfolio: Not(key) }, lock: { mode: 'pessimistic_read' } });
+    if (taken.length > 0) {
+      // The owner is not named: the caller may not reach it.
+      throw AppError.conflict(`Business numbers already belong to another portfolio: ${taken.map((n) => n.number).join(', ')}`);
+    }
+    if (key === DEFAULT_PORTFOLIO || reaches(principal, DEFAULT_PORTFOLIO)) return;
+    const owned = new Set((current?.businessNumbers ?? []).map((number) => number.number));
+    const newNumbers = numbers.filter((number) => !owned.has(number));
+    const newPlatform =
+      dto.platformId !== undefined && (dto.platformId !== current?.platformId || (dto.platformPartnerId ?? null) !== current?.platformPartnerId);
+    if (newNumbers.length > 0 || newPlatform) {
+      throw AppError.noAccess('No access: claiming business numbers or a LINK platform takes them from the default portfolio, which this key does not reach');
     }
   }
 

@@ -179,19 +179,25 @@ describe('portfolios', () => {
       expect(await numbers()).toEqual([]);
     });
 
-    it('lets a portfolio admin replace its own portfolio but not create or change others', async () => {
-      await t.putPortfolio('globex', { businessNumbers: ['+47000000000'] });
-      const own = await put('globex', { businessNumbers: ['+47000000001'] }, KEYS.globexAdmin);
+    it('lets a portfolio admin change its own portfolio, but not take numbers or a platform from default, nor touch others', async () => {
+      await t.putPortfolio('globex', { businessNumbers: ['+47000000000', '+47000000002'] });
+      const own = await put('globex', { businessNumbers: ['+47000000000'], region: 'NO' }, KEYS.globexAdmin);
       expect(own.status).toBe(200);
-      expect(own.body).toMatchObject({ key: 'globex', businessNumbers: ['+47000000001'] });
+      expect(own.body).toMatchObject({ key: 'globex', businessNumbers: ['+47000000000'], region: 'NO' });
 
+      const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
+      const claimNumber = await put('globex', { businessNumbers: ['+47000000000', '+47000000001'] }, KEYS.globexAdmin);
+      expect(claimNumber.status).toBe(403);
+      expect(claimNumber.body).toEqual(noAccess);
+      const claimPlatform = await put('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_XA' }, KEYS.globexAdmin);
+      expect(claimPlatform.status).toBe(403);
       for (const key of ['acme', 'initech']) {
         const res = await put(key, { businessNumbers: ['+48000000000'] }, KEYS.globexAdmin);
         expect(res.status).toBe(403);
-        expect(res.body).toEqual({ resultCode: 112401, description: expect.any(String), translatedDescription: null });
+        expect(res.body).toEqual(noAccess);
       }
-      expect(await portfolios()).toEqual([expect.objectContaining({ key: 'default' }), expect.objectContaining({ key: 'globex' })]);
-      expect(await numbers()).toEqual([{ number: '+47000000001', portfolio: 'globex' }]);
+      expect(await portfolios()).toEqual([expect.objectContaining({ key: 'default' }), expect.objectContaining({ key: 'globex', platform_id: null })]);
+      expect(await numbers()).toEqual([{ number: '+47000000000', portfolio: 'globex' }]);
     });
   });
 

@@ -247,6 +247,12 @@ describe('LINK webhooks', () => {
       expect(res.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     });
 
+    it('answers 400, not 500, for a messageId holding a NUL character', async () => {
+      const res = await t.postMo({ ...fixture('mo-01-text-msisdn'), messageId: 'a\u0000b' });
+      expect(res.status).toBe(400);
+      expect(res.body.fields).toEqual([{ field: 'messageId', message: 'messageId must not contain NUL characters' }]);
+    });
+
     it('treats blank and "null" identifiers in customParameters as absent', async () => {
       const body = { ...fixture('mo-01-text-msisdn'), customParameters: { whatsappUserId: ' ', whatsappParentUserId: 'null' } };
       await t.postMo(body).expect(200);

@@ -37,7 +37,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const name = (error as { name?: unknown } | undefined)?.name;
   if (name === 'CannotExecuteNotConnectedError' || name === 'ConnectionIsNotSetError') return true;
   const code = sqlState(error);
-  if (code) return /^(08|53|57P|58)/.test(code);
+  if (code) return /^(08|53|55P03|57|58)/.test(code);
   const candidate = error as { message?: unknown; code?: unknown } | undefined;
   return CONNECTION_FAILURE.test(`${String(candidate?.code ?? '')} ${String(candidate?.message ?? '')}`);
 }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, FieldError } from './app-error';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, sqlState } from './database-errors';
 import { ResultCode } from './result-code';
 
 /** LINK's ErrorResponse, with the fields at fault when validation failed. */
@@ -45,6 +45,10 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorRe
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return { status, body: plain(codeByStatus[status] ?? ResultCode.BadRequest, httpMessage(error)) };
+  }
+  if (sqlState(error)?.startsWith('22')) {
+    // A value PostgreSQL cannot store (a NUL character, a number out of range) is the client's to fix.
+    return { status: HttpStatus.BAD_REQUEST, body: plain(ResultCode.BadRequest, 'The request holds a value that cannot be stored') };
   }
   if (isDatabaseUnavailable(error)) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, body: plain(ResultCode.ServiceUnavailable, 'The database is unavailable; retry later') };

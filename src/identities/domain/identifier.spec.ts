@@ -15,6 +15,10 @@ describe(tryParseIdentifier.name, () => {
     ['+4600000002', 'msisdn', '+4600000002'],
     ['+123456789', 'msisdn', '+123456789'],
     ['+1 (650) 555-1234', 'msisdn', '+16505551234'],
+    ['+46 (0)70 123 45 67', 'msisdn', '+46701234567'],
+    ['+46 0701234567', 'msisdn', '+46701234567'],
+    ['+39 06 1234 5678', 'msisdn', '+390612345678'], // Italy keeps its leading 0
+    ['SE.ENT1', 'bsuid', 'SE.ENT1'],
     ['SE.13491208655302741918', 'bsuid', 'SE.13491208655302741918'],
     ['US.abcDEF123', 'bsuid', 'US.abcDEF123'],
     ['SE.ENT.11815799212886844830', 'parentBsuid', 'SE.ENT.11815799212886844830'],
@@ -48,6 +52,8 @@ describe(tryParseIdentifier.name, () => {
     ['SE.ENT.', 'not a parent BSUID'],
     ['SE.ENT.1181 5799', 'not a parent BSUID'],
     ['SE.0000', 'all zeros'],
+    ['SE.ENT', 'not a parent BSUID'],
+    ['XX.12345', 'ISO country code'],
     ['SE.ENT.000', 'all zeros'],
   ])('rejects %j (%s)', (input, reason) => {
     const result = tryParseIdentifier(input, 'SE');

@@ -1,3 +1,4 @@
+import { isISO31661Alpha2 } from 'class-validator';
 import { CountryCode, getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { AppError } from '../../common/errors/app-error';
 import { mask } from '../../common/logging/mask';
@@ -65,9 +66,10 @@ export function parseBusinessNumber(raw: unknown, field: string): string {
 }
 
 function parseBsuid(input: string): ParseResult {
+  if (/^[A-Z]{2}\./.test(input) && !isISO31661Alpha2(input.slice(0, 2))) return fail('does not start with an ISO country code');
   if (PARENT_BSUID.test(input)) return allZeroTail(input) ?? ok('parentBsuid', input);
-  if (BSUID.test(input)) return allZeroTail(input) ?? ok('bsuid', input);
-  if (/^[A-Z]{2}\.ENT\./.test(input)) {
+  if (BSUID.test(input) && !/^[A-Z]{2}\.ENT$/.test(input)) return allZeroTail(input) ?? ok('bsuid', input);
+  if (/^[A-Z]{2}\.ENT(\.|$)/.test(input)) {
     return fail('is not a parent BSUID: after "CC.ENT." come 1-128 ASCII letters or digits');
   }
   return fail('is not a BSUID: two upper-case letters, a dot, then 1-128 ASCII letters or digits');
@@ -79,7 +81,8 @@ function allZeroTail(input: string): ParseResult | undefined {
 }
 
 function parseMsisdn(input: string, region: CountryCode): ParseResult {
-  const compact = input.replace(PHONE_PUNCTUATION, '');
+  // "+46 (0)70 …": the trunk prefix in brackets is not dialled from abroad.
+  const compact = input.replace(/\(0\)/g, '').replace(PHONE_PUNCTUATION, '');
   if (!/^\+?[0-9]+$/.test(compact)) return fail('is neither a phone number nor a BSUID');
   if (/^\+?0+$/.test(compact)) return fail('is all zeros, not a real number');
   if (compact.startsWith('+')) return international(compact);
@@ -95,7 +98,14 @@ function international(candidate: string): ParseResult {
   if (!E164.test(candidate)) return fail('is not a phone number: 7 to 15 digits after the country code');
   const code = callingCodeOf(candidate);
   if (!code) return fail('does not start with a known country calling code');
-  if (/^0+$/.test(candidate.slice(1 + code.length))) return fail('is all zeros, not a real number');
+  const national = candidate.slice(1 + code.length);
+  if (/^0+$/.test(national)) return fail('is all zeros, not a real number');
+  if (national.startsWith('0')) {
+    // A trunk prefix written after the country code (`+46 070…`): the library drops it where the
+    // country's plan says so. Numbers it does not know are kept as written (`+460000000001`).
+    const parsed = parsePhoneNumberFromString(candidate);
+    if (parsed?.isValid()) return ok('msisdn', parsed.number);
+  }
   return ok('msisdn', candidate);
 }
 

@@ -50,6 +50,12 @@ describe(readMoEnvelope.name, () => {
     expect(fieldsOf(() => readMoEnvelope(body))).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
   });
 
+  it('rejects a NUL character, which PostgreSQL cannot store', () => {
+    expect(fieldsOf(() => readMoEnvelope({ ...valid, messageId: 'a\u0000b' }))).toEqual([
+      { field: 'messageId', message: 'messageId must not contain NUL characters' },
+    ]);
+  });
+
   it('rejects a messageId longer than 256 characters', () => {
     expect(fieldsOf(() => readMoEnvelope({ ...valid, messageId: 'x'.repeat(257) }))).toEqual([
       { field: 'messageId', message: 'messageId must be shorter than or equal to 256 characters' },
@@ -179,7 +185,21 @@ describe(readTimestamp.name, () => {
     expect(readTimestamp('2010-03-30T12:59:40+02:00')).toEqual(new Date('2010-03-30T10:59:40Z'));
   });
 
-  it.each(['yesterday', '2020', '03/30/2010', '2010-03-30', '2010-02-30T25:00:00Z'])('rejects %j', (raw) => {
+  it.each([
+    ['2010-03-30T12:59:40+0200', '2010-03-30T10:59:40.000Z'],
+    ['2010-03-30T12:59:40.250Z', '2010-03-30T12:59:40.250Z'],
+    ['2010-03-30 12:59:40-01:30', '2010-03-30T14:29:40.000Z'],
+  ])('reads %j', (raw, expected) => {
+    expect(readTimestamp(raw).toISOString()).toBe(expected);
+  });
+
+  it('takes a time far in the future as now', () => {
+    const now = new Date('2026-06-01T10:00:00Z');
+    expect(readTimestamp('2999-01-01T00:00:00Z', now)).toEqual(now);
+    expect(readTimestamp('2026-06-01T10:04:00Z', now)).toEqual(new Date('2026-06-01T10:04:00Z'));
+  });
+
+  it.each(['yesterday', '2020', '03/30/2010', '2010-03-30', '2010-02-30T25:00:00Z', '2010-02-30T10:00:00Z', '2010-03-30T12:59:40'])('rejects %j', (raw) => {
     expect(fieldsOf(() => readTimestamp(raw))).toEqual([{ field: 'timestamp', message: 'must be an RFC 3339 date-time' }]);
   });
 });

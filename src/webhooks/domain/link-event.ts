@@ -101,6 +101,8 @@ class EnvelopeCheck {
       if (rule.required) this.errors.push({ field, message: `${field} is required` });
     } else if (typeof value !== 'string' || (rule.required && value.trim() === '')) {
       this.errors.push({ field, message: `${field} must be a non-empty string` });
+    } else if (value.includes('\u0000')) {
+      this.errors.push({ field, message: `${field} must not contain NUL characters` });
     } else if (value.length > rule.max) {
       this.errors.push({ field, message: `${field} must be shorter than or equal to ${rule.max} characters` });
     }
@@ -252,12 +254,29 @@ function withoutUndefined(ids: Identifiers): Identifiers {
   return Object.fromEntries(Object.entries(ids).filter(([, value]) => value !== undefined));
 }
 
-const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+/** RFC 3339, and its `+0000` cousin without the colon. */
+const RFC_3339 = /^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?)([Zz]|[+-]\d{2}):?(\d{2})?$/;
+const ALLOWED_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-/** RFC 3339 event time; LINK always sends one, a missing one is taken as now. */
-export function readTimestamp(raw: unknown): Date {
-  if (raw === undefined || raw === null || raw === '') return new Date();
-  const date = typeof raw === 'string' && RFC_3339.test(raw) ? new Date(raw) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw AppError.invalidField('timestamp', 'must be an RFC 3339 date-time');
-  return date;
+/**
+ * The event time; LINK always sends one, a missing one is taken as now. A time in the future
+ * (past some clock skew) is taken as now: a link dated years ahead could never be undone (rule 5).
+ */
+export function readTimestamp(raw: unknown, now = new Date()): Date {
+  if (raw === undefined || raw === null || raw === '') return now;
+  const parts = typeof raw === 'string' ? RFC_3339.exec(raw) : null;
+  const zone = parts && (/^[Zz]$/.test(parts[2]) ? 'Z' : parts[3] ? `${parts[2]}:${parts[3]}` : null);
+  const date = parts && zone ? new Date(`${parts[1].replace(' ', 'T')}${zone}`) : new Date(NaN);
+  if (Number.isNaN(date.getTime()) || !sameCalendarDate(parts?.[1], date, zone)) {
+    throw AppError.invalidField('timestamp', 'must be an RFC 3339 date-time');
+  }
+  return date.getTime() > now.getTime() + ALLOWED_CLOCK_SKEW_MS ? now : date;
+}
+
+/** `Date` rolls 2010-02-30 over to March; RFC 3339 does not. */
+function sameCalendarDate(local: string | undefined, date: Date, zone: string | null): boolean {
+  if (!local || !zone) return false;
+  const offsetMinutes = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const shifted = new Date(date.getTime() + offsetMinutes * 60_000);
+  return shifted.toISOString().slice(0, 10) === local.slice(0, 10);
 }
