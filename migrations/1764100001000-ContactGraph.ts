@@ -5,6 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * with `portfolio` so that the schema distributes by portfolio. The identifier constraints are
  * checked at commit: a batch may move an identifier between two contacts in any row order, and of
  * two concurrent batches that both create a contact for one identifier only one can commit.
+ * Contacts are rewritten on every webhook (last seen, care window): free room in each page lets
+ * PostgreSQL update them in place without touching the identifier indexes (HOT updates).
  */
 export class ContactGraph1764100001000 implements MigrationInterface {
   name = 'ContactGraph1764100001000';
@@ -39,7 +41,7 @@ export class ContactGraph1764100001000 implements MigrationInterface {
         CONSTRAINT contact_portfolio_msisdn_key UNIQUE (portfolio, msisdn) DEFERRABLE INITIALLY DEFERRED,
         CONSTRAINT contact_portfolio_bsuid_key UNIQUE (portfolio, bsuid) DEFERRABLE INITIALLY DEFERRED,
         CONSTRAINT contact_portfolio_parent_bsuid_key UNIQUE (portfolio, parent_bsuid) DEFERRABLE INITIALLY DEFERRED
-      )`);
+      ) WITH (fillfactor = 70)`);
     await queryRunner.query(`CREATE INDEX contact_merged_into_idx ON contact (portfolio, merged_into) WHERE merged_into IS NOT NULL`);
     await queryRunner.query(`
       CREATE TABLE contact_exchange (
