@@ -4,7 +4,8 @@ import { hasRole, Principal, reaches } from '../auth/api-keys.service';
 import { parseBusinessNumber } from '../identities/domain/identifier';
 import { IngestService } from '../identities/ingest.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { readDlr, readDlrEnvelope, readMo, readMoEnvelope, readParameters, ReadEvent } from './domain/link-event';
+import { readDlrEnvelope, readMoEnvelope } from './domain/link-envelope';
+import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
 
 export interface WebhookAck {
   /** `applied` the first time, `duplicate` on redelivery, `ignored` when the event names nobody. */

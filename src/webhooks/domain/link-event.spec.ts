@@ -1,5 +1,6 @@
 import { AppError } from '../../common/errors/app-error';
-import { EventContext, readDlr, readDlrEnvelope, readMo, readMoEnvelope, readParameters, readTimestamp } from './link-event';
+import { readDlrEnvelope, readMoEnvelope } from './link-envelope';
+import { EventContext, readDlr, readMo, readParameters, readTimestamp } from './link-event';
 
 const B = 'SE.13491208655302741918';
 const P = 'SE.ENT.11815799212886844830';
