@@ -34,8 +34,8 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Applies webhooks to the graph. Webhooks that arrive while a transaction runs wait and go
- * together into the next one (group commit): under load one transaction of a few set-based
- * statements carries hundreds of webhooks, and each caller is answered only after its commit.
+ * together into the next one (group commit): one transaction of two set-based statements carries
+ * every webhook waiting (up to MAX_BATCH), and each caller is answered only after its commit.
  */
 @Injectable()
 export class IngestService {
