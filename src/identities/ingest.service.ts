@@ -162,8 +162,8 @@ class Exchanges {
     if (!businessNumber || (obs.activity !== 'inbound' && obs.activity !== 'outbound')) return;
     const key = `${contactId}\u0000${businessNumber}`;
     const row = this.byKey.get(key) ?? { portfolio: obs.portfolio, contactId, businessNumber, inbound: null, outbound: null };
-    if (obs.activity === 'inbound' && (!row.inbound || obs.eventAt > row.inbound)) row.inbound = obs.eventAt;
-    if (obs.activity === 'outbound' && (!row.outbound || obs.eventAt > row.outbound)) row.outbound = obs.eventAt;
+    if (obs.activity === 'inbound') row.inbound = latest(row.inbound, obs.eventAt);
+    if (obs.activity === 'outbound') row.outbound = latest(row.outbound, obs.eventAt);
     this.byKey.set(key, row);
   }
 

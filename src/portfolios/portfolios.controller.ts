@@ -17,7 +17,7 @@ export class PortfoliosController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'The portfolios this key reaches' })
   async list(@CurrentPrincipal() principal: Principal): Promise<{ portfolios: PortfolioView[] }> {
-    return { portfolios: await this.portfolios.list(principal.portfolios) };
+    return { portfolios: await this.portfolios.list(principal) };
   }
 
   @Put(':portfolio')

@@ -81,9 +81,9 @@ export class PortfoliosService {
     return this.countryByNumber.get(number);
   }
 
-  async list(scope: readonly string[]): Promise<PortfolioView[]> {
+  async list(principal: Principal): Promise<PortfolioView[]> {
     const all = [...(await this.load()).byKey.values()];
-    return all.filter((portfolio) => scope.includes('*') || scope.includes(portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
+    return all.filter((portfolio) => reaches(principal, portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
   }
 
   async put(principal: Principal, key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {

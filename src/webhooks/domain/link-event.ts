@@ -62,8 +62,7 @@ export function readMo(body: MoEnvelope, context: EventContext): ReadEvent {
 }
 
 /** A message status notification (DLR): the user is in `customParameters`; only a sent one links. */
-export function readDlr(body: DlrEnvelope, context: EventContext): ReadEvent {
-  const parameters = readParameters(body.customParameters);
+export function readDlr(body: DlrEnvelope, context: EventContext, parameters = readParameters(body.customParameters)): ReadEvent {
   const errors: FieldError[] = [];
   const ids: Identifiers = {};
   addParameter(ids, errors, parameters, 'destination', 'msisdn', context);
