@@ -3,7 +3,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppError } from './common/errors/app-error';
 import { ErrorFilter } from './common/errors/error.filter';
+import { BULK_BODY } from './common/http/bulk-body';
 import { createValidationPipe } from './common/http/validation';
+import { AppConfig } from './config/app-config';
 
 /** Everything `main.ts` and the tests share: validation, errors, request log, OpenAPI. */
 export function configureApp(app: NestFastifyApplication): INestApplication {
@@ -12,6 +14,11 @@ export function configureApp(app: NestFastifyApplication): INestApplication {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Routes marked @BulkBody() take lists of up to 10,000 rows; every other route keeps the small limit.
+  const bulkBodyLimit = app.get(AppConfig).bulkBodyLimitBytes;
+  fastify.addHook('onRoute', (route) => {
+    if ((route.config as Record<string, unknown> | undefined)?.[BULK_BODY]) route.bodyLimit = bulkBodyLimit;
+  });
   // Fastify's own JSON parser (with its prototype-poisoning guard), failing as LINK's 112505.
   // The app is created with `bodyParser: false` so that Nest does not register its own.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');

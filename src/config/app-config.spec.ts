@@ -10,6 +10,7 @@ describe(loadAppConfig.name, () => {
       defaultRegion: 'SE',
       linkBaseUrl: 'https://n-eu.linkmobility.io/whatsapp-message',
       bodyLimitBytes: 1048576,
+      bulkBodyLimitBytes: 16777216,
     });
   });
 

@@ -16,6 +16,7 @@ export class AppConfig {
   readonly linkUsername!: string | undefined;
   readonly linkPassword!: string | undefined;
   readonly bodyLimitBytes!: number;
+  readonly bulkBodyLimitBytes!: number;
   readonly logLevel!: string;
   readonly ingestConcurrency!: number;
   /** How often TypeORM retries the first connection; tests set it low. */
@@ -47,6 +48,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     linkUsername: dto.LINK_USERNAME,
     linkPassword: dto.LINK_PASSWORD,
     bodyLimitBytes: dto.BODY_LIMIT_BYTES,
+    bulkBodyLimitBytes: dto.BULK_BODY_LIMIT_BYTES,
     logLevel: dto.LOG_LEVEL,
     ingestConcurrency: dto.INGEST_CONCURRENCY,
     databaseRetryAttempts: 5,

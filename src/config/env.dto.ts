@@ -30,6 +30,10 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /** For the endpoints that take lists (resolve, import): 10,000 rows do not fit in 1 MB. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(256 * 1024 * 1024)
+  BULK_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
   /** Webhook transactions running at once (each carries every webhook waiting when it starts). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
   INGEST_CONCURRENCY = 1;

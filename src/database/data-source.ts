@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { Portfolios1764100000000 } from '../../migrations/1764100000000-Portfolios';
 import { ContactGraph1764100001000 } from '../../migrations/1764100001000-ContactGraph';
 import { WebhookReceipts1764100002000 } from '../../migrations/1764100002000-WebhookReceipts';
+import { ContactAdmin1764100003000 } from '../../migrations/1764100003000-ContactAdmin';
 import { ContactExchange } from '../identities/contact-exchange.entity';
 import { Contact } from '../identities/contact.entity';
 import { LinkHistory } from '../identities/link-history.entity';
@@ -11,7 +12,7 @@ import { Portfolio } from '../portfolios/portfolio.entity';
 export const ENTITIES = [Portfolio, BusinessNumber, Contact, ContactExchange, LinkHistory];
 
 /** Listed as classes, not globs, so that they load the same under ts-jest and compiled. */
-export const MIGRATIONS = [Portfolios1764100000000, ContactGraph1764100001000, WebhookReceipts1764100002000];
+export const MIGRATIONS = [Portfolios1764100000000, ContactGraph1764100001000, WebhookReceipts1764100002000, ContactAdmin1764100003000];
 
 /**
  * The one set of TypeORM options for the app, the CLI and the tests. `extra` carries the pool

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { DatabaseUnavailableError } from '../common/errors/database-errors';
+import { DatabaseUnavailableError, isRetryableConflict } from '../common/errors/database-errors';
 
 interface PgClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -39,6 +39,21 @@ export class PipelinedTransaction {
       throw error;
     } finally {
       client.release(broken);
+    }
+  }
+
+  /**
+   * Like `run`, starting again (up to `attempts` times) when another writer raced this one for
+   * the same contacts: a deadlock, a serialization failure, a unique race, a row changed between
+   * being chosen and being locked. `work` must read everything it needs afresh.
+   */
+  static async runRetrying<T>(dataSource: DataSource, work: (tx: PipelinedTransaction) => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await PipelinedTransaction.run(dataSource, work);
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempt >= attempts) throw error;
+      }
     }
   }
 

@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Strength } from './domain/observation';
 
+/** Every column of a contact, named as the entity's fields, for raw queries mapped by `toContactView`. */
+export const CONTACT_COLUMNS = `c.portfolio, c.id, c.msisdn, c.bsuid, c.parent_bsuid AS "parentBsuid", c.external_id AS "externalId",
+  c.first_seen_at AS "firstSeenAt", c.last_seen_at AS "lastSeenAt", c.last_inbound_at AS "lastInboundAt",
+  c.last_outbound_at AS "lastOutboundAt", c.invalid_at AS "invalidAt", c.merged_into AS "mergedInto",
+  c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+
 /** One person inside one portfolio. Written by `contacts-write.repository.ts` in set-based batches. */
 @Entity('contact')
 export class Contact {

@@ -21,7 +21,18 @@ export interface ContactView {
   externalId: string | null;
   /** The identifier to message: the phone when known (it works for every template), else the BSUID. */
   sendTo: string | null;
+  /** Which identifier `sendTo` is, and why it was chosen. */
+  sendToKind: 'msisdn' | 'bsuid' | 'parentBsuid' | null;
+  sendToReason: string;
 }
+
+const SEND_TO_REASON = {
+  msisdn: 'The phone number is known: it reaches the user from any portfolio and carries every template, authentication included.',
+  bsuid: 'No phone number is known: the BSUID reaches the user from this portfolio only, and cannot carry authentication templates.',
+  parentBsuid:
+    'Only the parent BSUID is known: it reaches the user from the portfolios of its group, and cannot carry authentication templates.',
+  none: 'The contact holds no identifier any more (it was moved to another contact): there is nothing to send to.',
+} as const;
 
 export function toContactView(contact: Contact): ContactView {
   const lastExchange = Math.max(contact.lastInboundAt?.getTime() ?? 0, contact.lastOutboundAt?.getTime() ?? 0);
@@ -42,8 +53,13 @@ export function toContactView(contact: Contact): ContactView {
     // messages with it in the last 30 days; the latest exchange over all numbers counts.
     phoneVisibleUntil: contact.msisdn && lastExchange > 0 ? new Date(lastExchange + PHONE_VISIBLE_MS).toISOString() : null,
     externalId: contact.externalId,
-    sendTo: contact.msisdn ?? contact.bsuid ?? contact.parentBsuid,
+    ...sendTo(contact),
   };
+}
+
+function sendTo(contact: Contact): Pick<ContactView, 'sendTo' | 'sendToKind' | 'sendToReason'> {
+  const kind = contact.msisdn ? 'msisdn' : contact.bsuid ? 'bsuid' : contact.parentBsuid ? 'parentBsuid' : null;
+  return { sendTo: kind ? contact[kind] : null, sendToKind: kind, sendToReason: SEND_TO_REASON[kind ?? 'none'] };
 }
 
 export interface HistoryView {

@@ -17,9 +17,12 @@ export interface Receipt {
   key: string;
 }
 
+/** A contact to write back; `externalId` is set by a CRM import, and left as it is when absent. */
+export type ContactWrite = ContactState & { externalId?: string | null };
+
 /** What a batch writes, all in one statement. */
 export interface BatchWrite {
-  contacts: ContactState[];
+  contacts: ContactWrite[];
   history: HistoryEntry[];
   conflicts: HistoryEntry[];
   exchanges: ExchangeRow[];
@@ -31,7 +34,25 @@ const DATE_FIELDS = ['msisdnAt', 'bsuidAt', 'parentBsuidAt', 'firstSeenAt', 'las
 const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" timestamptz,
   "bsuidAt" timestamptz, "parentBsuidAt" timestamptz, "msisdnStrength" text, "bsuidStrength" text,
   "parentBsuidStrength" text, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz,
-  "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz, "invalidAt" timestamptz, "mergedInto" uuid`;
+  "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz, "invalidAt" timestamptz, "mergedInto" uuid, "externalId" text`;
+
+/** The columns of a ContactState (and its external id, which an import may change), named as its fields. */
+const STATE_COLUMNS = `portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsuid", msisdn_at AS "msisdnAt",
+  bsuid_at AS "bsuidAt", parent_bsuid_at AS "parentBsuidAt", msisdn_strength AS "msisdnStrength",
+  bsuid_strength AS "bsuidStrength", parent_bsuid_strength AS "parentBsuidStrength", first_seen_at AS "firstSeenAt",
+  last_seen_at AS "lastSeenAt", last_inbound_at AS "lastInboundAt", last_outbound_at AS "lastOutboundAt",
+  invalid_at AS "invalidAt", merged_into AS "mergedInto", external_id AS "externalId"`;
+
+/**
+ * From each of the contacts `$2` (in portfolio `$1`) along `merged_into` to the contact that holds
+ * its identifiers now. `start` names where each chain began; a chain is at most 32 merges long.
+ */
+export const SURVIVOR_CHAIN = `WITH RECURSIVE chain(start, id, merged_into, depth) AS (
+    SELECT id, id, merged_into, 0 FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[])
+    UNION ALL
+    SELECT chain.start, c.id, c.merged_into, chain.depth + 1
+    FROM chain JOIN contact c ON c.portfolio = $1 AND c.id = chain.merged_into
+    WHERE chain.depth < 32)`;
 
 const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "field" text, "fromValue" text, "toValue" text,
   "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" timestamptz`;
@@ -51,7 +72,7 @@ export class ContactsWriteRepository {
     tx: PipelinedTransaction,
     receipts: Receipt[],
     observations: Observation[],
-  ): Promise<{ fresh: Set<string>; contacts: ContactState[] }> {
+  ): Promise<{ fresh: Set<string>; contacts: ContactWrite[] }> {
     const wanted = LINK_FIELDS.flatMap((field) => {
       const carrying = observations.filter((obs) => obs[field] !== undefined);
       return [carrying.map((obs) => obs.portfolio), carrying.map((obs) => obs[field] as string)];
@@ -71,11 +92,7 @@ export class ContactsWriteRepository {
        ), selected AS (
          ${selections.join(' UNION ALL ')}
        ), holders AS (
-         SELECT portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsuid", msisdn_at AS "msisdnAt",
-                bsuid_at AS "bsuidAt", parent_bsuid_at AS "parentBsuidAt", msisdn_strength AS "msisdnStrength",
-                bsuid_strength AS "bsuidStrength", parent_bsuid_strength AS "parentBsuidStrength", first_seen_at AS "firstSeenAt",
-                last_seen_at AS "lastSeenAt", last_inbound_at AS "lastInboundAt", last_outbound_at AS "lastOutboundAt",
-                invalid_at AS "invalidAt", merged_into AS "mergedInto"
+         SELECT ${STATE_COLUMNS}
          FROM contact
          WHERE (portfolio, id) IN (SELECT portfolio, id FROM selected)
          ORDER BY id
@@ -91,6 +108,37 @@ export class ContactsWriteRepository {
     return { fresh: new Set(row.fresh.map((receipt) => receiptId(receipt.portfolio, receipt.key))), contacts };
   }
 
+  /**
+   * Loads and locks, in id order, the contacts with the given ids and every contact holding one
+   * of the given identifiers: what an admin's correction may touch.
+   */
+  async lock(tx: PipelinedTransaction, portfolio: string, ids: string[], values: Record<LinkField, string[]>): Promise<ContactWrite[]> {
+    const [row] = await tx.query<{ contacts: Record<string, unknown>[]; selected: Selection[] }>(
+      `WITH selected AS (
+         SELECT id, 'msisdn' AS field, msisdn AS value FROM contact WHERE portfolio = $1 AND msisdn = ANY($3::text[])
+         UNION ALL SELECT id, 'bsuid', bsuid FROM contact WHERE portfolio = $1 AND bsuid = ANY($4::text[])
+         UNION ALL SELECT id, 'parentBsuid', parent_bsuid FROM contact WHERE portfolio = $1 AND parent_bsuid = ANY($5::text[])
+       ), locked AS (
+         SELECT ${STATE_COLUMNS} FROM contact
+         WHERE portfolio = $1 AND (id = ANY($2::uuid[]) OR id IN (SELECT id FROM selected))
+         ORDER BY id
+         FOR UPDATE
+       )
+       SELECT (SELECT coalesce(json_agg(locked), '[]') FROM locked) AS contacts,
+              (SELECT coalesce(json_agg(selected), '[]') FROM selected) AS selected`,
+      [portfolio, ids, values.msisdn, values.bsuid, values.parentBsuid],
+    );
+    const contacts = row.contacts.map(toContactState);
+    assertStillHeld(contacts, row.selected);
+    return contacts;
+  }
+
+  /** The contact that holds a contact's identifiers now: itself, or the end of its chain of merges. */
+  async survivorId(tx: PipelinedTransaction, portfolio: string, id: string): Promise<string | undefined> {
+    const [row] = await tx.query<{ id: string }>(`${SURVIVOR_CHAIN} SELECT id FROM chain WHERE merged_into IS NULL`, [portfolio, [id]]);
+    return row?.id;
+  }
+
   /** Writes a batch's contacts, history, conflicts and exchanges in one statement, and commits. */
   async writeAndCommit(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
     if (batch.contacts.length === 0 && batch.history.length === 0) return tx.commit();
@@ -98,7 +146,7 @@ export class ContactsWriteRepository {
       `WITH contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
                               msisdn_strength, bsuid_strength, parent_bsuid_strength,
-                              first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into)
+                              first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into, external_id)
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
          ON CONFLICT (portfolio, id) DO UPDATE SET
            msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
@@ -106,7 +154,8 @@ export class ContactsWriteRepository {
            msisdn_strength = excluded.msisdn_strength, bsuid_strength = excluded.bsuid_strength,
            parent_bsuid_strength = excluded.parent_bsuid_strength, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
            last_inbound_at = excluded.last_inbound_at, last_outbound_at = excluded.last_outbound_at,
-           invalid_at = excluded.invalid_at, merged_into = excluded.merged_into, updated_at = now()
+           invalid_at = excluded.invalid_at, merged_into = excluded.merged_into,
+           external_id = coalesce(excluded.external_id, contact.external_id), updated_at = now()
        ), history AS (
          INSERT INTO link_history (portfolio, contact_id, action, field, from_value, to_value, other_contact_id,
                                    snapshot, strength, evidence, event_at)
@@ -156,8 +205,8 @@ function assertStillHeld(contacts: ContactState[], selected: Selection[]): void 
 }
 
 /** json_agg answers timestamps as text. */
-function toContactState(row: Record<string, unknown>): ContactState {
+function toContactState(row: Record<string, unknown>): ContactWrite {
   const contact = { ...row } as Record<string, unknown>;
   for (const field of DATE_FIELDS) contact[field] = row[field] === null ? null : new Date(row[field] as string);
-  return contact as unknown as ContactState;
+  return contact as unknown as ContactWrite;
 }

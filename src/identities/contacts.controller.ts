@@ -1,28 +1,100 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PortfolioScope, RequireRole } from '../auth/auth.decorators';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../auth/api-keys.service';
+import { CurrentPrincipal, PortfolioScope, RequireRole } from '../auth/auth.decorators';
+import { BulkBody } from '../common/http/bulk-body';
+import { RowIdPipe } from '../common/http/row-id.pipe';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView } from './contact.view';
+import { ContactsEraseService, ErasureReport } from './contacts-erase.service';
+import { ContactsImportService, ImportReport } from './contacts-import.service';
+import { ContactsResolveService, ResolveResult } from './contacts-resolve.service';
+import { ContactPage, ContactsSearchService } from './contacts-search.service';
+import { ContactsSplitService, SplitView } from './contacts-split.service';
 import { ContactsService, HistoryPage } from './contacts.service';
 import { HistoryQueryDto } from './dto/history-query.dto';
+import { ImportContactsDto } from './dto/import-contacts.dto';
+import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
+import { ResolveContactsDto } from './dto/resolve-contacts.dto';
+import { CONTACT_EXAMPLE, ERASURE_EXAMPLE, HISTORY_EXAMPLE, IMPORT_EXAMPLE, PAGE_EXAMPLE, RESOLVE_EXAMPLE, SPLIT_EXAMPLE } from './openapi-examples';
+
+const IDENTIFIER = 'An MSISDN in any accepted form (URL-encoded), a BSUID, a parent BSUID or a contact id';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
 @Controller('v1/portfolios/:portfolio/contacts')
 export class ContactsController {
-  constructor(private readonly contacts: ContactsService) {}
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly resolver: ContactsResolveService,
+    private readonly search: ContactsSearchService,
+    private readonly importer: ContactsImportService,
+    private readonly splitter: ContactsSplitService,
+    private readonly eraser: ContactsEraseService,
+  ) {}
+
+  @Get()
+  @RequireRole('read')
+  @ApiOperation({ summary: 'List and search contacts, in pages (keyset: pass nextCursor as cursor)' })
+  @ApiOkResponse({ schema: { example: PAGE_EXAMPLE } })
+  list(@PortfolioScope() portfolio: Portfolio, @Query() query: ListContactsQueryDto): Promise<ContactPage> {
+    return this.search.list(portfolio, query);
+  }
+
+  @Post('resolve')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('read')
+  @BulkBody()
+  @ApiOperation({ summary: 'Resolve up to 10,000 identifiers at once, answered in input order; an invalid one never fails the batch' })
+  @ApiOkResponse({ schema: { example: RESOLVE_EXAMPLE } })
+  resolve(@PortfolioScope() portfolio: Portfolio, @Body() body: ResolveContactsDto): Promise<{ results: ResolveResult[] }> {
+    return this.resolver.resolve(portfolio, body.identifiers);
+  }
+
+  @Put()
+  @RequireRole('admin')
+  @BulkBody()
+  @ApiOperation({ summary: "Import up to 10,000 links known to a CRM, as claims: they fill gaps, never move or merge what Meta attested; clashes become conflicts" })
+  @ApiOkResponse({ schema: { example: IMPORT_EXAMPLE } })
+  import(@PortfolioScope() portfolio: Portfolio, @CurrentPrincipal() principal: Principal, @Body() body: ImportContactsDto): Promise<ImportReport> {
+    return this.importer.import(portfolio, principal, body.contacts);
+  }
 
   @Get(':identifier')
   @RequireRole('read')
-  @ApiOperation({ summary: 'The contact for an MSISDN (any accepted form), BSUID, parent BSUID or contact id' })
+  @ApiOperation({ summary: `The contact for ${IDENTIFIER} (a merged-away id answers with the surviving contact)` })
+  @ApiOkResponse({ schema: { example: CONTACT_EXAMPLE } })
   get(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string): Promise<ContactView> {
     return this.contacts.getByIdentifier(portfolio, identifier);
   }
 
   @Get(':identifier/history')
   @RequireRole('admin')
-  @ApiOperation({ summary: "Every link change of the contact (and of contacts merged into it) with its evidence, newest first" })
+  @ApiOperation({ summary: 'Every link change of the contact (and of contacts merged into it) with its evidence, newest first' })
+  @ApiOkResponse({ schema: { example: HISTORY_EXAMPLE } })
   history(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string, @Query() query: HistoryQueryDto): Promise<HistoryPage> {
     return this.contacts.getHistory(portfolio, identifier, query.limit, query.cursor);
+  }
+
+  @Post(':identifier/history/:entry/split')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Undo a merge from its history row: the merged contact comes back with its identifiers and history' })
+  @ApiOkResponse({ schema: { example: SPLIT_EXAMPLE } })
+  split(
+    @PortfolioScope() portfolio: Portfolio,
+    @CurrentPrincipal() principal: Principal,
+    @Param('identifier') identifier: string,
+    @Param('entry', RowIdPipe) entry: string,
+  ): Promise<SplitView> {
+    return this.splitter.split(portfolio, principal, identifier, entry);
+  }
+
+  @Delete(':identifier')
+  @RequireRole('admin')
+  @ApiOperation({ summary: "Erase a person: identifiers, timestamps and history of the contact and of every contact merged into it" })
+  @ApiOkResponse({ schema: { example: ERASURE_EXAMPLE } })
+  erase(@PortfolioScope() portfolio: Portfolio, @CurrentPrincipal() principal: Principal, @Param('identifier') identifier: string): Promise<ErasureReport> {
+    return this.eraser.erase(portfolio, principal, identifier);
   }
 }

@@ -5,14 +5,14 @@ import { AppError } from '../common/errors/app-error';
 import { mask } from '../common/logging/mask';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { Contact } from './contact.entity';
+import { Contact, CONTACT_COLUMNS } from './contact.entity';
+import { SURVIVOR_CHAIN } from './contacts-write.repository';
 import { ContactView, HistoryView, toContactView, toHistoryView } from './contact.view';
 import { parseIdentifier } from './domain/identifier';
 import { LinkHistory } from './link-history.entity';
 
 const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMN = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parentBsuid' } as const;
-const MAX_MERGE_HOPS = 32;
 
 export interface HistoryPage {
   contact: ContactView;
@@ -57,7 +57,23 @@ export class ContactsService {
     };
   }
 
-  private async findOrFail(portfolio: Portfolio, raw: string): Promise<Contact> {
+  /**
+   * The contacts that hold the identifiers of each of `ids` now (following merges), by the id
+   * asked for. An id whose contact was erased is absent.
+   */
+  async survivors(portfolio: string, ids: string[]): Promise<Map<string, Contact>> {
+    if (ids.length === 0) return new Map();
+    const rows: (Contact & { start: string })[] = await this.contacts.query(
+      `${SURVIVOR_CHAIN}
+       SELECT chain.start, ${CONTACT_COLUMNS} FROM chain JOIN contact c ON c.portfolio = $1 AND c.id = chain.id
+       WHERE chain.merged_into IS NULL`,
+      [portfolio, [...new Set(ids)]],
+    );
+    return new Map(rows.map((row) => [row.start, row]));
+  }
+
+  /** The live contact for an MSISDN, BSUID, parent BSUID or contact id (a merged-away id gives its survivor); 404 if none. */
+  async findOrFail(portfolio: Portfolio, raw: string): Promise<Contact> {
     const contact = CONTACT_ID.test(raw) ? await this.findById(portfolio.key, raw) : await this.findByIdentifier(portfolio, raw);
     if (!contact) throw AppError.notFound(`No contact for ${CONTACT_ID.test(raw) ? raw : mask(raw)} in portfolio ${portfolio.key}`);
     return contact;
@@ -70,10 +86,7 @@ export class ContactsService {
 
   /** A merged-away id answers with the contact it was merged into. */
   private async findById(portfolio: string, id: string): Promise<Contact | null> {
-    let contact = await this.contacts.findOneBy({ portfolio, id });
-    for (let hops = 0; contact?.mergedInto && hops < MAX_MERGE_HOPS; hops++) {
-      contact = await this.contacts.findOneBy({ portfolio, id: contact.mergedInto });
-    }
-    return contact;
+    const canonical = id.toLowerCase(); // PostgreSQL answers uuids in lower case
+    return (await this.survivors(portfolio, [canonical])).get(canonical) ?? null;
   }
 }

@@ -1,18 +1,37 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
+import { ConflictsController } from './conflicts.controller';
+import { ConflictsService } from './conflicts.service';
 import { ContactExchange } from './contact-exchange.entity';
+import { ContactStatsController } from './contact-stats.controller';
 import { Contact } from './contact.entity';
+import { ContactsEraseService } from './contacts-erase.service';
+import { ContactsImportService } from './contacts-import.service';
+import { ContactsResolveService } from './contacts-resolve.service';
+import { ContactsSearchService } from './contacts-search.service';
+import { ContactsSplitService } from './contacts-split.service';
 import { ContactsWriteRepository } from './contacts-write.repository';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
+import { GroupsController } from './groups.controller';
 import { IngestService } from './ingest.service';
 import { LinkHistory } from './link-history.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, ContactExchange, LinkHistory]), PortfoliosModule],
-  controllers: [ContactsController],
-  providers: [ContactsService, ContactsWriteRepository, IngestService],
-  exports: [ContactsService, IngestService],
+  controllers: [ContactsController, ContactStatsController, ConflictsController, GroupsController],
+  providers: [
+    ContactsService,
+    ContactsResolveService,
+    ContactsSearchService,
+    ContactsImportService,
+    ContactsSplitService,
+    ContactsEraseService,
+    ConflictsService,
+    ContactsWriteRepository,
+    IngestService,
+  ],
+  exports: [ContactsService, ContactsResolveService, IngestService],
 })
 export class IdentitiesModule {}

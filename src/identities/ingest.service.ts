@@ -83,15 +83,9 @@ export class IngestService {
     }
   }
 
-  private async applyWithRetry(items: IngestItem[]): Promise<IngestOutcome[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await PipelinedTransaction.run(this.dataSource, (tx) => this.apply(tx, items));
-      } catch (error) {
-        // Another writer (a replica, an admin) raced us for the same identifiers: read again and redo.
-        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+  /** Another writer (a replica, an admin) may race us for the same identifiers: then read again and redo. */
+  private applyWithRetry(items: IngestItem[]): Promise<IngestOutcome[]> {
+    return PipelinedTransaction.runRetrying(this.dataSource, (tx) => this.apply(tx, items), MAX_ATTEMPTS);
   }
 
   private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<IngestOutcome[]> {

@@ -86,6 +86,12 @@ export class PortfoliosService {
     return all.filter((portfolio) => reaches(principal, portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
   }
 
+  /** The portfolios of a group (they share parent BSUIDs) that the key reaches, by key. */
+  async inGroup(principal: Principal, group: string): Promise<Portfolio[]> {
+    const all = [...(await this.load()).byKey.values()];
+    return all.filter((portfolio) => portfolio.group === group && reaches(principal, portfolio.key)).sort((a, b) => a.key.localeCompare(b.key));
+  }
+
   async put(principal: Principal, key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {
     if (!PORTFOLIO_KEY.test(key)) throw AppError.invalidField('portfolio', 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const numbers = [...new Set(dto.businessNumbers.map((raw, index) => parseBusinessNumber(raw, `businessNumbers[${index}]`)))];

@@ -68,6 +68,8 @@ describe('contacts', () => {
         phoneVisibleUntil: '2026-07-01T10:00:00.000Z',
         externalId: null,
         sendTo: PHONE,
+        sendToKind: 'msisdn',
+        sendToReason: expect.any(String),
       });
     });
 
@@ -184,6 +186,8 @@ describe('contacts', () => {
         phoneVisibleUntil: '2026-07-01T12:00:00.000Z',
         externalId: null,
         sendTo: PHONE,
+        sendToKind: 'msisdn',
+        sendToReason: expect.any(String),
       };
       for (const identifier of [younger, older, PHONE, B]) {
         const res = await get('acme', identifier);

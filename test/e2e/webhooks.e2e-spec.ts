@@ -76,6 +76,8 @@ describe('LINK webhooks', () => {
         phoneVisibleUntil: '2020-04-20T17:41:58.000Z',
         externalId: null,
         sendTo: '+46000000001',
+        sendToKind: 'msisdn',
+        sendToReason: expect.any(String),
       });
       const exchanges = await t.dataSource.query('SELECT business_number, last_inbound_at, last_outbound_at FROM contact_exchange');
       expect(exchanges).toEqual([

@@ -16,6 +16,15 @@ export interface Evidence {
   messageId?: string;
   resultCode?: number;
   businessNumber?: string;
+  /** The import a CRM claim came in (`PUT …/contacts`). */
+  importBatch?: string;
+  /** The key that made an admin change (a settlement, a split). */
+  admin?: string;
+  /** The conflict an admin settled, or the merge row an admin split. */
+  conflictId?: string;
+  mergeEntryId?: string;
+  /** How an admin settled a conflict. */
+  resolution?: 'keep' | 'accept';
 }
 
 /** What one webhook says about one person. */
@@ -59,7 +68,16 @@ export interface ContactState {
   mergedInto: string | null;
 }
 
-export type HistoryAction = 'created' | 'linked' | 'unlinked' | 'confirmed' | 'merged' | 'stale' | 'conflict';
+export type HistoryAction =
+  | 'created'
+  | 'linked'
+  | 'unlinked'
+  | 'confirmed'
+  | 'merged'
+  | 'stale'
+  | 'conflict'
+  | 'split'
+  | 'settled';
 
 /** Both contacts of a merge as they were before it: what a split needs (rule 9). */
 export interface MergeSnapshot {

@@ -1,0 +1,22 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PortfolioScope, RequireRole } from '../auth/auth.decorators';
+import type { Portfolio } from '../portfolios/portfolio.entity';
+import { ContactsSearchService, ContactStats } from './contacts-search.service';
+import { StatsQueryDto } from './dto/stats-query.dto';
+import { STATS_EXAMPLE } from './openapi-examples';
+
+@ApiTags('contacts')
+@ApiBearerAuth()
+@Controller('v1/portfolios/:portfolio/stats')
+export class ContactStatsController {
+  constructor(private readonly search: ContactsSearchService) {}
+
+  @Get()
+  @RequireRole('read')
+  @ApiOperation({ summary: "Counts of the portfolio's contacts: with phone, BSUID only, with parent, invalid, in conflict, phone visibility at risk" })
+  @ApiOkResponse({ schema: { example: STATS_EXAMPLE } })
+  stats(@PortfolioScope() portfolio: Portfolio, @Query() query: StatsQueryDto): Promise<ContactStats> {
+    return this.search.stats(portfolio, query.atRiskWithinDays);
+  }
+}

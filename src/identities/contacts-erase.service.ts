@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Principal } from '../auth/api-keys.service';
+import { ConcurrentChangeError } from '../common/errors/database-errors';
+import { mask } from '../common/logging/mask';
+import { PipelinedTransaction } from '../database/pipelined-transaction';
+import type { Portfolio } from '../portfolios/portfolio.entity';
+import { ContactsService } from './contacts.service';
+import { LinkField } from './domain/observation';
+
+export interface ErasureReport {
+  /** The contact asked for and every contact merged into it: one person. */
+  contactIds: string[];
+  /** The identifiers removed, masked: the answer must not carry them again. */
+  identifiers: { field: LinkField; value: string }[];
+  historyRows: number;
+  conflicts: number;
+  exchanges: number;
+  /** Rows of other contacts' history that named the person, with those values blanked. */
+  redactedHistoryRows: number;
+}
+
+/** The contact `$2` and every contact merged into it, directly or through others. */
+const FAMILY = `WITH RECURSIVE family(id) AS (
+    SELECT $2::uuid
+    UNION
+    SELECT c.id FROM contact c JOIN family f ON c.portfolio = $1 AND c.merged_into = f.id)`;
+
+const COLUMN_FIELD: Record<string, LinkField> = { msisdn: 'msisdn', bsuid: 'bsuid', parent_bsuid: 'parentBsuid' };
+
+/**
+ * Erasure of a person's personal data (identifiers, timestamps, history): the contact and every
+ * contact merged into it are deleted, with their history, conflicts and exchanges. Other
+ * contacts' history rows that name the person (a move, a merge, a clash) keep the event but lose
+ * the values. A later webhook may learn the person again, as a new contact.
+ */
+@Injectable()
+export class ContactsEraseService {
+  private readonly logger = new Logger(ContactsEraseService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly contacts: ContactsService,
+  ) {}
+
+  async erase(portfolio: Portfolio, principal: Principal, identifier: string): Promise<ErasureReport> {
+    const contact = await this.contacts.findOrFail(portfolio, identifier);
+    const report = await PipelinedTransaction.runRetrying(this.dataSource, (tx) => this.eraseFamily(tx, portfolio.key, contact.id));
+    this.logger.log(`erased contact ${contact.id} (${report.contactIds.length} contacts) in ${portfolio.key} by ${principal.name}`);
+    return report;
+  }
+
+  /** One statement locks the family and gathers its values; a second deletes and redacts. */
+  private async eraseFamily(tx: PipelinedTransaction, portfolio: string, id: string): Promise<ErasureReport> {
+    const [family] = await tx.query<{ ids: string[]; identifiers: { field: string; value: string }[]; erased: string[] }>(
+      `${FAMILY} , locked AS (
+         SELECT id, msisdn, bsuid, parent_bsuid FROM contact
+         WHERE portfolio = $1 AND id IN (SELECT id FROM family) ORDER BY id FOR UPDATE
+       ), current AS (
+         SELECT field, value FROM locked, LATERAL (VALUES ('msisdn', msisdn), ('bsuid', bsuid), ('parent_bsuid', parent_bsuid)) AS v(field, value)
+         WHERE value IS NOT NULL
+       ), past AS (
+         -- Values the person had once; those another contact holds now are that contact's, not erased.
+         SELECT DISTINCT v.value FROM link_history h, LATERAL (VALUES (h.from_value), (h.to_value)) AS v(value)
+         WHERE h.portfolio = $1 AND h.contact_id IN (SELECT id FROM locked) AND h.field IS NOT NULL AND v.value IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM contact o WHERE o.portfolio = $1 AND o.msisdn = v.value AND o.id NOT IN (SELECT id FROM locked))
+           AND NOT EXISTS (SELECT 1 FROM contact o WHERE o.portfolio = $1 AND o.bsuid = v.value AND o.id NOT IN (SELECT id FROM locked))
+           AND NOT EXISTS (SELECT 1 FROM contact o WHERE o.portfolio = $1 AND o.parent_bsuid = v.value AND o.id NOT IN (SELECT id FROM locked))
+       )
+       SELECT (SELECT coalesce(array_agg(id), '{}') FROM locked) AS ids,
+              (SELECT coalesce(json_agg(current), '[]') FROM current) AS identifiers,
+              (SELECT coalesce(array_agg(value), '{}') FROM (SELECT value FROM current UNION SELECT value FROM past) AS e) AS erased`,
+      [portfolio, id],
+    );
+    // A merge into the family committed while this statement waited for its locks: start again.
+    const [now] = await tx.query<{ ids: string[] }>(`${FAMILY} SELECT array_agg(id) AS ids FROM family`, [portfolio, id]);
+    if (now.ids.length !== family.ids.length) throw new ConcurrentChangeError();
+    const [counts] = await tx.query<Record<string, string>>(
+      `WITH history AS (
+         DELETE FROM link_history WHERE portfolio = $1 AND contact_id = ANY($2::uuid[]) RETURNING 1
+       ), conflicts AS (
+         DELETE FROM link_conflict WHERE portfolio = $1
+           AND (contact_id = ANY($2::uuid[]) OR other_contact_id = ANY($2::uuid[]) OR claimed_value = ANY($3::text[]))
+         RETURNING 1
+       ), exchanges AS (
+         DELETE FROM contact_exchange WHERE portfolio = $1 AND contact_id = ANY($2::uuid[]) RETURNING 1
+       ), redacted AS (
+         UPDATE link_history SET
+           from_value = CASE WHEN from_value = ANY($3::text[]) THEN NULL ELSE from_value END,
+           to_value = CASE WHEN to_value = ANY($3::text[]) THEN NULL ELSE to_value END,
+           other_contact_id = NULL, snapshot = NULL
+         WHERE portfolio = $1 AND other_contact_id = ANY($2::uuid[]) AND NOT (contact_id = ANY($2::uuid[]))
+         RETURNING 1
+       ), contacts AS (
+         DELETE FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[]) RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM history) AS "historyRows", (SELECT count(*) FROM conflicts) AS conflicts,
+              (SELECT count(*) FROM exchanges) AS exchanges, (SELECT count(*) FROM redacted) AS "redactedHistoryRows"`,
+      [portfolio, family.ids, family.erased],
+    );
+    return {
+      contactIds: family.ids,
+      identifiers: family.identifiers.map(({ field, value }) => ({ field: COLUMN_FIELD[field], value: mask(value) })),
+      historyRows: Number(counts.historyRows),
+      conflicts: Number(counts.conflicts),
+      exchanges: Number(counts.exchanges),
+      redactedHistoryRows: Number(counts.redactedHistoryRows),
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { CountryCode, getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
+import { DataSource } from 'typeorm';
+import type { Portfolio } from '../portfolios/portfolio.entity';
+import { Contact, CONTACT_COLUMNS } from './contact.entity';
+import { ContactView, toContactView } from './contact.view';
+import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
+
+export interface ContactPage {
+  items: ContactView[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+export interface ContactStats {
+  contacts: number;
+  withPhone: number;
+  withBsuid: number;
+  bsuidOnly: number;
+  withParent: number;
+  invalid: number;
+  inConflict: number;
+  openConflicts: number;
+  phoneVisibilityAtRisk: number;
+  atRiskWithinDays: number;
+}
+
+/** Invalid while the latest 112404 is newer than any exchange (as `isInvalid`, in SQL). */
+const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inbound_at, c.last_outbound_at) IS NULL
+  OR c.invalid_at >= greatest(c.last_inbound_at, c.last_outbound_at)))`;
+const CARE_WINDOW_OPEN = `(c.last_inbound_at > now() - interval '24 hours')`;
+const HAS_OPEN_CONFLICT = `EXISTS (SELECT 1 FROM link_conflict k WHERE k.portfolio = c.portfolio AND k.contact_id = c.id AND k.status = 'open')`;
+
+/** Meta keeps sending the phone for 30 days after the last exchange (as `phoneVisibleUntil`, in SQL). */
+function phoneVisibilityEndsWithin(days: string): string {
+  return `(c.msisdn IS NOT NULL AND greatest(c.last_inbound_at, c.last_outbound_at) + interval '30 days'
+    BETWEEN now() AND now() + make_interval(days => ${days}))`;
+}
+
+/** The contact list with its filters, and the portfolio's counts. */
+@Injectable()
+export class ContactsSearchService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * One page of live contacts in id order. Ids never change, so a page boundary stays put while
+   * contacts are written: a contact is never listed twice, and none that existed is skipped.
+   */
+  async list(portfolio: Portfolio, query: ListContactsQueryDto): Promise<ContactPage> {
+    const params: unknown[] = [portfolio.key];
+    const where = ['c.portfolio = $1', 'c.merged_into IS NULL', ...filters(query, params)];
+    params.push(query.limit + 1);
+    const rows: Contact[] = await this.dataSource.query(
+      `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, query.limit);
+    return { items: page.map(toContactView), nextCursor: rows.length > query.limit ? page[page.length - 1].id : null };
+  }
+
+  async stats(portfolio: Portfolio, atRiskWithinDays: number): Promise<ContactStats> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*) AS contacts,
+              count(*) FILTER (WHERE c.msisdn IS NOT NULL) AS "withPhone",
+              count(*) FILTER (WHERE c.bsuid IS NOT NULL) AS "withBsuid",
+              count(*) FILTER (WHERE c.msisdn IS NULL AND c.bsuid IS NOT NULL) AS "bsuidOnly",
+              count(*) FILTER (WHERE c.parent_bsuid IS NOT NULL) AS "withParent",
+              count(*) FILTER (WHERE ${IS_INVALID}) AS invalid,
+              count(*) FILTER (WHERE ${phoneVisibilityEndsWithin('$2::int')}) AS "phoneVisibilityAtRisk",
+              (SELECT count(DISTINCT k.contact_id) FROM link_conflict k WHERE k.portfolio = $1 AND k.status = 'open') AS "inConflict",
+              (SELECT count(*) FROM link_conflict k WHERE k.portfolio = $1 AND k.status = 'open') AS "openConflicts"
+       FROM contact c
+       WHERE c.portfolio = $1 AND c.merged_into IS NULL`,
+      [portfolio.key, atRiskWithinDays],
+    );
+    const counts = Object.fromEntries(Object.entries(row as Record<string, string>).map(([name, count]) => [name, Number(count)]));
+    return { ...(counts as Omit<ContactStats, 'atRiskWithinDays'>), atRiskWithinDays };
+  }
+}
+
+/** The WHERE conditions of a list query; values go to `params` as placeholders, never into the SQL text. */
+function filters(query: ListContactsQueryDto, params: unknown[]): string[] {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const either = (flag: boolean | undefined, condition: string) => (flag === undefined ? [] : [flag ? condition : `NOT ${condition}`]);
+  return [
+    ...(query.cursor ? [`c.id > ${param(query.cursor)}::uuid`] : []),
+    ...either(query.hasPhone, '(c.msisdn IS NOT NULL)'),
+    ...either(query.hasBsuid, '(c.bsuid IS NOT NULL)'),
+    ...either(query.hasParent, '(c.parent_bsuid IS NOT NULL)'),
+    ...either(query.bsuidOnly, '(c.msisdn IS NULL AND c.bsuid IS NOT NULL)'),
+    ...(query.status ? [query.status === 'invalid' ? IS_INVALID : `NOT ${IS_INVALID}`] : []),
+    ...(query.country ? [countryCondition(query.country, param)] : []),
+    ...(query.seenSince ? [`c.last_seen_at >= ${param(query.seenSince)}::timestamptz`] : []),
+    ...(query.updatedSince ? [`c.updated_at >= ${param(query.updatedSince)}::timestamptz`] : []),
+    ...either(query.careWindowOpen, `coalesce(${CARE_WINDOW_OPEN}, false)`),
+    ...(query.phoneVisibilityEndsWithinDays === undefined ? [] : [phoneVisibilityEndsWithin(`${param(query.phoneVisibilityEndsWithinDays)}::int`)]),
+    ...either(query.inConflict, HAS_OPEN_CONFLICT),
+    ...(query.externalId ? [`c.external_id = ${param(query.externalId)}`] : []),
+  ];
+}
+
+function countryCondition(raw: string, param: (value: unknown) => string): string {
+  const country = raw.toUpperCase();
+  const bsuidPrefix = param(`${country}.%`);
+  const byBsuid = `c.bsuid LIKE ${bsuidPrefix} OR c.parent_bsuid LIKE ${bsuidPrefix}`;
+  // A country without a phone numbering plan of its own (Antarctica) matches by BSUID only.
+  if (!isSupportedCountry(country)) return `(${byBsuid})`;
+  return `(c.msisdn LIKE ${param(`+${getCountryCallingCode(country as CountryCode)}%`)} OR ${byBsuid})`;
+}

@@ -1,0 +1,20 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const CONFLICT_STATUSES = ['open', 'kept', 'accepted'] as const;
+export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
+
+export class ListConflictsQueryDto {
+  @ApiPropertyOptional({ enum: CONFLICT_STATUSES, default: 'open', description: '`kept`: settled keeping the existing link; `accepted`: settled taking the claim' })
+  @IsOptional() @IsIn(CONFLICT_STATUSES)
+  status: ConflictStatus = 'open';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit = 50;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional() @IsString() @Matches(/^[0-9]{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}
