@@ -31,8 +31,8 @@ const COLUMN_FIELD: Record<string, LinkField> = { msisdn: 'msisdn', bsuid: 'bsui
 /**
  * Erasure of a person's personal data (identifiers, timestamps, history): the contact and every
  * contact merged into it are deleted, with their history, conflicts and exchanges. Other
- * contacts' history rows that name the person (a move, a merge, a clash) keep the event but lose
- * the values. A later webhook may learn the person again, as a new contact.
+ * contacts' history rows that name the person or carry one of their identifiers (a move, a merge,
+ * a clash, a past holder of a recycled number) keep the event but lose the values. A later webhook may learn the person again, as a new contact.
  */
 @Injectable()
 export class ContactsEraseService {
@@ -88,8 +88,12 @@ export class ContactsEraseService {
          UPDATE link_history SET
            from_value = CASE WHEN from_value = ANY($3::text[]) THEN NULL ELSE from_value END,
            to_value = CASE WHEN to_value = ANY($3::text[]) THEN NULL ELSE to_value END,
-           other_contact_id = NULL, snapshot = NULL
-         WHERE portfolio = $1 AND other_contact_id = ANY($2::uuid[]) AND NOT (contact_id = ANY($2::uuid[]))
+           other_contact_id = CASE WHEN other_contact_id = ANY($2::uuid[]) THEN NULL ELSE other_contact_id END,
+           snapshot = CASE WHEN other_contact_id = ANY($2::uuid[]) THEN NULL ELSE snapshot END
+         -- Rows naming the values without naming the person (a claim made before they held the
+         -- value) are found by value: erasure is rare, a scan of the portfolio's history is affordable.
+         WHERE portfolio = $1 AND NOT (contact_id = ANY($2::uuid[]))
+           AND (other_contact_id = ANY($2::uuid[]) OR from_value = ANY($3::text[]) OR to_value = ANY($3::text[]))
          RETURNING 1
        ), contacts AS (
          DELETE FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[]) RETURNING 1

@@ -29,7 +29,19 @@ export interface ContactStats {
 const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inbound_at, c.last_outbound_at) IS NULL
   OR c.invalid_at >= greatest(c.last_inbound_at, c.last_outbound_at)))`;
 const CARE_WINDOW_OPEN = `(c.last_inbound_at > now() - interval '24 hours')`;
-const HAS_OPEN_CONFLICT = `EXISTS (SELECT 1 FROM link_conflict k WHERE k.portfolio = c.portfolio AND k.contact_id = c.id AND k.status = 'open')`;
+/**
+ * The live contacts with an open conflict: a conflict stays on the contact it was about, so one
+ * about a contact merged since belongs to the survivor. Conflicts are few; the chains are short.
+ */
+const CONFLICTED = `conflicted AS (
+    WITH RECURSIVE chain(id, merged_into, depth) AS (
+      SELECT c.id, c.merged_into, 0 FROM contact c
+      WHERE c.portfolio = $1 AND c.id IN (SELECT k.contact_id FROM link_conflict k WHERE k.portfolio = $1 AND k.status = 'open')
+      UNION ALL
+      SELECT c.id, c.merged_into, chain.depth + 1 FROM chain JOIN contact c ON c.portfolio = $1 AND c.id = chain.merged_into
+      WHERE chain.depth < 32)
+    SELECT DISTINCT id FROM chain WHERE merged_into IS NULL)`;
+const HAS_OPEN_CONFLICT = `(c.id IN (SELECT id FROM conflicted))`;
 
 /** Meta keeps sending the phone for 30 days after the last exchange (as `phoneVisibleUntil`, in SQL). */
 function phoneVisibilityEndsWithin(days: string): string {
@@ -50,8 +62,9 @@ export class ContactsSearchService {
     const params: unknown[] = [portfolio.key];
     const where = ['c.portfolio = $1', 'c.merged_into IS NULL', ...filters(query, params)];
     params.push(query.limit + 1);
+    const conflicted = query.inConflict === undefined ? '' : `WITH ${CONFLICTED} `;
     const rows: Contact[] = await this.dataSource.query(
-      `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
+      `${conflicted}SELECT ${CONTACT_COLUMNS} FROM contact c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, query.limit);
@@ -60,14 +73,15 @@ export class ContactsSearchService {
 
   async stats(portfolio: Portfolio, atRiskWithinDays: number): Promise<ContactStats> {
     const [row] = await this.dataSource.query(
-      `SELECT count(*) AS contacts,
+      `WITH ${CONFLICTED}
+       SELECT count(*) AS contacts,
               count(*) FILTER (WHERE c.msisdn IS NOT NULL) AS "withPhone",
               count(*) FILTER (WHERE c.bsuid IS NOT NULL) AS "withBsuid",
               count(*) FILTER (WHERE c.msisdn IS NULL AND c.bsuid IS NOT NULL) AS "bsuidOnly",
               count(*) FILTER (WHERE c.parent_bsuid IS NOT NULL) AS "withParent",
               count(*) FILTER (WHERE ${IS_INVALID}) AS invalid,
               count(*) FILTER (WHERE ${phoneVisibilityEndsWithin('$2::int')}) AS "phoneVisibilityAtRisk",
-              (SELECT count(DISTINCT k.contact_id) FROM link_conflict k WHERE k.portfolio = $1 AND k.status = 'open') AS "inConflict",
+              (SELECT count(*) FROM conflicted) AS "inConflict",
               (SELECT count(*) FROM link_conflict k WHERE k.portfolio = $1 AND k.status = 'open') AS "openConflicts"
        FROM contact c
        WHERE c.portfolio = $1 AND c.merged_into IS NULL`,

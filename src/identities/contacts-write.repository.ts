@@ -156,6 +156,16 @@ export class ContactsWriteRepository {
            last_inbound_at = excluded.last_inbound_at, last_outbound_at = excluded.last_outbound_at,
            invalid_at = excluded.invalid_at, merged_into = excluded.merged_into,
            external_id = coalesce(excluded.external_id, contact.external_id), updated_at = now()
+         -- A contact the batch only looked at (a claim already known, a conflict) keeps its row and its updatedAt.
+         WHERE (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.msisdn_at, contact.bsuid_at, contact.parent_bsuid_at,
+                contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength, contact.first_seen_at,
+                contact.last_seen_at, contact.last_inbound_at, contact.last_outbound_at, contact.invalid_at, contact.merged_into,
+                contact.external_id)
+           IS DISTINCT FROM
+               (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.msisdn_at, excluded.bsuid_at, excluded.parent_bsuid_at,
+                excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength, excluded.first_seen_at,
+                excluded.last_seen_at, excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
+                coalesce(excluded.external_id, contact.external_id))
        ), history AS (
          INSERT INTO link_history (portfolio, contact_id, action, field, from_value, to_value, other_contact_id,
                                    snapshot, strength, evidence, event_at)
@@ -167,8 +177,12 @@ export class ContactsWriteRepository {
          -- Kept apart too, for an admin to see and settle (rule 8).
          INSERT INTO link_conflict (portfolio, contact_id, field, existing_value, claimed_value, other_contact_id,
                                     strength, evidence, event_at)
-         SELECT "portfolio", "contactId", "field", "fromValue", "toValue", "otherContactId", "strength", "evidence", "eventAt"
+         SELECT DISTINCT ON ("contactId", "field", "toValue")
+                "portfolio", "contactId", "field", "fromValue", "toValue", "otherContactId", "strength", "evidence", "eventAt"
          FROM jsonb_to_recordset($3::jsonb) AS x(${HISTORY_RECORD})
+         -- The same claim again (a nightly CRM sync) is history, but not a second conflict to settle.
+         WHERE NOT EXISTS (SELECT 1 FROM link_conflict k WHERE k.portfolio = x."portfolio" AND k.contact_id = x."contactId"
+                             AND k.field = x."field" AND k.claimed_value = x."toValue" AND k.status = 'open')
        ), exchanges AS (
          INSERT INTO contact_exchange (portfolio, contact_id, business_number, last_inbound_at, last_outbound_at)
          SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(

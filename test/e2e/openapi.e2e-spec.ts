@@ -1,0 +1,85 @@
+import request from 'supertest';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
+
+type Operation = { summary?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: { example?: unknown } }> }> };
+type Paths = Record<string, Record<string, Operation>>;
+
+const PUBLIC = /^\/(health|docs)/;
+const SAMPLE: Record<string, string> = {
+  portfolio: 'acme',
+  identifier: '+46701234567',
+  entry: '1',
+  id: '1',
+  group: 'g1',
+  parentBsuid: 'SE.ENT.11815799212886844830',
+};
+
+/** Every operation of the OpenAPI document, with its path filled in with sample values. */
+function operations(paths: Paths): { method: string; template: string; url: string; operation: Operation }[] {
+  return Object.entries(paths).flatMap(([template, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method,
+      template,
+      url: template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(SAMPLE[name] ?? 'x')),
+      operation,
+    })),
+  );
+}
+
+describe('OpenAPI document and route protection', () => {
+  let t: TestApp;
+  let paths: Paths;
+  beforeAll(async () => {
+    t = await createTestApp();
+    paths = (await request(t.http).get('/docs-json')).body.paths;
+  });
+  afterAll(() => t.close());
+
+  it('documents the CRM and admin endpoints', () => {
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/portfolios/{portfolio}/contacts',
+        '/v1/portfolios/{portfolio}/contacts/resolve',
+        '/v1/portfolios/{portfolio}/contacts/{identifier}',
+        '/v1/portfolios/{portfolio}/contacts/{identifier}/history',
+        '/v1/portfolios/{portfolio}/contacts/{identifier}/history/{entry}/split',
+        '/v1/portfolios/{portfolio}/stats',
+        '/v1/portfolios/{portfolio}/conflicts',
+        '/v1/portfolios/{portfolio}/conflicts/{id}',
+        '/v1/portfolios/{portfolio}/conflicts/{id}/settle',
+        '/v1/groups/{group}/contacts/{parentBsuid}',
+      ]),
+    );
+    expect(Object.keys(paths['/v1/portfolios/{portfolio}/contacts']).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(paths['/v1/portfolios/{portfolio}/contacts/{identifier}']).sort()).toEqual(['delete', 'get']);
+  });
+
+  it('gives every operation a summary, and every contact and conflict answer an example', () => {
+    for (const { method, template, operation } of operations(paths)) {
+      expect({ operation: `${method} ${template}`, summary: operation.summary ?? '' }).toEqual({
+        operation: `${method} ${template}`,
+        summary: expect.stringMatching(/\w{3}/),
+      });
+      if (!/^\/v1\/(portfolios\/\{portfolio\}\/(contacts|conflicts|stats)|groups)/.test(template)) continue;
+      const example = operation.responses['200']?.content?.['application/json']?.schema?.example;
+      expect({ operation: `${method} ${template}`, hasExample: example !== undefined }).toEqual({ operation: `${method} ${template}`, hasExample: true });
+    }
+  });
+
+  it('refuses every route but health and docs without a key (401)', async () => {
+    const routes = operations(paths).filter(({ template }) => !PUBLIC.test(template));
+    expect(routes.length).toBeGreaterThan(15);
+    for (const { method, url } of routes) {
+      const res = await (request(t.http) as unknown as Record<string, (url: string) => request.Test>)[method](url).send({});
+      expect({ route: `${method} ${url}`, status: res.status, resultCode: res.body.resultCode }).toEqual({ route: `${method} ${url}`, status: 401, resultCode: 112400 });
+    }
+  });
+
+  it("refuses every route of a portfolio to a key of another portfolio (403)", async () => {
+    const routes = operations(paths).filter(({ template }) => template.startsWith('/v1/portfolios/{portfolio}'));
+    for (const { method, url } of routes) {
+      const res = await (request(t.http) as unknown as Record<string, (url: string) => request.Test>)[method](url).auth(KEYS.globexAdmin, { type: 'bearer' }).send({});
+      expect({ route: `${method} ${url}`, status: res.status }).toEqual({ route: `${method} ${url}`, status: 403 });
+    }
+  });
+});
