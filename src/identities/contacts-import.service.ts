@@ -6,10 +6,10 @@ import { mask } from '../common/logging/mask';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { ContactsWriteRepository, ContactWrite } from './contacts-write.repository';
+import { ContactsWriteRepository } from './contacts-write.repository';
 import { Graph } from './domain/graph';
 import { readImportRow } from './domain/import-row';
-import { HistoryEntry, Observation } from './domain/observation';
+import { ContactState, HistoryEntry, Observation } from './domain/observation';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'invalid';
 
@@ -93,7 +93,7 @@ export class ContactsImportService {
     const outcomes = valid.map(({ observation, externalId }) => {
       const applied = graph.apply(observation);
       history.push(...applied.history);
-      const contact = applied.contact as ContactWrite | undefined;
+      const contact = applied.contact as ContactState | undefined;
       const renamed = contact !== undefined && externalId !== undefined && contact.externalId !== externalId;
       if (renamed) {
         contact.externalId = externalId;
@@ -102,7 +102,7 @@ export class ContactsImportService {
       return classify(applied.history, renamed);
     });
     await this.writes.writeAndCommit(tx, {
-      contacts: [...graph.changed].map((id) => graph.get(id) as ContactWrite),
+      contacts: [...graph.changed].map((id) => graph.get(id) as ContactState),
       history,
       conflicts: history.filter((entry) => entry.action === 'conflict'),
       exchanges: [],

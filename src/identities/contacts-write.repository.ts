@@ -17,12 +17,9 @@ export interface Receipt {
   key: string;
 }
 
-/** A contact to write back; `externalId` is set by a CRM import, and left as it is when absent. */
-export type ContactWrite = ContactState & { externalId?: string | null };
-
 /** What a batch writes, all in one statement. */
 export interface BatchWrite {
-  contacts: ContactWrite[];
+  contacts: ContactState[];
   history: HistoryEntry[];
   conflicts: HistoryEntry[];
   exchanges: ExchangeRow[];
@@ -36,7 +33,10 @@ const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text
   "parentBsuidStrength" text, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz,
   "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz, "invalidAt" timestamptz, "mergedInto" uuid, "externalId" text`;
 
-/** The columns of a ContactState (and its external id, which an import may change), named as its fields. */
+/**
+ * The columns of a ContactState, named as its fields. Every contact written back was loaded with
+ * these (or is new), so each is written as it stands, the external id included.
+ */
 const STATE_COLUMNS = `portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsuid", msisdn_at AS "msisdnAt",
   bsuid_at AS "bsuidAt", parent_bsuid_at AS "parentBsuidAt", msisdn_strength AS "msisdnStrength",
   bsuid_strength AS "bsuidStrength", parent_bsuid_strength AS "parentBsuidStrength", first_seen_at AS "firstSeenAt",
@@ -72,7 +72,7 @@ export class ContactsWriteRepository {
     tx: PipelinedTransaction,
     receipts: Receipt[],
     observations: Observation[],
-  ): Promise<{ fresh: Set<string>; contacts: ContactWrite[] }> {
+  ): Promise<{ fresh: Set<string>; contacts: ContactState[] }> {
     const wanted = LINK_FIELDS.flatMap((field) => {
       const carrying = observations.filter((obs) => obs[field] !== undefined);
       return [carrying.map((obs) => obs.portfolio), carrying.map((obs) => obs[field] as string)];
@@ -112,7 +112,7 @@ export class ContactsWriteRepository {
    * Loads and locks, in id order, the contacts with the given ids and every contact holding one
    * of the given identifiers: what an admin's correction may touch.
    */
-  async lock(tx: PipelinedTransaction, portfolio: string, ids: string[], values: Record<LinkField, string[]>): Promise<ContactWrite[]> {
+  async lock(tx: PipelinedTransaction, portfolio: string, ids: string[], values: Record<LinkField, string[]>): Promise<ContactState[]> {
     const [row] = await tx.query<{ contacts: Record<string, unknown>[]; selected: Selection[] }>(
       `WITH selected AS (
          SELECT id, 'msisdn' AS field, msisdn AS value FROM contact WHERE portfolio = $1 AND msisdn = ANY($3::text[])
@@ -155,7 +155,7 @@ export class ContactsWriteRepository {
            parent_bsuid_strength = excluded.parent_bsuid_strength, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
            last_inbound_at = excluded.last_inbound_at, last_outbound_at = excluded.last_outbound_at,
            invalid_at = excluded.invalid_at, merged_into = excluded.merged_into,
-           external_id = coalesce(excluded.external_id, contact.external_id), updated_at = now()
+           external_id = excluded.external_id, updated_at = now()
          -- A contact the batch only looked at (a claim already known, a conflict) keeps its row and its updatedAt.
          WHERE (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.msisdn_at, contact.bsuid_at, contact.parent_bsuid_at,
                 contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength, contact.first_seen_at,
@@ -165,7 +165,7 @@ export class ContactsWriteRepository {
                (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.msisdn_at, excluded.bsuid_at, excluded.parent_bsuid_at,
                 excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength, excluded.first_seen_at,
                 excluded.last_seen_at, excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
-                coalesce(excluded.external_id, contact.external_id))
+                excluded.external_id)
        ), history AS (
          INSERT INTO link_history (portfolio, contact_id, action, field, from_value, to_value, other_contact_id,
                                    snapshot, strength, evidence, event_at)
@@ -219,8 +219,8 @@ function assertStillHeld(contacts: ContactState[], selected: Selection[]): void 
 }
 
 /** json_agg answers timestamps as text. */
-function toContactState(row: Record<string, unknown>): ContactWrite {
+function toContactState(row: Record<string, unknown>): ContactState {
   const contact = { ...row } as Record<string, unknown>;
   for (const field of DATE_FIELDS) contact[field] = row[field] === null ? null : new Date(row[field] as string);
-  return contact as unknown as ContactWrite;
+  return contact as unknown as ContactState;
 }

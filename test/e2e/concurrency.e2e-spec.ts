@@ -1,4 +1,5 @@
-import { createTestApp, fixture, TestApp } from '../support/test-app';
+import request from 'supertest';
+import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
 const PEOPLE = 40;
 
@@ -76,5 +77,67 @@ describe.each([1, 4])('concurrent webhooks about overlapping identifiers, %i ing
       `SELECT count(*)::int AS n FROM contact_exchange e WHERE NOT EXISTS (SELECT 1 FROM contact c WHERE c.id = e.contact_id)`,
     );
     expect(orphans).toEqual([{ n: 0 }]);
+  });
+});
+
+// Admin writes take the same locks as webhook batches: an import or an erasure racing webhooks
+// about the same people must neither lose an update nor leave a person in two contacts.
+describe('imports and erasures racing webhooks, on the same people', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp({ ingestConcurrency: 4 })));
+  beforeEach(() => t.resetDatabase());
+  afterAll(() => t.close());
+
+  const importRows = (rows: Record<string, string>[]) =>
+    request(t.http).put('/v1/portfolios/default/contacts').auth(KEYS.admin, { type: 'bearer' }).send({ contacts: rows });
+
+  it.each([1, 2])('end with one contact per person holding both links, attested, and the CRM id (shuffle %i)', async (seed) => {
+    const people = Array.from({ length: PEOPLE }, (_, person) => webhooksFor(person));
+    const imports = [0, 1, 2, 3].map((chunk) => () =>
+      importRows(people.slice(chunk * 10, chunk * 10 + 10).map(({ msisdn }, index) => ({ msisdn, externalId: `crm-${chunk * 10 + index}` }))),
+    );
+    const sends = shuffle([...people.flatMap((person) => person.sends.map((send) => () => send(t))), ...imports], seed);
+    const answers = await Promise.all(sends.map((send) => send()));
+    expect(answers.map((res) => res.status)).toEqual(sends.map(() => 200));
+
+    const contacts = await t.dataSource.query(
+      `SELECT msisdn, bsuid, msisdn_strength AS "msisdnStrength", bsuid_strength AS "bsuidStrength", external_id AS "externalId"
+       FROM contact WHERE merged_into IS NULL ORDER BY msisdn`,
+    );
+    expect(contacts).toEqual(
+      people.map(({ msisdn, bsuid }, person) => ({ msisdn, bsuid, msisdnStrength: 'attested', bsuidStrength: 'attested', externalId: `crm-${person}` })),
+    );
+  });
+
+  it('leaves no trace of an erased person and no identifier in two contacts when erasures race new webhooks', async () => {
+    const people = Array.from({ length: PEOPLE }, (_, person) => webhooksFor(person));
+    for (const person of people) for (const send of person.sends.slice(0, 2)) await send(t).expect(200);
+    const erase = (msisdn: string) => request(t.http).delete(`/v1/portfolios/default/contacts/${encodeURIComponent(msisdn)}`).auth(KEYS.admin, { type: 'bearer' });
+    // The linking DLR of every person races the erasure of every other person.
+    const racing = shuffle(
+      people.flatMap((person, index) => [() => person.sends[2](t), ...(index % 2 === 0 ? [() => erase(person.msisdn)] : [])]),
+      7,
+    );
+    const answers = await Promise.all(racing.map((send) => send()));
+    expect(answers.map((res) => res.status).filter((status) => status !== 200)).toEqual([]);
+
+    for (const column of ['msisdn', 'bsuid']) {
+      const twice = await t.dataSource.query(`SELECT ${column} FROM contact WHERE ${column} IS NOT NULL GROUP BY ${column} HAVING count(*) > 1`);
+      expect(twice).toEqual([]);
+    }
+    const orphans = await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM link_history h WHERE NOT EXISTS (SELECT 1 FROM contact c WHERE c.id = h.contact_id)) AS history,
+              (SELECT count(*)::int FROM link_conflict k WHERE NOT EXISTS (SELECT 1 FROM contact c WHERE c.id = k.contact_id)) AS conflicts,
+              (SELECT count(*)::int FROM contact_exchange e WHERE NOT EXISTS (SELECT 1 FROM contact c WHERE c.id = e.contact_id)) AS exchanges,
+              (SELECT count(*)::int FROM contact m WHERE m.merged_into IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.id = m.merged_into)) AS "mergedIntoNothing"`,
+    );
+    expect(orphans).toEqual([{ history: 0, conflicts: 0, exchanges: 0, mergedIntoNothing: 0 }]);
+    // The people not erased are whole: one contact with both links.
+    const kept = people.filter((_, index) => index % 2 === 1);
+    const rows = await t.dataSource.query(`SELECT msisdn, bsuid FROM contact WHERE merged_into IS NULL AND msisdn = ANY($1) ORDER BY msisdn`, [
+      kept.map((person) => person.msisdn),
+    ]);
+    expect(rows).toEqual(kept.map(({ msisdn, bsuid }) => ({ msisdn, bsuid })));
   });
 });

@@ -127,6 +127,18 @@ describe(splitMerge.name, () => {
     ]);
   });
 
+  it("gives the CRM's id the survivor took over back to the merged contact only", () => {
+    const graph = newGraph();
+    graph.apply(observation({ msisdn: M }, 1));
+    graph.apply(observation({ bsuid: B1 }, 2)).contact!.externalId = 'crm-2';
+    const snapshot = applyAll(graph, [observation({ msisdn: M, bsuid: B1 }, 3)])!;
+    expect(contact(graph, 'c1').externalId).toBe('crm-2');
+
+    splitMerge(graph, asStored(snapshot), contact(graph, 'c1'), ADMIN, SPLIT_AT);
+    expect(contact(graph, 'c1').externalId).toBeNull();
+    expect(contact(graph, 'c2').externalId).toBe('crm-2');
+  });
+
   it('leaves a graph that the webhooks keep working on: each identifier finds its own contact again', () => {
     const { graph, snapshot } = phoneAndBsuidMerged();
     splitMerge(graph, snapshot, contact(graph, 'c1'), ADMIN, SPLIT_AT);

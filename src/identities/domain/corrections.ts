@@ -56,6 +56,10 @@ export function splitMerge(graph: Graph, snapshot: MergeSnapshot, holder: Contac
   merged.lastInboundAt = toDate(snapshot.merged.lastInboundAt);
   merged.lastOutboundAt = toDate(snapshot.merged.lastOutboundAt);
   merged.invalidAt = toDate(snapshot.merged.invalidAt);
+  // A CRM id the survivor took over from the merged contact goes back with it.
+  if (holder.id === snapshot.survivor.id && holder.externalId === snapshot.merged.externalId && !snapshot.survivor.externalId) {
+    holder.externalId = snapshot.survivor.externalId ?? null;
+  }
 
   log.write(holder, 'split', null, null, null, merged.id);
   log.write(merged, 'split', null, null, null, holder.id);

@@ -117,6 +117,18 @@ describe(Graph.name, () => {
       expect(graph.get('c2')?.mergedInto).toBe('c1');
     });
 
+    it.each([
+      ['the merged contact', null, 'crm-2', 'crm-2'],
+      ['the survivor, which keeps its own', 'crm-1', 'crm-2', 'crm-1'],
+    ])("keeps the CRM's id of %s on the survivor", (_, survivorId, mergedId, kept) => {
+      const graph = newGraph();
+      graph.apply(observation({ bsuid: B1 }, 1)).contact!.externalId = survivorId;
+      graph.apply(observation({ msisdn: M }, 2)).contact!.externalId = mergedId;
+      graph.apply(observation({ msisdn: M, bsuid: B1 }, 3));
+      expect(graph.get('c1')).toMatchObject({ msisdn: M, bsuid: B1, externalId: kept });
+      expect(graph.get('c2')).toMatchObject({ mergedInto: 'c1', externalId: mergedId });
+    });
+
     it('merges a parent-only contact into the BSUID contact', () => {
       const graph = newGraph();
       graph.apply(observation({ parentBsuid: P }, 1));

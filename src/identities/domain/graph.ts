@@ -264,6 +264,7 @@ class Application {
     survivor.lastInboundAt = latest(survivor.lastInboundAt, merged.lastInboundAt);
     survivor.lastOutboundAt = latest(survivor.lastOutboundAt, merged.lastOutboundAt);
     survivor.invalidAt = latest(survivor.invalidAt, merged.invalidAt);
+    survivor.externalId ??= merged.externalId;
     merged.mergedInto = survivor.id;
     this.graph.changed.add(survivor.id);
     this.graph.changed.add(merged.id);

@@ -66,6 +66,8 @@ export interface ContactState {
   lastOutboundAt: Date | null;
   invalidAt: Date | null;
   mergedInto: string | null;
+  /** The CRM's own id, from an import. It follows a merge to a survivor that has none. */
+  externalId?: string | null;
 }
 
 export type HistoryAction =
