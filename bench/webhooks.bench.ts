@@ -5,22 +5,19 @@
  *
  *   npm run bench                     (BENCH_DATABASE_URL defaults to the local `contact_book_bench`)
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 import { Client, Pool } from 'pg';
+import { DATABASE_URL, ensureDatabase as createDatabase, median, PORT, round2, run, startService, stopService } from './support';
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_book_bench';
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const SECRET = 'bench-webhook-secret-0123456789';
 const AUTH = `Basic ${Buffer.from(`link:${SECRET}`).toString('base64')}`;
 
 async function main(): Promise<void> {
   await ensureDatabase();
-  const server = await startService();
+  const server = await startService([{ name: 'link', secret: SECRET, roles: ['webhook'], portfolios: ['*'] }]);
   try {
     const results: Record<string, number[]> = { baseline: [], newPeople: [], knownPeople: [] };
     for (let round = 0; round < ROUNDS; round++) {
@@ -38,7 +35,7 @@ async function main(): Promise<void> {
       'MO webhooks, repeats of known people': { perSecond: Math.round(median(results.knownPeople)), ratio: round2(median(results.knownPeople) / baseline) },
     });
   } finally {
-    server.kill('SIGTERM');
+    await stopService(server);
   }
 }
 
@@ -105,14 +102,7 @@ function post(path: string, body: string): Promise<void> {
 }
 
 async function ensureDatabase(): Promise<void> {
-  const url = new URL(DATABASE_URL);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  await admin.end();
+  await createDatabase();
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
   await client.query(`CREATE TABLE IF NOT EXISTS bench_baseline (key text PRIMARY KEY, value text NOT NULL, seen_at timestamptz NOT NULL)`);
@@ -127,48 +117,4 @@ async function resetData(): Promise<void> {
   await client.end();
 }
 
-/** The service as `npm start` runs it, from the build, in a process of its own. */
-function startService(): Promise<ChildProcess> {
-  const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
-    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      PORT: String(PORT),
-      LOG_LEVEL: 'warn',
-      API_KEYS: JSON.stringify([{ name: 'link', secret: SECRET, roles: ['webhook'], portfolios: ['*'] }]),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const poll = () =>
-      request({ host: '127.0.0.1', port: PORT, path: '/health/ready' }, (res) => {
-        res.resume();
-        if (res.statusCode === 200) resolve(child);
-        else retry();
-      })
-        .on('error', retry)
-        .end();
-    const retry = () => (Date.now() > deadline ? reject(new Error('the service did not become ready')) : setTimeout(poll, 200));
-    child.on('exit', (code) => reject(new Error(`the service exited with ${code}`)));
-    poll();
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+run(main);

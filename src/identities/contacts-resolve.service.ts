@@ -37,9 +37,14 @@ export class ContactsResolveService {
     const wanted = { msisdn: new Set<string>(), bsuid: new Set<string>(), parentBsuid: new Set<string>() };
     for (const result of parsed) if (result.ok) wanted[result.identifier.kind].add(result.identifier.value);
 
+    // One index look-up per identifier (joins on unnest): an OR of three `= ANY` lists is planned
+    // as a scan of the whole portfolio once the lists are long.
     const rows: Contact[] = await this.dataSource.query(
-      `SELECT ${CONTACT_COLUMNS} FROM contact c
-       WHERE c.portfolio = $1 AND (c.msisdn = ANY($2::text[]) OR c.bsuid = ANY($3::text[]) OR c.parent_bsuid = ANY($4::text[]))`,
+      `SELECT ${CONTACT_COLUMNS} FROM unnest($2::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.msisdn = k.value
+       UNION ALL
+       SELECT ${CONTACT_COLUMNS} FROM unnest($3::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.bsuid = k.value
+       UNION ALL
+       SELECT ${CONTACT_COLUMNS} FROM unnest($4::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.parent_bsuid = k.value`,
       [portfolio.key, [...wanted.msisdn], [...wanted.bsuid], [...wanted.parentBsuid]],
     );
     const found = new Map<string, ContactView>();

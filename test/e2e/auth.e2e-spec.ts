@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { noAccess, notFound, unauthorized } from '../support/expected-errors';
 import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
-const unauthorized = { resultCode: 112400, description: expect.any(String), translatedDescription: null };
-const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
 const basic = (name: string, secret: string) => `Basic ${Buffer.from(`${name}:${secret}`).toString('base64')}`;
 
 describe('credentials and portfolio scope', () => {
@@ -114,7 +113,7 @@ describe('credentials and portfolio scope', () => {
       // The same number in the key's own portfolio is a different, unknown contact.
       const own = await request(t.http).get(`/v1/portfolios/acme/contacts/${PHONE}`).auth(KEYS.crm, { type: 'bearer' });
       expect(own.status).toBe(404);
-      expect(own.body).toEqual({ resultCode: 112904, description: expect.any(String), translatedDescription: null });
+      expect(own.body).toEqual(notFound);
     });
 
     it('keeps a portfolio admin out of other portfolios', async () => {

@@ -1,4 +1,8 @@
 import request from 'supertest';
+import { api, HistoryItem } from '../support/api';
+import { conflict, noAccess, notFound, unauthorized, validation, validationIncluding } from '../support/expected-errors';
+import { mo as moBody } from '../support/link-builders';
+import { resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
@@ -8,8 +12,6 @@ const CARD_PHONE = '+46707654321'; // the number on test/fixtures/link/mo-contac
 const B = 'SE.13491208655302741918';
 const P = 'SE.ENT.11815799212886844830';
 const P2 = 'SE.ENT.22222222222222222222';
-const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
-const notFound = { resultCode: 112904, description: expect.any(String), translatedDescription: null };
 
 interface ConflictItem {
   id: string;
@@ -17,26 +19,17 @@ interface ConflictItem {
   status: string;
 }
 
-interface HistoryItem {
-  action: string;
-  field: string | null;
-  from: string | null;
-  to: string | null;
-}
-
 describe('/v1/portfolios/:portfolio/conflicts', () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
-  beforeEach(async () => {
-    await t.resetDatabase();
-    await t.putPortfolio('acme', { businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE' });
-    await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
-  });
+  beforeEach(() => resetWithAcmeAndGlobex(t));
   afterAll(() => t.close());
 
+  const requests = api(() => t);
+  const { settle } = requests;
   /** An MO to acme's business number; answers the id of the contact it was about. */
   const mo = async (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string): Promise<string> => {
-    const res = await t.postMo({ ...fixture('mo-01-text-msisdn'), destination: '+46000000000', source, customParameters: parameters, messageId, timestamp });
+    const res = await t.postMo(moBody(source, parameters, messageId, timestamp));
     expect(res.status).toBe(200);
     return res.body.contactIds[0];
   };
@@ -47,7 +40,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
     return res.body.contactIds[0];
   };
   const importRows = async (contacts: Record<string, string>[]): Promise<string> => {
-    const res = await request(t.http).put('/v1/portfolios/acme/contacts').auth(KEYS.admin, { type: 'bearer' }).send({ contacts });
+    const res = await requests.importContacts(contacts);
     expect(res.status).toBe(200);
     return res.body.batchId;
   };
@@ -55,18 +48,14 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
     request(t.http).get(`/v1/portfolios/${portfolio}/conflicts${query}`).auth(secret, { type: 'bearer' });
   const getConflict = (id: string, secret: string = KEYS.admin, portfolio = 'acme') =>
     request(t.http).get(`/v1/portfolios/${portfolio}/conflicts/${id}`).auth(secret, { type: 'bearer' });
-  const settle = (id: string, body: unknown, secret: string = KEYS.admin, portfolio = 'acme') =>
-    request(t.http).post(`/v1/portfolios/${portfolio}/conflicts/${id}/settle`).auth(secret, { type: 'bearer' }).send(body as object);
   /** The contact as GET answers it now (its view is what a conflict shows). */
   const contact = async (identifier: string) => {
-    const res = await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}`).auth(KEYS.admin, { type: 'bearer' });
+    const res = await requests.get(identifier);
     expect(res.status).toBe(200);
     return res.body;
   };
   const history = async (identifier: string): Promise<HistoryItem[]> => {
-    const res = await request(t.http)
-      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}/history?limit=500`)
-      .auth(KEYS.admin, { type: 'bearer' });
+    const res = await requests.history(identifier);
     expect(res.status).toBe(200);
     return res.body.items;
   };
@@ -253,12 +242,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
     ])('answers 400 112506 for %s', async (query, field) => {
       const res = await list(`?${query}`);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        resultCode: 112506,
-        description: 'Validation error',
-        translatedDescription: null,
-        fields: expect.arrayContaining([{ field, message: expect.any(String) }]),
-      });
+      expect(res.body).toEqual(validationIncluding(field));
     });
 
     it('shows the surviving contact of a conflict whose contact was later merged', async () => {
@@ -310,7 +294,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
         recordedAt: expect.any(String),
       });
       expect(items[1]).toMatchObject({ action: 'conflict', field: 'msisdn', from: PHONE, to: PHONE2 });
-      const missing = await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE2)}`).auth(KEYS.admin, { type: 'bearer' });
+      const missing = await requests.get(PHONE2);
       expect(missing.status).toBe(404);
       expect((await list()).body).toEqual({ items: [], nextCursor: null });
     });
@@ -328,7 +312,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       expect(await contactRows()).toEqual([
         { id: contactId, msisdn: PHONE2, bsuid: B, parent_bsuid: null, msisdn_strength: 'attested', bsuid_strength: 'attested', parent_bsuid_strength: null, merged_into: null },
       ]);
-      const gone = await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`).auth(KEYS.admin, { type: 'bearer' });
+      const gone = await requests.get(PHONE);
       expect(gone.status).toBe(404);
       const evidence = { kind: 'ADMIN', admin: 'admin', conflictId, resolution: 'accept' };
       const mine = { id: expect.any(String), contactId, strength: 'attested', evidence, eventAt: res.body.settledAt, recordedAt: expect.any(String) };
@@ -401,7 +385,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
 
       const res = await settle(conflictId, { resolution: again });
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ resultCode: 112909, description: expect.any(String), translatedDescription: null });
+      expect(res.body).toEqual(conflict);
       expect((await getConflict(conflictId)).body).toEqual(first.body);
       expect(await t.dataSource.query('SELECT * FROM contact ORDER BY id')).toEqual(contacts);
       expect(await t.dataSource.query('SELECT * FROM link_history ORDER BY id')).toEqual(trail);
@@ -430,7 +414,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       const { conflictId } = await attestedClash();
       const res = await settle(conflictId, body);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ resultCode: 112506, description: 'Validation error', translatedDescription: null, fields: [{ field: 'resolution', message: expect.any(String) }] });
+      expect(res.body).toEqual(validation('resolution'));
       expect(await conflictRows()).toEqual([expect.objectContaining({ id: conflictId, status: 'open', settled_by: null, settled: false })]);
     });
   });
@@ -472,7 +456,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
     it('answers 401 without a key', async () => {
       const res = await request(t.http).get('/v1/portfolios/acme/conflicts');
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ resultCode: 112400, description: expect.any(String), translatedDescription: null });
+      expect(res.body).toEqual(unauthorized);
     });
   });
 });

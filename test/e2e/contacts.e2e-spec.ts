@@ -1,43 +1,21 @@
 import request from 'supertest';
-import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
+import { HistoryItem } from '../support/api';
+import { noAccess, notFound, validation, validationIncluding } from '../support/expected-errors';
+import { fixtureDlr, mo } from '../support/link-builders';
+import { resetWithAcmeAndGlobex } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
 const B = 'SE.13491208655302741918';
 const P = 'SE.ENT.11815799212886844830';
-const notFound = { resultCode: 112904, description: expect.any(String), translatedDescription: null };
-const validation = (field: string) => ({
-  resultCode: 112506,
-  description: 'Validation error',
-  translatedDescription: null,
-  fields: [{ field, message: expect.any(String) }],
-});
-
-interface HistoryItem {
-  id: string;
-  action: string;
-  field: string | null;
-  evidence: { messageId: string };
-}
 
 describe('contacts', () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
-  beforeEach(async () => {
-    await t.resetDatabase();
-    await t.putPortfolio('acme', { businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE' });
-    await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
-  });
+  beforeEach(() => resetWithAcmeAndGlobex(t));
   afterAll(() => t.close());
 
-  /** An MO to acme's business number. */
-  const mo = (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string, destination = '+46000000000') => ({
-    ...fixture('mo-01-text-msisdn'),
-    destination,
-    source,
-    customParameters: parameters,
-    messageId,
-    timestamp,
-  });
+  // Unlike api()'s, these send the identifier as written: the forms a client may send are what this file tests.
   const get = (portfolio: string, identifier: string, secret: string = KEYS.crm) =>
     request(t.http).get(`/v1/portfolios/${portfolio}/contacts/${identifier}`).auth(secret, { type: 'bearer' });
   const history = (identifier: string, query = '') =>
@@ -128,7 +106,7 @@ describe('contacts', () => {
       }
       const foreign = await get('acme', id, KEYS.globexAdmin);
       expect(foreign.status).toBe(403);
-      expect(foreign.body).toEqual({ resultCode: 112401, description: expect.any(String), translatedDescription: null });
+      expect(foreign.body).toEqual(noAccess);
     });
 
     it('keeps the same phone in two portfolios as two contacts', async () => {
@@ -164,9 +142,7 @@ describe('contacts', () => {
       older = (await t.postMo(mo(PHONE, null, 'merge-1', '2026-06-01T10:00:00Z')).expect(200)).body.contactIds[0];
       younger = (await t.postMo(mo(B, { whatsappUserId: B }, 'merge-2', '2026-06-01T11:00:00Z')).expect(200)).body.contactIds[0];
       expect(younger).not.toBe(older);
-      const dlr: Record<string, any> = { ...fixture('dlr-02-sent-msisdn-bsuid'), messageId: 'merge-3', timestamp: '2026-06-01T12:00:00Z' };
-      dlr.customParameters.destination = PHONE;
-      const linked = await t.postDlr(dlr).expect(200);
+      const linked = await t.postDlr(fixtureDlr({ destination: PHONE }, 'merge-3', '2026-06-01T12:00:00Z')).expect(200);
       expect(linked.body).toEqual({ status: 'applied', portfolio: 'acme', contactIds: [older] });
     });
 
@@ -222,9 +198,7 @@ describe('contacts', () => {
     beforeEach(async () => {
       await t.postMo(mo(PHONE, null, 'h-1', '2026-06-01T10:00:00Z')).expect(200);
       await t.postMo(mo(B, { whatsappUserId: B }, 'h-2', '2026-06-01T11:00:00Z')).expect(200);
-      const dlr: Record<string, any> = { ...fixture('dlr-02-sent-msisdn-bsuid'), messageId: 'h-3', timestamp: '2026-06-01T12:00:00Z' };
-      dlr.customParameters.destination = PHONE;
-      await t.postDlr(dlr).expect(200);
+      await t.postDlr(fixtureDlr({ destination: PHONE }, 'h-3', '2026-06-01T12:00:00Z')).expect(200);
     });
 
     /** Follows nextCursor from the first page to the last. */
@@ -313,12 +287,7 @@ describe('contacts', () => {
     ])('answers 400 112506 for %s', async (query, field) => {
       const res = await history(encodeURIComponent(PHONE), `?${query}`);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        resultCode: 112506,
-        description: 'Validation error',
-        translatedDescription: null,
-        fields: expect.arrayContaining([{ field, message: expect.any(String) }]),
-      });
+      expect(res.body).toEqual(validationIncluding(field));
     });
 
     it('answers 404 for an unknown contact and 400 for an invalid identifier', async () => {

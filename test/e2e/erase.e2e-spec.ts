@@ -1,12 +1,15 @@
 import request from 'supertest';
-import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
+import { api, HistoryItem } from '../support/api';
+import { noAccess, notFound, validation } from '../support/expected-errors';
+import { fixtureDlr, mo, sendMo } from '../support/link-builders';
+import { ACME, GLOBEX } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
 const B = 'SE.13491208655302741918';
 const P = 'SE.ENT.11815799212886844830';
 const B2 = 'SE.22222222222222222222';
 const B3 = 'SE.33333333333333333333';
-const BUSINESS = '+46000000000';
 /** The identifiers above as the erasure answers them: masked. */
 const MASKED = {
   [PHONE]: '+4670*****67',
@@ -14,50 +17,19 @@ const MASKED = {
   [P]: 'SE.EN********************30',
   [B2]: 'SE.22****************22',
 };
-const notFound = { resultCode: 112904, description: expect.any(String), translatedDescription: null };
-const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
-
-interface HistoryItem {
-  id: string;
-  contactId: string;
-  action: string;
-  field: string | null;
-  from: string | null;
-  to: string | null;
-  otherContactId: string | null;
-}
 
 describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
   beforeEach(async () => {
     await t.resetDatabase();
-    await t.putPortfolio('acme', { businessNumbers: [BUSINESS], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE' });
+    // globex only where a test needs it.
+    await t.putPortfolio('acme', ACME);
   });
   afterAll(() => t.close());
 
-  /** An MO to acme's business number. */
-  const mo = (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string, destination = BUSINESS) => ({
-    ...fixture('mo-01-text-msisdn'),
-    destination,
-    source,
-    customParameters: parameters,
-    messageId,
-    timestamp,
-  });
-  /** Posts an MO and answers the id of the contact it applied to. */
-  const send = async (body: Record<string, unknown>): Promise<string> => {
-    const res = await t.postMo(body);
-    expect(res.status).toBe(200);
-    expect(res.body.contactIds).toHaveLength(1);
-    return res.body.contactIds[0];
-  };
-  const get = (identifier: string, portfolio = 'acme', secret: string = KEYS.admin) =>
-    request(t.http).get(`/v1/portfolios/${portfolio}/contacts/${encodeURIComponent(identifier)}`).auth(secret, { type: 'bearer' });
-  const history = (identifier: string) =>
-    request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}/history?limit=500`).auth(KEYS.admin, { type: 'bearer' });
-  const erase = (identifier: string, secret: string = KEYS.admin, portfolio = 'acme') =>
-    request(t.http).delete(`/v1/portfolios/${portfolio}/contacts/${encodeURIComponent(identifier)}`).auth(secret, { type: 'bearer' });
+  const send = (body: Record<string, unknown>) => sendMo(t, body);
+  const { get, history, erase, importContacts } = api(() => t);
   const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await t.dataSource.query(sql, params))[0].n);
   /** Rows of each table that still name the contacts, by id. */
   const rowsOf = async (ids: string[]) => ({
@@ -89,9 +61,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
     let id: string;
     beforeEach(async () => {
       id = await send(mo(PHONE, { whatsappUserId: B, whatsappParentUserId: P }, 'e-1', '2026-06-01T10:00:00Z'));
-      const dlr: Record<string, any> = { ...fixture('dlr-02-sent-msisdn-bsuid'), messageId: 'e-2', timestamp: '2026-06-01T11:00:00Z' };
-      dlr.customParameters.destination = PHONE;
-      dlr.customParameters.whatsappUserId = B;
+      const dlr = fixtureDlr({ destination: PHONE, whatsappUserId: B }, 'e-2', '2026-06-01T11:00:00Z');
       expect((await t.postDlr(dlr).expect(200)).body.contactIds).toEqual([id]);
     });
 
@@ -180,17 +150,12 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
     it.each(['hello', 'null', 'SE.', '+460000000000'])('answers 400 112506 for the invalid identifier %s', async (invalid) => {
       const res = await erase(invalid);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        resultCode: 112506,
-        description: 'Validation error',
-        translatedDescription: null,
-        fields: [{ field: 'identifier', message: expect.any(String) }],
-      });
+      expect(res.body).toEqual(validation('identifier'));
       expect(await t.contactsOf('acme')).toEqual([{ id, msisdn: PHONE, bsuid: B, parentBsuid: P }]);
     });
 
     it('leaves a contact with the same phone in another portfolio alone', async () => {
-      await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
+      await t.putPortfolio('globex', GLOBEX);
       const theirs = await send(mo(PHONE, { whatsappUserId: B }, 'g-1', '2026-06-01T12:00:00Z', '+47000000000'));
       expect(theirs).not.toBe(id);
       const theirHistory = await count('SELECT count(*) AS n FROM link_history WHERE contact_id = $1', [theirs]);
@@ -199,7 +164,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
       expect(res.status).toBe(200);
       expect(res.body.contactIds).toEqual([id]);
 
-      const still = await get(PHONE, 'globex', KEYS.globexAdmin);
+      const still = await get(PHONE, KEYS.globexAdmin, 'globex');
       expect(still.status).toBe(200);
       expect(still.body).toMatchObject({ id: theirs, portfolio: 'globex', msisdn: PHONE, bsuid: B });
       expect(await t.contactsOf('globex')).toEqual([{ id: theirs, msisdn: PHONE, bsuid: B, parentBsuid: null }]);
@@ -210,7 +175,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
     });
 
     it("does not let another portfolio's admin erase a contact through its own portfolio", async () => {
-      await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
+      await t.putPortfolio('globex', GLOBEX);
       const res = await erase(id, KEYS.globexAdmin, 'globex');
       expect(res.status).toBe(404);
       expect(res.body).toEqual(notFound);
@@ -356,10 +321,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
     const m2 = '+46709876543';
     const other = await send(mo(m2, { whatsappUserId: B3 }, 'c-0', '2026-06-01T09:00:00Z'));
     // A CRM claims the phone for a contact that has another one, attested: a conflict naming nobody else.
-    const imported = await request(t.http)
-      .put('/v1/portfolios/acme/contacts')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ contacts: [{ bsuid: B3, msisdn: PHONE }] });
+    const imported = await importContacts([{ bsuid: B3, msisdn: PHONE }]);
     expect(imported.status).toBe(200);
     expect(imported.body).toMatchObject({ conflicts: 1 });
     expect(await t.dataSource.query('SELECT contact_id, other_contact_id, claimed_value FROM link_conflict')).toEqual([
@@ -380,10 +342,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
 
   it('removes an import conflict that claimed the erased phone', async () => {
     const id = await send(mo(PHONE, { whatsappUserId: B }, 'c-1', '2026-06-01T10:00:00Z'));
-    const imported = await request(t.http)
-      .put('/v1/portfolios/acme/contacts')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ contacts: [{ msisdn: PHONE, bsuid: B3 }] });
+    const imported = await importContacts([{ msisdn: PHONE, bsuid: B3 }]);
     expect(imported.status).toBe(200);
     expect(imported.body).toMatchObject({ conflicts: 1 });
     expect(await count('SELECT count(*) AS n FROM link_conflict WHERE claimed_value = $1', [PHONE])).toBe(1);

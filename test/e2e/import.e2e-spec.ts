@@ -1,19 +1,15 @@
 import request from 'supertest';
-import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
+import { api } from '../support/api';
+import { noAccess, notFound, unauthorized, validationIncluding } from '../support/expected-errors';
+import { mo } from '../support/link-builders';
+import { resetWithAcmeAndGlobex } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
 const PHONE2 = '+46709876543';
 const B = 'SE.13491208655302741918';
 const B2 = 'SE.24681357924681357924';
 const P = 'SE.ENT.11815799212886844830';
-const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
-const notFound = { resultCode: 112904, description: expect.any(String), translatedDescription: null };
-const validation = (field: string) => ({
-  resultCode: 112506,
-  description: 'Validation error',
-  translatedDescription: null,
-  fields: [{ field, message: expect.any(String) }],
-});
 
 type Row = Record<string, unknown>;
 
@@ -45,28 +41,12 @@ const report = (counts: Partial<Record<'rows' | 'created' | 'updated' | 'unchang
 describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
-  beforeEach(async () => {
-    await t.resetDatabase();
-    await t.putPortfolio('acme', { businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE' });
-    await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
-  });
+  beforeEach(() => resetWithAcmeAndGlobex(t));
   afterAll(() => t.close());
 
-  /** An MO to acme's business number. */
-  const mo = (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string) => ({
-    ...fixture('mo-01-text-msisdn'),
-    destination: '+46000000000',
-    source,
-    customParameters: parameters,
-    messageId,
-    timestamp,
-  });
-  const importRows = (contacts: unknown, secret: string = KEYS.admin, portfolio = 'acme') =>
-    request(t.http).put(`/v1/portfolios/${portfolio}/contacts`).auth(secret, { type: 'bearer' }).send({ contacts });
-  const get = (identifier: string, secret: string = KEYS.crm, portfolio = 'acme') =>
-    request(t.http).get(`/v1/portfolios/${portfolio}/contacts/${encodeURIComponent(identifier)}`).auth(secret, { type: 'bearer' });
-  const history = (identifier: string) =>
-    request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}/history?limit=500`).auth(KEYS.admin, { type: 'bearer' });
+  const { importContacts: importRows, history, settle } = api(() => t);
+  // What was imported is read back as the CRM reads it, with its read key.
+  const { get } = api(() => t, KEYS.crm);
   const stored = (): Promise<StoredContact[]> =>
     t.dataSource.query(
       `SELECT id, msisdn, bsuid, parent_bsuid, msisdn_strength, bsuid_strength, parent_bsuid_strength, external_id, merged_into
@@ -444,10 +424,7 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       const open = await t.dataSource.query(`SELECT id FROM link_conflict WHERE status = 'open'`);
       expect(open).toHaveLength(1);
 
-      const settled = await request(t.http)
-        .post(`/v1/portfolios/acme/conflicts/${open[0].id}/settle`)
-        .auth(KEYS.admin, { type: 'bearer' })
-        .send({ resolution: 'keep' });
+      const settled = await settle(open[0].id, { resolution: 'keep' });
       expect(settled.status).toBe(200);
       await importRows(rows).expect(200);
       expect(await t.dataSource.query(`SELECT status FROM link_conflict ORDER BY id`)).toEqual([{ status: 'kept' }, { status: 'open' }]);
@@ -583,19 +560,14 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
     ])('answers 400 112506 for %s, and writes nothing', async (_, contacts) => {
       const res = await importRows(contacts);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        resultCode: 112506,
-        description: 'Validation error',
-        translatedDescription: null,
-        fields: expect.arrayContaining([{ field: 'contacts', message: expect.any(String) }]),
-      });
+      expect(res.body).toEqual(validationIncluding('contacts'));
       expect(await everything()).toEqual({ contacts: [], history: [], conflicts: [] });
     });
 
     it('answers 400 112506 for a body without contacts', async () => {
       const res = await request(t.http).put('/v1/portfolios/acme/contacts').auth(KEYS.admin, { type: 'bearer' }).send({ rows: [{ msisdn: PHONE }] });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ ...validation('contacts'), fields: expect.arrayContaining([{ field: 'contacts', message: expect.any(String) }]) });
+      expect(res.body).toEqual(validationIncluding('contacts'));
     });
 
     it('imports 10,000 rows in one request, a body above the 1 MB limit of other routes', async () => {
@@ -638,7 +610,7 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
     it('answers 401 without a key', async () => {
       const res = await request(t.http).put('/v1/portfolios/acme/contacts').send({ contacts: [{ msisdn: PHONE }] });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ resultCode: 112400, description: expect.any(String), translatedDescription: null });
+      expect(res.body).toEqual(unauthorized);
       expect(await t.contactsOf('acme')).toEqual([]);
     });
 

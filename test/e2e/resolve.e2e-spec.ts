@@ -1,5 +1,9 @@
 import request from 'supertest';
-import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
+import { api } from '../support/api';
+import { noAccess, notFound, unauthorized, validation, validationIncluding } from '../support/expected-errors';
+import { acmeDlr, mo } from '../support/link-builders';
+import { ACME, GLOBEX, resetWithAcmeAndGlobex } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
 const B = 'SE.13491208655302741918';
@@ -9,37 +13,13 @@ const P_ONLY = 'SE.ENT.33333333333333333333';
 const GLOBEX_PHONE = '+46709876543';
 const GLOBEX_B = 'SE.55555555555555555555';
 
-const validation = (field: string) => ({
-  resultCode: 112506,
-  description: 'Validation error',
-  translatedDescription: null,
-  fields: [{ field, message: expect.any(String) }],
-});
-const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
-const unauthorized = { resultCode: 112400, description: expect.any(String), translatedDescription: null };
-const notFound = { resultCode: 112904, description: expect.any(String), translatedDescription: null };
-
 describe('resolve', () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
   afterAll(() => t.close());
 
-  /** An MO to a business number (acme's by default). */
-  const mo = (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string, destination = '+46000000000') => ({
-    ...fixture('mo-01-text-msisdn'),
-    destination,
-    source,
-    customParameters: parameters,
-    messageId,
-    timestamp,
-  });
   /** A sent DLR routed to acme by its LINK platform, naming only the given identifiers. */
-  const sentDlr = (parameters: Record<string, string>, messageId: string, timestamp: string) => ({
-    ...fixture('dlr-03-sent-bsuid-only'),
-    messageId,
-    timestamp,
-    customParameters: { platformId: 'TEST_XA', platformPartnerId: '1', ...parameters },
-  });
+  const sentDlr = (parameters: Record<string, string>, messageId: string, timestamp: string) => acmeDlr(112006, parameters, messageId, timestamp);
   const resolve = (portfolio: string, identifiers: unknown, secret: string | null = KEYS.crm) => {
     const req = request(t.http).post(`/v1/portfolios/${portfolio}/contacts/resolve`);
     if (secret !== null) req.auth(secret, { type: 'bearer' });
@@ -53,9 +33,7 @@ describe('resolve', () => {
     let globexContact: Record<string, unknown>;
 
     beforeEach(async () => {
-      await t.resetDatabase();
-      await t.putPortfolio('acme', { businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE' });
-      await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
+      await resetWithAcmeAndGlobex(t);
 
       const a = await t.postMo(mo(PHONE, { whatsappUserId: B, whatsappParentUserId: P }, 'r-1', '2026-06-01T10:00:00Z')).expect(200);
       const b = await t.postMo(mo(B_ONLY, { whatsappUserId: B_ONLY }, 'r-2', '2026-06-02T10:00:00Z')).expect(200);
@@ -265,14 +243,14 @@ describe('resolve', () => {
     ])('answers 400 112506 naming identifiers when it is %s', async (_, identifiers) => {
       const res = await resolve('acme', identifiers);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ ...validation('identifiers'), fields: expect.arrayContaining([{ field: 'identifiers', message: expect.any(String) }]) });
+      expect(res.body).toEqual(validationIncluding('identifiers'));
       expect(res.body.fields.every((field: { field: string }) => field.field === 'identifiers')).toBe(true);
     });
 
     it('answers 400 112506 when identifiers is missing', async () => {
       const res = await request(t.http).post('/v1/portfolios/acme/contacts/resolve').auth(KEYS.crm, { type: 'bearer' }).send({ ids: [PHONE] });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ ...validation('identifiers'), fields: expect.arrayContaining([{ field: 'identifiers', message: expect.any(String) }]) });
+      expect(res.body).toEqual(validationIncluding('identifiers'));
     });
 
     it('answers 112505 for a body that is not JSON', async () => {
@@ -368,8 +346,9 @@ describe('resolve', () => {
       if (secret !== null) req.auth(secret, { type: 'bearer' });
       return req;
     };
+    const { get } = api(() => t);
     const contactView = async (portfolio: string, id: string) => {
-      const res = await request(t.http).get(`/v1/portfolios/${portfolio}/contacts/${id}`).auth(KEYS.admin, { type: 'bearer' });
+      const res = await get(id, KEYS.admin, portfolio);
       expect(res.status).toBe(200);
       return res.body;
     };
@@ -383,9 +362,9 @@ describe('resolve', () => {
     beforeEach(async () => {
       await t.resetDatabase();
       await t.putPortfolio('gamma', { businessNumbers: ['+46000000020'], group: 'g1' });
-      await t.putPortfolio('acme', { businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE', group: 'g1' });
+      await t.putPortfolio('acme', { ...ACME, group: 'g1' });
       await t.putPortfolio('beta', { businessNumbers: ['+46000000010'], group: 'g1' });
-      await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX', group: 'g2' });
+      await t.putPortfolio('globex', { ...GLOBEX, group: 'g2' });
       ids = {};
       // Sent in an order other than the portfolios', so that the answer's order is the service's.
       for (const portfolio of ['gamma', 'acme', 'beta'] as const) {

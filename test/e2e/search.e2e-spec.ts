@@ -1,11 +1,13 @@
 import request from 'supertest';
-import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
+import { api } from '../support/api';
+import { noAccess, unauthorized, validation, validationIncluding } from '../support/expected-errors';
+import { acmeDlr as dlr, mo } from '../support/link-builders';
+import { resetWithAcmeAndGlobex } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
-const unauthorized = { resultCode: 112400, description: expect.any(String), translatedDescription: null };
 
 interface Item {
   id: string;
@@ -53,23 +55,7 @@ describe('contact search and stats', () => {
   afterAll(() => t.close());
 
   const ago = (ms: number) => new Date(now - ms).toISOString();
-  /** An MO to a business number (acme's by default). */
-  const mo = (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string, destination = '+46000000000') => ({
-    ...fixture('mo-01-text-msisdn'),
-    destination,
-    source,
-    customParameters: parameters,
-    messageId,
-    timestamp,
-  });
-  /** A DLR routed to acme by its LINK platform. */
-  const dlr = (resultCode: number, parameters: Record<string, string>, messageId: string, timestamp: string) => ({
-    ...fixture('dlr-02-sent-msisdn-bsuid'),
-    resultCode,
-    messageId,
-    timestamp,
-    customParameters: { platformId: 'TEST_XA', platformPartnerId: '1', ...parameters },
-  });
+  const requests = api(() => t);
   const list = (query = '', secret: string | null = KEYS.admin, portfolio = 'acme') => {
     const req = request(t.http).get(`/v1/portfolios/${portfolio}/contacts${query}`);
     if (secret !== null) req.auth(secret, { type: 'bearer' });
@@ -81,7 +67,7 @@ describe('contact search and stats', () => {
     return req;
   };
   const importContacts = async (contacts: Record<string, unknown>[]) => {
-    const res = await request(t.http).put('/v1/portfolios/acme/contacts').auth(KEYS.admin, { type: 'bearer' }).send({ contacts });
+    const res = await requests.importContacts(contacts);
     expect(res.status).toBe(200);
     return res.body;
   };
@@ -98,9 +84,7 @@ describe('contact search and stats', () => {
   };
 
   beforeEach(async () => {
-    await t.resetDatabase();
-    await t.putPortfolio('acme', { businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE' });
-    await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
+    await resetWithAcmeAndGlobex(t);
     now = Date.now();
     const first = async (body: object, post = t.postMo) => {
       const res = await post(body).expect(200);
@@ -143,7 +127,7 @@ describe('contact search and stats', () => {
       expect(res.body).toEqual({ items: expect.any(Array), nextCursor: null });
       expect(keysOf(res.body.items)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
       for (const item of res.body.items as Item[]) {
-        const single = await request(t.http).get(`/v1/portfolios/acme/contacts/${item.id}`).auth(KEYS.admin, { type: 'bearer' });
+        const single = await requests.get(item.id);
         expect(item).toEqual(single.body);
       }
       expect(res.body.items.map((item: Item) => item.id)).not.toContain(mergedAway);
@@ -244,10 +228,7 @@ describe('contact search and stats', () => {
       expect(conflicts.status).toBe(200);
       expect(conflicts.body.items).toHaveLength(2);
       for (const conflict of conflicts.body.items as { id: string }[]) {
-        const settled = await request(t.http)
-          .post(`/v1/portfolios/acme/conflicts/${conflict.id}/settle`)
-          .auth(KEYS.admin, { type: 'bearer' })
-          .send({ resolution: 'keep' });
+        const settled = await requests.settle(conflict.id, { resolution: 'keep' });
         expect(settled.status).toBe(200);
       }
       expect(await listKeys('inConflict=true')).toEqual([]);
@@ -395,24 +376,14 @@ describe('contact search and stats', () => {
     ])('answers 400 112506 for %s', async (query, field) => {
       const res = await list(`?${query}`);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        resultCode: 112506,
-        description: 'Validation error',
-        translatedDescription: null,
-        fields: expect.arrayContaining([{ field, message: expect.any(String) }]),
-      });
+      expect(res.body).toEqual(validationIncluding(field));
       expect(res.body.fields.every((f: { field: string }) => f.field === field)).toBe(true);
     });
 
     it('answers 400 112506 for an externalId longer than 256 characters', async () => {
       const res = await list(`?externalId=${'x'.repeat(257)}`);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        resultCode: 112506,
-        description: 'Validation error',
-        translatedDescription: null,
-        fields: [{ field: 'externalId', message: expect.any(String) }],
-      });
+      expect(res.body).toEqual(validation('externalId'));
     });
 
     it('lets a read key of the portfolio list', async () => {
@@ -466,12 +437,7 @@ describe('contact search and stats', () => {
     it.each(['atRiskWithinDays=-1', 'atRiskWithinDays=31', 'atRiskWithinDays=soon'])('answers 400 112506 for %s', async (query) => {
       const res = await stats(`?${query}`);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        resultCode: 112506,
-        description: 'Validation error',
-        translatedDescription: null,
-        fields: expect.arrayContaining([{ field: 'atRiskWithinDays', message: expect.any(String) }]),
-      });
+      expect(res.body).toEqual(validationIncluding('atRiskWithinDays'));
     });
   });
 

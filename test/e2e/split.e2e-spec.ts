@@ -1,60 +1,29 @@
 import request from 'supertest';
-import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
+import { api, HistoryItem } from '../support/api';
+import { conflict, noAccess, notFound } from '../support/expected-errors';
+import { mo, sendMo } from '../support/link-builders';
+import { ACME_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
 const B = 'SE.13491208655302741918';
 const B2 = 'SE.22222222222222222222';
-const BUSINESS = '+46000000000';
-const notFound = { resultCode: 112904, description: expect.any(String), translatedDescription: null };
-const noAccess = { resultCode: 112401, description: expect.any(String), translatedDescription: null };
-const conflict = { resultCode: 112909, description: expect.any(String), translatedDescription: null };
-
-interface HistoryItem {
-  id: string;
-  contactId: string;
-  action: string;
-  field: string | null;
-}
 
 describe('POST /v1/portfolios/:portfolio/contacts/:identifier/history/:entry/split', () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
-  beforeEach(async () => {
-    await t.resetDatabase();
-    await t.putPortfolio('acme', { businessNumbers: [BUSINESS], platformId: 'TEST_XA', platformPartnerId: '1', region: 'SE' });
-    await t.putPortfolio('globex', { businessNumbers: ['+47000000000'], platformId: 'TEST_GX' });
-  });
+  beforeEach(() => resetWithAcmeAndGlobex(t));
   afterAll(() => t.close());
 
-  /** An MO to acme's business number. */
-  const mo = (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string, destination = BUSINESS) => ({
-    ...fixture('mo-01-text-msisdn'),
-    destination,
-    source,
-    customParameters: parameters,
-    messageId,
-    timestamp,
-  });
-  /** Posts an MO and answers the id of the contact it applied to. */
-  const send = async (body: Record<string, unknown>): Promise<string> => {
-    const res = await t.postMo(body);
-    expect(res.status).toBe(200);
-    expect(res.body.contactIds).toHaveLength(1);
-    return res.body.contactIds[0];
-  };
-  const get = (identifier: string, portfolio = 'acme', secret: string = KEYS.admin) =>
-    request(t.http).get(`/v1/portfolios/${portfolio}/contacts/${encodeURIComponent(identifier)}`).auth(secret, { type: 'bearer' });
-  const history = (identifier: string, portfolio = 'acme', secret: string = KEYS.admin) =>
-    request(t.http)
-      .get(`/v1/portfolios/${portfolio}/contacts/${encodeURIComponent(identifier)}/history?limit=500`)
-      .auth(secret, { type: 'bearer' });
+  const send = (body: Record<string, unknown>) => sendMo(t, body);
+  const { get, history } = api(() => t);
   const split = (identifier: string, entry: string, secret: string = KEYS.admin, portfolio = 'acme') =>
     request(t.http)
       .post(`/v1/portfolios/${portfolio}/contacts/${encodeURIComponent(identifier)}/history/${entry}/split`)
       .auth(secret, { type: 'bearer' });
   /** The id of the `merged` row in the contact's history (there must be exactly one). */
   const mergeEntryOf = async (identifier: string, portfolio = 'acme'): Promise<string> => {
-    const res = await history(identifier, portfolio);
+    const res = await history(identifier, KEYS.admin, portfolio);
     expect(res.status).toBe(200);
     const rows = (res.body.items as HistoryItem[]).filter((item) => item.action === 'merged');
     expect(rows).toHaveLength(1);
@@ -62,7 +31,7 @@ describe('POST /v1/portfolios/:portfolio/contacts/:identifier/history/:entry/spl
   };
   const contactRow = async (id: string) =>
     t.dataSource.query('SELECT merged_into, msisdn, bsuid, parent_bsuid FROM contact WHERE id = $1', [id]);
-  const mo$ = (messageId: string) => ({ kind: 'MO', messageId, businessNumber: BUSINESS });
+  const mo$ = (messageId: string) => ({ kind: 'MO', messageId, businessNumber: ACME_NUMBER });
   const admin = (mergeEntryId: string) => ({ kind: 'ADMIN', admin: 'admin', mergeEntryId });
   const row = (
     contactId: string,

@@ -1,0 +1,191 @@
+/**
+ * What the benchmarks share: the database they run on, the service as its own process, HTTP and
+ * load-generation helpers, and the statistics they report.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_book_bench';
+export const PORT = Number(process.env.BENCH_PORT ?? 3917);
+
+export interface BenchApiKey {
+  name: string;
+  secret: string;
+  roles: string[];
+  portfolios: string[];
+}
+
+/** Creates the bench database when it is missing; the service's migrations create its tables. */
+export async function ensureDatabase(): Promise<void> {
+  const url = new URL(DATABASE_URL);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  await admin.end();
+}
+
+/** Runs one statement on a connection of its own. */
+export async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** The service as `npm start` runs it, from the build, in a process of its own; resolves once it is ready. */
+export function startService(apiKeys: BenchApiKey[]): Promise<ChildProcess> {
+  const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
+    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
+    env: { ...process.env, DATABASE_URL, PORT: String(PORT), LOG_LEVEL: 'warn', API_KEYS: JSON.stringify(apiKeys) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    const poll = () =>
+      request({ host: '127.0.0.1', port: PORT, path: '/health/ready' }, (res) => {
+        res.resume();
+        if (res.statusCode === 200) resolve(child);
+        else retry();
+      })
+        .on('error', retry)
+        .end();
+    const retry = () => (Date.now() > deadline ? reject(new Error('the service did not become ready')) : setTimeout(poll, 200));
+    child.on('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+    poll();
+  });
+}
+
+/**
+ * Stops the service and waits until it has exited, so that the port is free for the next one; a
+ * service that does not stop within 10 s is killed.
+ */
+export function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+// Enough sockets that a request never queues in the agent behind another (that would be the
+// load generator's wait, not the service's).
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/** One request to the service; answers its status and whole body, whatever the status. */
+export function http(method: 'GET' | 'POST', path: string, authorization: string, body?: string): Promise<HttpAnswer> {
+  const headers: Record<string, string | number> = { authorization };
+  if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Closed loop: `concurrency` workers each start the next operation as soon as their last one ends,
+ * for `durationMs`. Answers completed operations per second.
+ */
+export async function closedLoop(concurrency: number, durationMs: number, operation: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) await operation(next++);
+    }),
+  );
+  return next / ((performance.now() - started) / 1000);
+}
+
+export interface OpenLoopResult {
+  /** Milliseconds from sending each operation to its answer, in sending order. */
+  latencies: number[];
+  /**
+   * Milliseconds from each operation's scheduled time to its sending: the load generator's own
+   * lag (timers here wake a few ms late now and then), left out of the latencies.
+   */
+  sendLags: number[];
+}
+
+/**
+ * Open loop: starts an operation every 1000/`ratePerSecond` ms for `durationMs`, whether or not
+ * earlier ones have answered, so that a slow answer cannot slow the offered load down and hide
+ * itself (coordinated omission). Operations that fall behind schedule are sent at once.
+ */
+export function openLoop(ratePerSecond: number, durationMs: number, operation: (index: number) => Promise<void>): Promise<OpenLoopResult> {
+  const interval = 1000 / ratePerSecond;
+  const count = Math.round(durationMs / interval);
+  const latencies = new Array<number>(count);
+  const sendLags = new Array<number>(count);
+  const inFlight: Promise<void>[] = [];
+  let failure: unknown;
+  let sent = 0;
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const now = performance.now();
+      for (; sent < count && started + sent * interval <= now; sent++) {
+        const index = sent;
+        const sentAt = performance.now();
+        sendLags[index] = sentAt - (started + index * interval);
+        inFlight.push(
+          operation(index).then(
+            () => void (latencies[index] = performance.now() - sentAt),
+            (error: unknown) => void (failure ??= error),
+          ),
+        );
+      }
+      if (sent < count) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
+      else void Promise.all(inFlight).then(() => (failure === undefined ? resolve({ latencies, sendLags }) : reject(failure)));
+    };
+    tick();
+  });
+}
+
+/** The value below which `fraction` of the values fall (nearest rank). */
+export function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** Runs a benchmark's main function as the process: exit 0 when it resolves, 1 with the error when it fails. */
+export function run(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
