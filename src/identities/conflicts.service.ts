@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
+import { ConcurrentChangeError } from '../common/errors/database-errors';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView, toContactView } from './contact.view';
@@ -100,6 +101,7 @@ export class ConflictsService {
       const graph = new Graph(await this.writes.lock(tx, portfolio.key, [contactId], values), randomUUID);
       const contact = graph.get(contactId);
       if (!contact) throw AppError.notFound(`The contact of conflict ${id} no longer exists`);
+      if (contact.mergedInto) throw new ConcurrentChangeError(); // merged between finding and locking it: again
       const evidence: Evidence = { kind: 'ADMIN', admin: principal.name, conflictId: String(id), resolution };
       const now = new Date();
       const history =

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/api-keys.service';
+import { AppError } from '../common/errors/app-error';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import { mask } from '../common/logging/mask';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Portfolio } from '../portfolios/portfolio.entity';
+import { ContactsWriteRepository } from './contacts-write.repository';
 import { ContactsService } from './contacts.service';
 import { LinkField } from './domain/observation';
 
@@ -32,7 +34,8 @@ const COLUMN_FIELD: Record<string, LinkField> = { msisdn: 'msisdn', bsuid: 'bsui
  * Erasure of a person's personal data (identifiers, timestamps, history): the contact and every
  * contact merged into it are deleted, with their history, conflicts and exchanges. Other
  * contacts' history rows that name the person or carry one of their identifiers (a move, a merge,
- * a clash, a past holder of a recycled number) keep the event but lose the values. A later webhook may learn the person again, as a new contact.
+ * a clash, a past holder of a recycled number) keep the event but lose the values. A later
+ * webhook may learn the person again, as a new contact.
  */
 @Injectable()
 export class ContactsEraseService {
@@ -40,21 +43,27 @@ export class ContactsEraseService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly writes: ContactsWriteRepository,
     private readonly contacts: ContactsService,
   ) {}
 
   async erase(portfolio: Portfolio, principal: Principal, identifier: string): Promise<ErasureReport> {
     const contact = await this.contacts.findOrFail(portfolio, identifier);
-    const report = await PipelinedTransaction.runRetrying(this.dataSource, (tx) => this.eraseFamily(tx, portfolio.key, contact.id));
+    const report = await PipelinedTransaction.runRetrying(this.dataSource, async (tx) => {
+      // The contact may have been merged into another since it was found: erase the person where they are now.
+      const survivor = await this.writes.survivorId(tx, portfolio.key, contact.id);
+      if (!survivor) throw AppError.notFound(`No contact for ${mask(identifier)} in portfolio ${portfolio.key}`);
+      return this.eraseFamily(tx, portfolio.key, survivor);
+    });
     this.logger.log(`erased contact ${contact.id} (${report.contactIds.length} contacts) in ${portfolio.key} by ${principal.name}`);
     return report;
   }
 
   /** One statement locks the family and gathers its values; a second deletes and redacts. */
   private async eraseFamily(tx: PipelinedTransaction, portfolio: string, id: string): Promise<ErasureReport> {
-    const [family] = await tx.query<{ ids: string[]; identifiers: { field: string; value: string }[]; erased: string[] }>(
+    const [family] = await tx.query<{ mergedInto: string | null; ids: string[]; identifiers: { field: string; value: string }[]; erased: string[] }>(
       `${FAMILY} , locked AS (
-         SELECT id, msisdn, bsuid, parent_bsuid FROM contact
+         SELECT id, msisdn, bsuid, parent_bsuid, merged_into FROM contact
          WHERE portfolio = $1 AND id IN (SELECT id FROM family) ORDER BY id FOR UPDATE
        ), current AS (
          SELECT field, value FROM locked, LATERAL (VALUES ('msisdn', msisdn), ('bsuid', bsuid), ('parent_bsuid', parent_bsuid)) AS v(field, value)
@@ -67,12 +76,14 @@ export class ContactsEraseService {
            AND NOT EXISTS (SELECT 1 FROM contact o WHERE o.portfolio = $1 AND o.bsuid = v.value AND o.id NOT IN (SELECT id FROM locked))
            AND NOT EXISTS (SELECT 1 FROM contact o WHERE o.portfolio = $1 AND o.parent_bsuid = v.value AND o.id NOT IN (SELECT id FROM locked))
        )
-       SELECT (SELECT coalesce(array_agg(id), '{}') FROM locked) AS ids,
+       SELECT (SELECT merged_into FROM locked WHERE id = $2) AS "mergedInto",
+              (SELECT coalesce(array_agg(id), '{}') FROM locked) AS ids,
               (SELECT coalesce(json_agg(current), '[]') FROM current) AS identifiers,
               (SELECT coalesce(array_agg(value), '{}') FROM (SELECT value FROM current UNION SELECT value FROM past) AS e) AS erased`,
       [portfolio, id],
     );
-    // A merge into the family committed while this statement waited for its locks: start again.
+    // A merge into or of the family committed while this statement waited for its locks: start again.
+    if (family.mergedInto) throw new ConcurrentChangeError();
     const [now] = await tx.query<{ ids: string[] }>(`${FAMILY} SELECT array_agg(id) AS ids FROM family`, [portfolio, id]);
     if (now.ids.length !== family.ids.length) throw new ConcurrentChangeError();
     const [counts] = await tx.query<Record<string, string>>(

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
+import { ConcurrentChangeError } from '../common/errors/database-errors';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView, toContactView } from './contact.view';
@@ -44,21 +45,24 @@ export class ContactsSplitService {
     const outcome = await PipelinedTransaction.runRetrying(this.dataSource, async (tx) => {
       const merge = await this.loadMerge(tx, portfolio, contact.id, entryId);
       const holderId = await this.writes.survivorId(tx, portfolio.key, merge.contactId);
-      if (holderId !== contact.id) throw AppError.notFound(`History row ${entryId} is not a merge of contact ${contact.id}`);
+      // The contact asked for may have been merged since it was found: compare where both lead now.
+      const askedFor = await this.writes.survivorId(tx, portfolio.key, contact.id);
+      if (!holderId || holderId !== askedFor) throw AppError.notFound(`History row ${entryId} is not a merge of contact ${contact.id}`);
 
       const values = valuesOf(merge.snapshot);
       const graph = new Graph(await this.writes.lock(tx, portfolio.key, [holderId, merge.otherContactId], values), randomUUID);
+      if (graph.get(holderId)?.mergedInto) throw new ConcurrentChangeError(); // merged between finding and locking it: again
       const merged = graph.get(merge.otherContactId);
       if (merged?.mergedInto !== merge.contactId) throw AppError.conflict(`The merge of history row ${entryId} was already split`);
       const evidence = { kind: 'ADMIN' as const, admin: principal.name, mergeEntryId: String(entryId) };
       const split: SplitOutcome = splitMerge(graph, merge.snapshot, graph.get(holderId)!, evidence, new Date());
       await this.writes.writeAndCommit(tx, { contacts: [...graph.changed].map((id) => graph.get(id)!), history: split.history, conflicts: [], exchanges: [] });
-      return { restoredId: merged.id, split };
+      return { holderId, restoredId: merged.id, split };
     });
     this.logger.log(`merge ${entryId} in ${portfolio.key} split by ${principal.name}: contact ${outcome.restoredId} restored`);
-    const after = await this.contacts.survivors(portfolio.key, [contact.id, outcome.restoredId]);
+    const after = await this.contacts.survivors(portfolio.key, [outcome.holderId, outcome.restoredId]);
     return {
-      contact: toContactView(after.get(contact.id)!),
+      contact: toContactView(after.get(outcome.holderId)!),
       restored: toContactView(after.get(outcome.restoredId)!),
       restoredIdentifiers: outcome.split.restored,
       keptElsewhere: outcome.split.keptElsewhere,
