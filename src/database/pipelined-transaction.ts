@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { AppError } from '../common/errors/app-error';
 import { DatabaseUnavailableError, isRetryableConflict } from '../common/errors/database-errors';
 
 interface PgClient {
@@ -52,7 +53,9 @@ export class PipelinedTransaction {
       try {
         return await PipelinedTransaction.run(dataSource, work);
       } catch (error) {
-        if (!isRetryableConflict(error) || attempt >= attempts) throw error;
+        if (!isRetryableConflict(error)) throw error;
+        // Still racing after every attempt: the caller may try again later; nothing was written.
+        if (attempt >= attempts) throw AppError.unavailable('These contacts are being changed by other requests right now; retry later');
       }
     }
   }

@@ -102,6 +102,11 @@ export class ConflictsService {
       const contact = graph.get(contactId);
       if (!contact) throw AppError.notFound(`The contact of conflict ${id} no longer exists`);
       if (contact.mergedInto) throw new ConcurrentChangeError(); // merged between finding and locking it: again
+      if (resolution === 'accept' && contact[conflict.field] !== conflict.existingValue) {
+        // A merge or a later webhook changed the link since the claim: accepting now would replace
+        // a value the conflict never showed the admin.
+        throw AppError.conflict(`The contact's ${conflict.field} changed since conflict ${id} was raised; look at the contact again before accepting`);
+      }
       const evidence: Evidence = { kind: 'ADMIN', admin: principal.name, conflictId: String(id), resolution };
       const now = new Date();
       const history =

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { PortfolioScope, RequireRole } from '../auth/auth.decorators';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactsSearchService, ContactStats } from './contacts-search.service';
-import { StatsQueryDto } from './dto/stats-query.dto';
+import { GetStatsQueryDto } from './dto/get-stats-query.dto';
 import { STATS_EXAMPLE } from './openapi-examples';
 
 @ApiTags('contacts')
@@ -16,7 +16,7 @@ export class ContactStatsController {
   @RequireRole('read')
   @ApiOperation({ summary: "Counts of the portfolio's contacts: with phone, BSUID only, with parent, invalid, in conflict, phone visibility at risk" })
   @ApiOkResponse({ schema: { example: STATS_EXAMPLE } })
-  stats(@PortfolioScope() portfolio: Portfolio, @Query() query: StatsQueryDto): Promise<ContactStats> {
+  stats(@PortfolioScope() portfolio: Portfolio, @Query() query: GetStatsQueryDto): Promise<ContactStats> {
     return this.search.stats(portfolio, query.atRiskWithinDays);
   }
 }

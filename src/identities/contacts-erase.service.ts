@@ -28,6 +28,17 @@ const FAMILY = `WITH RECURSIVE family(id) AS (
     UNION
     SELECT c.id FROM contact c JOIN family f ON c.portfolio = $1 AND c.merged_into = f.id)`;
 
+/** A merge row's snapshot (`{survivor: {...}, merged: {...}}`) names one of the erased values `$3`. */
+const SNAPSHOT_NAMES_ERASED = `(snapshot IS NOT NULL AND EXISTS (
+    SELECT 1 FROM jsonb_each(snapshot) AS side, jsonb_each_text(side.value) AS f WHERE f.value = ANY($3::text[])))`;
+
+/** The snapshot with every erased value `$3` blanked; the rest stays, so the merge can still be split. */
+const BLANKED_SNAPSHOT = `CASE WHEN snapshot IS NULL THEN NULL ELSE (
+    SELECT jsonb_object_agg(side.key, (
+      SELECT jsonb_object_agg(f.key, CASE WHEN f.value #>> '{}' = ANY($3::text[]) THEN 'null'::jsonb ELSE f.value END)
+      FROM jsonb_each(side.value) AS f))
+    FROM jsonb_each(snapshot) AS side) END`;
+
 const COLUMN_FIELD: Record<string, LinkField> = { msisdn: 'msisdn', bsuid: 'bsuid', parent_bsuid: 'parentBsuid' };
 
 /**
@@ -100,11 +111,13 @@ export class ContactsEraseService {
            from_value = CASE WHEN from_value = ANY($3::text[]) THEN NULL ELSE from_value END,
            to_value = CASE WHEN to_value = ANY($3::text[]) THEN NULL ELSE to_value END,
            other_contact_id = CASE WHEN other_contact_id = ANY($2::uuid[]) THEN NULL ELSE other_contact_id END,
-           snapshot = CASE WHEN other_contact_id = ANY($2::uuid[]) THEN NULL ELSE snapshot END
+           snapshot = CASE WHEN other_contact_id = ANY($2::uuid[]) THEN NULL ELSE ${BLANKED_SNAPSHOT} END
          -- Rows naming the values without naming the person (a claim made before they held the
-         -- value) are found by value: erasure is rare, a scan of the portfolio's history is affordable.
+         -- value, a merge of a recycled number's past holder) are found by value: erasure is rare,
+         -- a scan of the portfolio's history is affordable.
          WHERE portfolio = $1 AND NOT (contact_id = ANY($2::uuid[]))
-           AND (other_contact_id = ANY($2::uuid[]) OR from_value = ANY($3::text[]) OR to_value = ANY($3::text[]))
+           AND (other_contact_id = ANY($2::uuid[]) OR from_value = ANY($3::text[]) OR to_value = ANY($3::text[])
+                OR ${SNAPSHOT_NAMES_ERASED})
          RETURNING 1
        ), contacts AS (
          DELETE FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[]) RETURNING 1

@@ -56,7 +56,8 @@ export class ContactsSearchService {
 
   /**
    * One page of live contacts in id order. Ids never change, so a page boundary stays put while
-   * contacts are written: a contact is never listed twice, and none that existed is skipped.
+   * contacts are written: a contact is never listed twice, and one that is live for the whole walk
+   * is listed once.
    */
   async list(portfolio: Portfolio, query: ListContactsQueryDto): Promise<ContactPage> {
     const params: unknown[] = [portfolio.key];

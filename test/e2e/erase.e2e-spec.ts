@@ -223,6 +223,27 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
     });
   });
 
+  it("blanks the phone in the merge snapshot of the number's previous holder, which can still be split", async () => {
+    const BY = 'SE.55555555555555555555';
+    const BP = 'SE.66666666666666666666';
+    const holder = await send(mo(PHONE, null, 'x-1', '2026-06-01T08:00:00Z'));
+    await send(mo(BY, { whatsappUserId: BY }, 'y-1', '2026-06-01T09:00:00Z'));
+    await send(mo(PHONE, { whatsappUserId: BY }, 'xy-1', '2026-06-01T10:00:00Z')); // merges into the holder
+    await send(mo(PHONE, { whatsappUserId: BP }, 'p-1', '2026-06-02T10:00:00Z')); // the number goes to a new BSUID
+    const [merge] = await t.dataSource.query(`SELECT id FROM link_history WHERE action = 'merged'`);
+
+    expect((await erase(BP)).status).toBe(200);
+
+    expect(await traces(PHONE)).toEqual(gone);
+    const [kept] = await t.dataSource.query(`SELECT snapshot FROM link_history WHERE id = $1`, [merge.id]);
+    expect(kept.snapshot).toMatchObject({ survivor: { id: holder, msisdn: null }, merged: { bsuid: BY } });
+    const split = await request(t.http)
+      .post(`/v1/portfolios/acme/contacts/${holder}/history/${merge.id}/split`)
+      .auth(KEYS.admin, { type: 'bearer' });
+    expect(split.status).toBe(200);
+    expect(split.body).toMatchObject({ restored: { bsuid: BY, msisdn: null }, restoredIdentifiers: ['bsuid'] });
+  });
+
   describe('a phone that moved to another contact', () => {
     let first: string;
     let second: string;

@@ -523,6 +523,15 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       expect(await everything()).toEqual({ contacts: [], history: [], conflicts: [] });
     });
 
+    it('reports a CRM id the database cannot store (a NUL) as an invalid row, and applies the others', async () => {
+      const res = await importRows([{ bsuid: B, externalId: 'crm\u00001' }, { msisdn: PHONE2, externalId: 'crm-2' }]);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(
+        report({ rows: 2, created: 1, invalid: 1 }, [{ row: 1, outcome: 'invalid', field: 'externalId', reason: 'must not hold control characters' }]),
+      );
+      expect(await stored()).toEqual([expect.objectContaining({ msisdn: PHONE2, external_id: 'crm-2' })]);
+    });
+
     it('takes empty cells ("", blank, null) as absent, not invalid', async () => {
       const res = await importRows([
         { msisdn: '', bsuid: B, parentBsuid: null, externalId: '' },

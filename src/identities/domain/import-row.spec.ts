@@ -23,6 +23,8 @@ describe(readImportRow.name, () => {
     ['a number as the phone', { msisdn: 46701234567 }, 'msisdn', 'is not a string'],
     ['an object as the CRM id', { bsuid: B, externalId: { id: 1 } }, 'externalId', 'must be a string'],
     ['a CRM id too long', { bsuid: B, externalId: 'x'.repeat(257) }, 'externalId', 'up to 256 characters'],
+    ['a CRM id with a NUL', { bsuid: B, externalId: 'crm\u00001' }, 'externalId', 'control characters'],
+    ['a CRM id with a line break', { bsuid: B, externalId: 'crm\n1' }, 'externalId', 'control characters'],
   ])('refuses %s', (_, row, field, reason) => {
     const read = readImportRow(row as Record<string, unknown>, 'SE');
     expect(read).toEqual({ ok: false, field, reason: expect.stringContaining(reason) });

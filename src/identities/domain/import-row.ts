@@ -31,6 +31,10 @@ export function readImportRow(row: Record<string, unknown>, region: CountryCode)
   if ((typeof externalId !== 'string' && typeof externalId !== 'number') || String(externalId).trim().length > MAX_EXTERNAL_ID) {
     return { ok: false, field: 'externalId', reason: `must be a string of up to ${MAX_EXTERNAL_ID} characters` };
   }
+  // Control characters (NUL above all) cannot be stored, and are no CRM id.
+  if (/[\u0000-\u001f\u007f]/.test(String(externalId))) {
+    return { ok: false, field: 'externalId', reason: 'must not hold control characters' };
+  }
   return { ok: true, links, externalId: String(externalId).trim() };
 }
 
