@@ -40,7 +40,7 @@ export class ListContactsQueryDto {
   @IsOptional() @IsISO31661Alpha2()
   country?: string;
 
-  @ApiPropertyOptional({ example: '2026-06-01T00:00:00Z', description: 'Seen in a webhook at or after this time' })
+  @ApiPropertyOptional({ example: '2026-06-01T00:00:00Z', description: 'Last seen in a webhook (or, for a contact only imported, imported) at or after this time' })
   @IsOptional() @IsISO8601({ strict: true })
   seenSince?: string;
 
