@@ -75,7 +75,7 @@ describe('credentials and portfolio scope', () => {
       ['POST', '/webhooks/link/dlr', KEYS.crm],
       ['GET', `/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`, KEYS.webhook],
       ['GET', '/v1/portfolios', KEYS.webhook],
-    ])('answers 403 to %s %s with a key lacking the role', async (method, path, secret) => {
+    ])('answers 403 to %s %s with a key lacking the role (key %#)', async (method, path, secret) => {
       await t.postMo(mo('+46000000000', 'roles-1')).expect(200);
       const body = method === 'POST' ? (path.endsWith('mo') ? mo('+46000000000', 'roles-2') : fixture('dlr-02-sent-msisdn-bsuid')) : {};
       const req = method === 'GET' ? request(t.http).get(path) : method === 'PUT' ? request(t.http).put(path).send(body) : request(t.http).post(path).send(body);

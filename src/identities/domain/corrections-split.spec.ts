@@ -1,77 +1,15 @@
-import { acceptClaim, keepExisting, splitMerge } from './corrections';
-import { Graph } from './graph';
-import { ContactState, Evidence, HistoryEntry, LinkField, MergeSnapshot, Observation } from './observation';
+// splitMerge: undoing a merge from its snapshot, and what stays with a contact a later relink reached.
+import { splitMerge } from './corrections';
+import { ContactState, HistoryEntry, LinkField, MergeSnapshot, Observation } from './observation';
+import { ADMIN, applyAll, at, B1, B2, claim, contact, expectHolders, M, M2, newGraph, observation, P, reload, rows } from '../../../test/support/graph-builders';
 
-const M = '+46701234567';
-const M2 = '+46709999999';
-const B1 = 'SE.1111';
-const B2 = 'SE.2222';
-const P = 'SE.ENT.9999';
-
-const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 12, minute));
-const ADMIN: Evidence = { kind: 'ADMIN', admin: 'ops', mergeEntryId: 'h42' };
 const SPLIT_AT = at(30);
-
-type Ids = Partial<Pick<Observation, 'msisdn' | 'bsuid' | 'parentBsuid'>>;
-
-function observation(ids: Ids, minute: number, extra: Partial<Observation> = {}): Observation {
-  return {
-    portfolio: 'acme',
-    ...ids,
-    eventAt: at(minute),
-    strength: 'attested',
-    links: true,
-    activity: 'inbound',
-    evidence: { kind: 'MO', messageId: `m${minute}` },
-    ...extra,
-  };
-}
-
-/** A CRM import: a claim that may fill a gap. */
-const claim = (ids: Ids, minute: number) =>
-  observation(ids, minute, { strength: 'claimed', fillsGaps: true, activity: undefined, evidence: { kind: 'IMPORT', importBatch: 'b1' } });
-
-function newGraph(contacts: ContactState[] = []): Graph {
-  let next = 0;
-  return new Graph(contacts, () => `c${++next}`);
-}
-
-/** Applies observations in order, returning the snapshot of the last merge they caused. */
-function applyAll(graph: Graph, observations: Observation[]): MergeSnapshot | undefined {
-  let snapshot: MergeSnapshot | undefined;
-  for (const obs of observations) {
-    const merged = graph.apply(obs).history.find((entry) => entry.action === 'merged');
-    if (merged) snapshot = merged.snapshot!;
-  }
-  return snapshot;
-}
-
-/** What the service does: loads the contacts afresh (nothing marked changed) to correct them. */
-function reload(graph: Graph): Graph {
-  return newGraph(graph.contacts().map((contact) => ({ ...contact })));
-}
-
-function contact(graph: Graph, id: string): ContactState {
-  const found = graph.get(id);
-  if (!found) throw new Error(`no contact ${id}`);
-  return found;
-}
-
-function rows(history: HistoryEntry[]) {
-  return history.map((entry) => [entry.action, entry.contactId, entry.field, entry.fromValue, entry.toValue, entry.otherContactId]);
-}
 
 /** Every row of an admin's correction is attested, by the admin, at the time of the correction. */
 function expectAdminRows(history: HistoryEntry[], when: Date = SPLIT_AT) {
   for (const entry of history) {
     expect(entry).toMatchObject({ portfolio: 'acme', strength: 'attested', evidence: ADMIN, eventAt: when, snapshot: null });
   }
-}
-
-/** The index answers each value with the contact that holds it now, or nobody. */
-function expectHolders(graph: Graph, expected: Array<[LinkField, string, string | undefined]>) {
-  const actual = expected.map(([field, value]) => [field, value, graph.holder('acme', field, value)?.id]);
-  expect(actual).toEqual(expected);
 }
 
 const links = ({ msisdn, bsuid, parentBsuid, mergedInto }: ContactState) => ({ msisdn, bsuid, parentBsuid, mergedInto });
@@ -245,10 +183,7 @@ describe(splitMerge.name, () => {
     ]);
   });
 
-  // Bug: restoreDisplaced runs only while the holder still has the merged contact's value. Once a
-  // relink has taken that value elsewhere, the survivor's displaced claim is lost, against the
-  // contract "a value of the survivor that the merge displaced returns to it". `it.failing` keeps
-  // the suite green until corrections.ts is fixed; then make it a plain `it`.
+  // The survivor's displaced value comes back even when the merged contact's value has moved on.
   it('gives the survivor back its displaced value even when a relink took the merged value on', () => {
     const graph = newGraph();
     const snapshot = applyAll(graph, [...claimedPhoneDisplaced, observation({ msisdn: M, bsuid: B2 }, 6)])!;
@@ -352,127 +287,5 @@ describe(splitMerge.name, () => {
     const { snapshot } = phoneAndBsuidMerged();
     const graph = newGraph([{ ...snapshot.survivor }]);
     expect(() => splitMerge(graph, snapshot, contact(graph, 'c1'), ADMIN, SPLIT_AT)).toThrow('merged contact c2 is not loaded');
-  });
-});
-
-describe(acceptClaim.name, () => {
-  const SETTLE_AT = at(20);
-  const SETTLE: Evidence = { ...ADMIN, mergeEntryId: undefined, conflictId: 'k7', resolution: 'accept' };
-  const settleRows = (history: HistoryEntry[]) => {
-    for (const entry of history) expect(entry).toMatchObject({ strength: 'attested', evidence: SETTLE, eventAt: SETTLE_AT, snapshot: null });
-  };
-
-  it('moves a value another contact holds, and sends the old one to history', () => {
-    const graph = newGraph();
-    // c1: B1 with M2; c2: B2 with M. A card says B2's phone is M2: a conflict the admin accepts.
-    applyAll(graph, [observation({ msisdn: M2, bsuid: B1 }, 1), observation({ msisdn: M, bsuid: B2 }, 2)]);
-    const c2 = contact(graph, 'c2');
-
-    const history = acceptClaim(graph, c2, 'msisdn', M2, SETTLE, SETTLE_AT);
-
-    expect(c2).toMatchObject({ msisdn: M2, msisdnStrength: 'attested', msisdnAt: SETTLE_AT, bsuid: B2 });
-    expect(contact(graph, 'c1')).toMatchObject({ msisdn: null, msisdnAt: null, msisdnStrength: null, bsuid: B1 });
-    expect(rows(history)).toEqual([
-      ['unlinked', 'c1', 'msisdn', M2, null, 'c2'],
-      ['unlinked', 'c2', 'msisdn', M, null, null],
-      ['linked', 'c2', 'msisdn', null, M2, 'c1'],
-      ['settled', 'c2', 'msisdn', M, M2, 'c1'],
-    ]);
-    settleRows(history);
-    expect([...graph.changed]).toEqual(expect.arrayContaining(['c1', 'c2']));
-    expectHolders(graph, [
-      ['msisdn', M2, 'c2'],
-      ['msisdn', M, undefined],
-      ['bsuid', B1, 'c1'],
-      ['bsuid', B2, 'c2'],
-    ]);
-  });
-
-  it('writes only the settlement when the contact already holds the value', () => {
-    const graph = newGraph();
-    applyAll(graph, [observation({ bsuid: B1 }, 1), claim({ bsuid: B1, msisdn: M }, 2)]);
-    const c1 = contact(graph, 'c1');
-    const before = { ...c1 };
-
-    const history = acceptClaim(graph, c1, 'msisdn', M, SETTLE, SETTLE_AT);
-
-    expect(rows(history)).toEqual([['settled', 'c1', 'msisdn', M, M, null]]);
-    settleRows(history);
-    expect(c1).toEqual(before);
-    expectHolders(graph, [['msisdn', M, 'c1']]);
-  });
-
-  it('links a value nobody holds', () => {
-    const graph = newGraph();
-    // A forwarded card (may not fill gaps) said B1's phone is M: only a conflict until the admin accepts it.
-    applyAll(graph, [observation({ bsuid: B1 }, 1), observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } })]);
-    const c1 = contact(graph, 'c1');
-    expect(c1.msisdn).toBeNull();
-
-    const history = acceptClaim(graph, c1, 'msisdn', M, SETTLE, SETTLE_AT);
-
-    expect(c1).toMatchObject({ msisdn: M, msisdnStrength: 'attested', msisdnAt: SETTLE_AT });
-    expect(rows(history)).toEqual([
-      ['linked', 'c1', 'msisdn', null, M, null],
-      ['settled', 'c1', 'msisdn', null, M, null],
-    ]);
-    settleRows(history);
-    expectHolders(graph, [['msisdn', M, 'c1']]);
-  });
-
-  it('replaces the contact’s own value when nobody else holds the accepted one', () => {
-    const graph = newGraph();
-    applyAll(graph, [observation({ msisdn: M, bsuid: B1 }, 1)]);
-    const c1 = contact(graph, 'c1');
-
-    const history = acceptClaim(graph, c1, 'msisdn', M2, SETTLE, SETTLE_AT);
-
-    expect(rows(history)).toEqual([
-      ['unlinked', 'c1', 'msisdn', M, null, null],
-      ['linked', 'c1', 'msisdn', null, M2, null],
-      ['settled', 'c1', 'msisdn', M, M2, null],
-    ]);
-    expectHolders(graph, [
-      ['msisdn', M2, 'c1'],
-      ['msisdn', M, undefined],
-    ]);
-  });
-});
-
-describe(keepExisting.name, () => {
-  it.each<[string, Observation[], LinkField, string | null]>([
-    ['an attested phone against a card', [observation({ msisdn: M, bsuid: B1 }, 1), claim({ bsuid: B1, msisdn: M2 }, 2)], 'msisdn', M],
-    ['an empty phone against a card', [observation({ bsuid: B1 }, 1), observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } })], 'msisdn', null],
-  ])('writes only a settled row and changes nothing: %s', (_, observations, field, kept) => {
-    const ingested = newGraph();
-    applyAll(ingested, observations);
-    const graph = reload(ingested);
-    const before = JSON.stringify(graph.contacts());
-    const evidence: Evidence = { kind: 'ADMIN', admin: 'ops', conflictId: 'k8', resolution: 'keep' };
-
-    const history = keepExisting(contact(graph, 'c1'), field, evidence, at(20));
-
-    expect(history).toEqual([
-      {
-        contactId: 'c1',
-        portfolio: 'acme',
-        action: 'settled',
-        field,
-        fromValue: kept,
-        toValue: kept,
-        otherContactId: null,
-        snapshot: null,
-        strength: 'attested',
-        evidence,
-        eventAt: at(20),
-      },
-    ]);
-    expect(JSON.stringify(graph.contacts())).toBe(before);
-    expect(graph.changed.size).toBe(0);
-    expectHolders(graph, [
-      ['bsuid', B1, 'c1'],
-      ['msisdn', M, kept === M ? 'c1' : undefined],
-      ['msisdn', M2, undefined],
-    ]);
   });
 });
