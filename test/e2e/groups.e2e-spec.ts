@@ -11,8 +11,7 @@ const P = 'SE.ENT.11815799212886844830';
 /** Another person's parent BSUID, in the same group. */
 const P_ONLY = 'SE.ENT.33333333333333333333';
 
-// Under "resolve", as in resolve.e2e-spec.ts that it was split from, so that the tests keep their full names.
-describe('resolve', () => {
+describe('parent BSUIDs across a group', () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
   afterAll(() => t.close());
