@@ -1,5 +1,5 @@
 /**
- * Builders and checks for the unit specs of src/identities/domain/corrections: observations at fixed
+ * Builders and checks for the unit specs of the graph and its corrections: observations at fixed
  * minutes, a graph whose contacts are c1, c2, … in order of creation. They live under test/ so that the
  * production build (tsconfig.build.json leaves out test/ and *.spec.ts) never ships them.
  */

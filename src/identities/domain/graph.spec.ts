@@ -1,31 +1,6 @@
+import { at, B1, B2, M, M2, newGraph, observation, P } from '../../../test/support/graph-builders';
 import { Graph } from './graph';
-import { ContactState, HistoryEntry, isInvalid, Observation } from './observation';
-
-const M = '+46701234567';
-const M2 = '+46709999999';
-const B1 = 'SE.1111';
-const B2 = 'SE.2222';
-const P = 'SE.ENT.9999';
-
-const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 12, minute));
-
-function observation(ids: Partial<Pick<Observation, 'msisdn' | 'bsuid' | 'parentBsuid'>>, minute: number, extra: Partial<Observation> = {}): Observation {
-  return {
-    portfolio: 'acme',
-    ...ids,
-    eventAt: at(minute),
-    strength: 'attested',
-    links: true,
-    activity: 'inbound',
-    evidence: { kind: 'MO', messageId: `m${minute}` },
-    ...extra,
-  };
-}
-
-function newGraph(contacts: ContactState[] = []): Graph {
-  let next = 0;
-  return new Graph(contacts, () => `c${++next}`);
-}
+import { HistoryEntry, isInvalid, Observation } from './observation';
 
 /** The identifiers of each live (not merged-away) contact. */
 function people(graph: Graph) {
