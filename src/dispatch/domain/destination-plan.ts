@@ -1,0 +1,162 @@
+/**
+ * The send pipeline's rules for one MessageRequest's destinations (DESIGN: Dedupe and
+ * enforcement), as pure code: the service looks up every identifier once, and this decides, for
+ * each destination in input order, whether it is sent, and as what.
+ */
+import type { CountryCode } from 'libphonenumber-js';
+import { describeInput, Identifier, IdentifierKind, tryParseIdentifier } from '../../identities/domain/identifier';
+import { mask } from '../../common/logging/mask';
+
+export type Prefer = 'msisdn' | 'bsuid';
+export type Action = 'send' | 'duplicate' | 'rewritten' | 'rejected';
+export type ReasonCode =
+  | 'INVALID_DESTINATION'
+  | 'DUPLICATE'
+  | 'BSUID_AUTH_TEMPLATE'
+  | 'BSUID_WRONG_PORTFOLIO'
+  | 'CARE_WINDOW_CLOSED'
+  | 'INVALID_CONTACT';
+
+/** A contact of the sending portfolio, as the planner needs it. */
+export interface KnownContact {
+  id: string;
+  msisdn: string | null;
+  invalid: boolean;
+  careWindowOpenUntil: Date | null;
+}
+
+/** What the look-ups found for the request's identifiers, keyed by `identifierKey`. */
+export interface Directory {
+  /** The contact of this portfolio an identifier belongs to: now, or (a BSUID) in its history. */
+  contacts: Map<string, KnownContact>;
+  /** BSUIDs known only in other portfolios, and parent BSUIDs known only outside the group. */
+  foreign: Set<string>;
+}
+
+export interface PlanOptions {
+  region: CountryCode;
+  prefer: Prefer;
+  /** A message is an authentication template (one-tap, zero-tap, copy-code). */
+  authentication: boolean;
+  /** A message is not a template: it needs the 24-hour customer care window. */
+  freeForm: boolean;
+  careWindowPolicy: boolean;
+  skipInvalidPolicy: boolean;
+  now: Date;
+}
+
+export interface DestinationReport {
+  input: unknown;
+  action: Action;
+  sendAs?: string;
+  duplicateOf?: unknown;
+  code?: ReasonCode;
+  reason: string;
+}
+
+export interface Plan {
+  /** The request's destinations: one per person, in order of first appearance. */
+  destinations: string[];
+  /** One entry per input destination, in input order. */
+  report: DestinationReport[];
+  /** For each input, the index in `destinations` it is delivered through (its own, or its twin's); null when rejected. */
+  positions: (number | null)[];
+}
+
+export function identifierKey(identifier: Identifier): string {
+  return `${identifier.kind}\u0000${identifier.value}`;
+}
+
+interface Entry {
+  index: number;
+  input: unknown;
+  identifier: Identifier;
+  contact: KnownContact | undefined;
+}
+
+/** Plans every destination: parse, group the ones that are one person, choose and check what each person is sent as. */
+export function planDestinations(inputs: unknown[], directory: Directory, options: PlanOptions): Plan {
+  const report: DestinationReport[] = new Array(inputs.length);
+  const positions: (number | null)[] = new Array(inputs.length).fill(null);
+  const people = new Map<string, Entry[]>();
+  inputs.forEach((input, index) => {
+    const parsed = tryParseIdentifier(input, options.region);
+    if (!parsed.ok) {
+      report[index] = { input, action: 'rejected', code: 'INVALID_DESTINATION', reason: `${describeInput(input)} ${parsed.reason}` };
+      return;
+    }
+    const identifier = parsed.identifier;
+    if (identifier.kind !== 'msisdn' && directory.foreign.has(identifier.value)) {
+      report[index] = { input, action: 'rejected', code: 'BSUID_WRONG_PORTFOLIO', reason: WRONG_PORTFOLIO[identifier.kind] };
+      return;
+    }
+    const contact = directory.contacts.get(identifierKey(identifier));
+    // One person: one contact, or (unknown to the book) one canonical identifier.
+    const person = contact ? `contact\u0000${contact.id}` : identifierKey(identifier);
+    const entries = people.get(person) ?? [];
+    entries.push({ index, input, identifier, contact });
+    people.set(person, entries);
+  });
+
+  const destinations: string[] = [];
+  for (const entries of [...people.values()].sort((a, b) => a[0].index - b[0].index)) {
+    const decision = decide(entries, options);
+    if (decision.rejected) {
+      for (const entry of entries) report[entry.index] = { input: entry.input, action: 'rejected', ...decision.rejected };
+      continue;
+    }
+    const position = destinations.push(decision.sendAs) - 1;
+    for (const entry of entries) {
+      positions[entry.index] = position;
+      report[entry.index] =
+        entry === decision.kept
+          ? { input: entry.input, action: decision.rewritten ? 'rewritten' : 'send', sendAs: decision.sendAs, ...(decision.rewritten ?? { reason: SEND_REASON[entry.identifier.kind] }) }
+          : { input: entry.input, action: 'duplicate', sendAs: decision.sendAs, duplicateOf: decision.kept.input, code: 'DUPLICATE', reason: DUPLICATE_REASON };
+    }
+  }
+  return { destinations, report, positions };
+}
+
+type Decision =
+  | { rejected: { code: ReasonCode; reason: string } }
+  | { rejected?: undefined; kept: Entry; sendAs: string; rewritten?: { code: ReasonCode; reason: string } };
+
+/** What one person's destinations come to: the one kept (and what it is sent as), or why none is. */
+function decide(entries: Entry[], options: PlanOptions): Decision {
+  const contact = entries.find((entry) => entry.contact)?.contact;
+  if (options.skipInvalidPolicy && contact?.invalid) {
+    return { rejected: { code: 'INVALID_CONTACT', reason: 'LINK reported this user invalid (112404) after the last exchange; the request skips invalid contacts' } };
+  }
+  if (options.careWindowPolicy && options.freeForm && !(contact?.careWindowOpenUntil && contact.careWindowOpenUntil > options.now)) {
+    return { rejected: { code: 'CARE_WINDOW_CLOSED', reason: 'No message from this user in the last 24 hours: outside the care window only templates may be sent' } };
+  }
+  // Authentication templates never go to a BSUID (DESIGN: Dedupe and enforcement): the phone is preferred whatever was asked.
+  const kept = choose(entries, options.authentication ? 'msisdn' : options.prefer);
+  if (!options.authentication || kept.identifier.kind === 'msisdn') return { kept, sendAs: kept.identifier.value };
+  if (contact?.msisdn) {
+    const reason = `Authentication templates cannot be sent to a BSUID: sent to the contact's phone number ${mask(contact.msisdn)} instead`;
+    return { kept, sendAs: contact.msisdn, rewritten: { code: 'BSUID_AUTH_TEMPLATE', reason } };
+  }
+  return { rejected: { code: 'BSUID_AUTH_TEMPLATE', reason: 'Authentication templates cannot be sent to a BSUID, and no phone number is known for this user' } };
+}
+
+/** The destination of the preferred kind, else the first of the next kind; the earliest of a kind wins. */
+function choose(entries: Entry[], prefer: Prefer): Entry {
+  const order: IdentifierKind[] = prefer === 'msisdn' ? ['msisdn', 'bsuid', 'parentBsuid'] : ['bsuid', 'parentBsuid', 'msisdn'];
+  for (const kind of order) {
+    const found = entries.find((entry) => entry.identifier.kind === kind);
+    if (found) return found;
+  }
+  return entries[0];
+}
+
+const SEND_REASON: Record<IdentifierKind, string> = {
+  msisdn: 'Sent to the phone number, in its international form',
+  bsuid: 'Sent to the BSUID',
+  parentBsuid: 'Sent to the parent BSUID',
+};
+const DUPLICATE_REASON = 'The same person as an earlier destination: sent once, through the kept one';
+const WRONG_PORTFOLIO: Record<'bsuid' | 'parentBsuid', string> = {
+  bsuid: 'This BSUID belongs to another business portfolio: a BSUID works only in the portfolio that learned it',
+  parentBsuid: 'This parent BSUID belongs to a portfolio outside this group: a parent BSUID works only within its group',
+};
