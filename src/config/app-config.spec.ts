@@ -9,6 +9,7 @@ describe(loadAppConfig.name, () => {
       apiKeys: [],
       defaultRegion: 'SE',
       linkBaseUrl: 'https://n-eu.linkmobility.io/whatsapp-message',
+      linkTimeoutMs: 10000,
       bodyLimitBytes: 1048576,
       bulkBodyLimitBytes: 16777216,
     });

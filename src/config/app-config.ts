@@ -15,6 +15,7 @@ export class AppConfig {
   readonly linkBaseUrl!: string;
   readonly linkUsername!: string | undefined;
   readonly linkPassword!: string | undefined;
+  readonly linkTimeoutMs!: number;
   readonly bodyLimitBytes!: number;
   readonly bulkBodyLimitBytes!: number;
   readonly logLevel!: string;
@@ -47,6 +48,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     linkBaseUrl: dto.LINK_BASE_URL,
     linkUsername: dto.LINK_USERNAME,
     linkPassword: dto.LINK_PASSWORD,
+    linkTimeoutMs: dto.LINK_TIMEOUT_MS,
     bodyLimitBytes: dto.BODY_LIMIT_BYTES,
     bulkBodyLimitBytes: dto.BULK_BODY_LIMIT_BYTES,
     logLevel: dto.LOG_LEVEL,

@@ -27,6 +27,10 @@ export class EnvDto {
   @IsOptional() @IsString()
   LINK_PASSWORD?: string;
 
+  /** How long a request to LINK (template sync, later the proxy) may take, answer included. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(300_000)
+  LINK_TIMEOUT_MS = 10_000;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -49,4 +49,14 @@ export class AppError extends Error {
   static unavailable(message = 'Service unavailable, retry later'): AppError {
     return new AppError(HttpStatus.SERVICE_UNAVAILABLE, ResultCode.ServiceUnavailable, message);
   }
+
+  /** LINK answered an error or something unreadable. */
+  static badGateway(message: string): AppError {
+    return new AppError(HttpStatus.BAD_GATEWAY, ResultCode.UpstreamFailed, message);
+  }
+
+  /** LINK could not be reached, or did not answer in time. */
+  static gatewayTimeout(message: string): AppError {
+    return new AppError(HttpStatus.GATEWAY_TIMEOUT, ResultCode.UpstreamUnreachable, message);
+  }
 }

@@ -12,6 +12,10 @@ export enum ResultCode {
   TooManyRequests = 112929,
   ServerError = 112500,
   ServiceUnavailable = 112503,
+  /** LINK's "Request to external entity failed": LINK answered an error, or a body we cannot read (502). */
+  UpstreamFailed = 112501,
+  /** LINK's "Http connection error towards external entity": LINK unreachable or too slow (504); retry later. */
+  UpstreamUnreachable = 112503,
   InvalidPayload = 112505,
   ValidationError = 112506,
 }

@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { ResultCode } from '../common/errors/result-code';
+import { AppConfig } from '../config/app-config';
+import type { Portfolio } from '../portfolios/portfolio.entity';
+
+/**
+ * LINK's WhatsApp message API, through Node's own fetch. Every call is bounded by LINK_TIMEOUT_MS
+ * (answer included) and fails as an AppError: 502 when LINK answers an error or something
+ * unreadable, 504 when it cannot be reached or is too slow. Credentials and bodies are never logged.
+ */
+@Injectable()
+export class LinkClient {
+  private readonly logger = new Logger(LinkClient.name);
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** List Templates of one business number: Meta's template list, as LINK passes it on. */
+  async listTemplates(portfolio: Portfolio, source: string): Promise<unknown> {
+    const { platformId, platformPartnerId } = portfolio;
+    if (!platformId || !platformPartnerId) {
+      throw AppError.conflict(`Portfolio ${portfolio.key} has no LINK platformId and platformPartnerId: set them with PUT /v1/portfolios/${portfolio.key}`);
+    }
+    const path = `/platformId/${segment(platformId)}/platformPartnerId/${segment(platformPartnerId)}/source/${segment(source)}/templates`;
+    return this.request(portfolio, 'GET', path, `List Templates of ${source}`);
+  }
+
+  /**
+   * LINK's POST /messages, sent once. LINK's answer comes back as it is, error statuses included.
+   * Never retried: once the request may have reached LINK, a timeout or a lost connection leaves
+   * the outcome unknown (504), and only a connection that was never made means nothing was sent.
+   */
+  async sendMessages(portfolio: Portfolio, request: unknown): Promise<{ status: number; body: unknown }> {
+    const headers = { authorization: this.basicAuth(portfolio), accept: 'application/json', 'content-type': 'application/json' };
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.config.linkBaseUrl.replace(/\/+$/, '')}/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(this.config.linkTimeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw this.sendFailed(error);
+    }
+    try {
+      return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+    } catch {
+      if (response.ok) throw AppError.badGateway(`LINK answered ${response.status} with a body that is not JSON: the messages may have been sent`);
+      return { status: response.status, body: { resultCode: ResultCode.UpstreamFailed, description: `LINK answered ${response.status}`, translatedDescription: null } };
+    }
+  }
+
+  private sendFailed(error: unknown): AppError {
+    const name = (error as { name?: string } | undefined)?.name;
+    const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+    if (code && NEVER_CONNECTED.has(code)) {
+      this.logger.warn(`LINK could not be reached for POST /messages (${code}): nothing was sent`);
+      return AppError.badGateway(`LINK could not be reached (${code}): nothing was sent; it is safe to send again`);
+    }
+    const why = name === 'TimeoutError' || name === 'AbortError' ? `did not answer within ${this.config.linkTimeoutMs} ms` : `closed the connection (${code ?? 'no answer'})`;
+    this.logger.warn(`LINK ${why} on POST /messages: outcome unknown`);
+    return AppError.gatewayTimeout(`LINK ${why}: the messages may or may not have been sent; check before sending them again`);
+  }
+
+  private async request(portfolio: Portfolio, method: string, path: string, what: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { authorization: this.basicAuth(portfolio), accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(this.config.linkBaseUrl.replace(/\/+$/, '') + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.config.linkTimeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw this.unreachable(error, what);
+    }
+    if (!response.ok) throw this.failed(response.status, text, what);
+    try {
+      return text === '' ? null : JSON.parse(text);
+    } catch {
+      throw AppError.badGateway(`LINK answered ${what} with ${response.status} and a body that is not JSON`);
+    }
+  }
+
+  /** The portfolio's own LINK credentials, else the service's (LINK_USERNAME/LINK_PASSWORD). */
+  private basicAuth(portfolio: Portfolio): string {
+    const [username, password] =
+      portfolio.linkUsername && portfolio.linkPassword
+        ? [portfolio.linkUsername, portfolio.linkPassword]
+        : [this.config.linkUsername, this.config.linkPassword];
+    if (!username || !password) {
+      throw AppError.conflict(`No LINK credentials for portfolio ${portfolio.key}: give it upstream credentials, or set LINK_USERNAME and LINK_PASSWORD`);
+    }
+    return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+
+  private failed(status: number, text: string, what: string): AppError {
+    const resultCode = readResultCode(text);
+    this.logger.warn(`LINK answered ${what} with ${status}${resultCode ? ` resultCode ${resultCode}` : ''}`);
+    return AppError.badGateway(`LINK answered ${what} with ${status}${resultCode ? ` (resultCode ${resultCode})` : ''}`);
+  }
+
+  private unreachable(error: unknown, what: string): AppError {
+    const name = (error as { name?: string } | undefined)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      this.logger.warn(`LINK did not answer ${what} within ${this.config.linkTimeoutMs} ms`);
+      return AppError.gatewayTimeout(`LINK did not answer ${what} within ${this.config.linkTimeoutMs} ms; retry later`);
+    }
+    // fetch reports network failures as "fetch failed" with the socket's error as its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? 'unknown error';
+    this.logger.warn(`LINK could not be reached for ${what}: ${reason}`);
+    return AppError.gatewayTimeout(`LINK could not be reached for ${what} (${reason}); retry later`);
+  }
+}
+
+/** Network errors raised before a connection existed: the request cannot have reached LINK. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** A path segment: encoded, but a business number keeps its "+" as LINK writes it. */
+function segment(value: string): string {
+  return encodeURIComponent(value).replace(/%2B/gi, '+');
+}
+
+/** LINK's ErrorResponse `resultCode`, when the error body is one. */
+function readResultCode(text: string): number | undefined {
+  try {
+    const code = (JSON.parse(text) as { resultCode?: unknown } | null)?.resultCode;
+    return typeof code === 'number' || (typeof code === 'string' && /^\d+$/.test(code)) ? Number(code) : undefined;
+  } catch {
+    return undefined;
+  }
+}

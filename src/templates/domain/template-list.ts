@@ -1,0 +1,102 @@
+/** What Meta allows as a template name: lower-case letters, digits and underscores, up to 512. */
+export const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
+/** A WhatsApp language code: `en`, `fil`, `en_US`, `pt_BR`, `zh_HK`. */
+export const TEMPLATE_LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2,4})?$/;
+
+export const TEMPLATE_CATEGORIES = ['AUTHENTICATION', 'MARKETING', 'UTILITY'] as const;
+export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
+export const OTP_TYPES = ['ONE_TAP', 'ZERO_TAP', 'COPY_CODE'] as const;
+export type OtpType = (typeof OTP_TYPES)[number];
+
+/** One template as the registry keeps it, read from Meta's list. */
+export interface TemplateRow {
+  name: string;
+  language: string;
+  category: TemplateCategory;
+  otpType: OtpType | null;
+  status: string | null;
+}
+
+/** An item of Meta's list that cannot be kept, and why (named when it has a name). */
+export interface SkippedTemplate {
+  name: string | null;
+  language: string | null;
+  reason: string;
+}
+
+export interface TemplateList {
+  rows: TemplateRow[];
+  skipped: SkippedTemplate[];
+}
+
+type Item = Record<string, unknown>;
+
+/**
+ * Reads Meta's template list as LINK's List Templates returns it: `{"data": [...]}` or a bare array.
+ * Tolerant of what LINK's document shows: lower-case categories and component types, names with
+ * stray spaces, a language given as `{"code": "en"}`. Answers `undefined` for a body that is no
+ * template list at all. An item repeated (same name and language) counts once, the first.
+ */
+export function readTemplateList(body: unknown): TemplateList | undefined {
+  const items = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined;
+  if (!items) return undefined;
+  const list: TemplateList = { rows: [], skipped: [] };
+  const seen = new Set<string>();
+  for (const item of items) {
+    const read = readTemplate(item);
+    if ('reason' in read) {
+      list.skipped.push(read);
+    } else if (!seen.has(templateKey(read))) {
+      seen.add(templateKey(read));
+      list.rows.push(read);
+    }
+  }
+  return list;
+}
+
+/** The key the registry and the send pipeline look templates up by. */
+export function templateKey(key: { name: string; language: string }): string {
+  return `${key.name}\u0000${key.language}`;
+}
+
+function readTemplate(item: unknown): TemplateRow | SkippedTemplate {
+  if (!isObject(item)) return { name: null, language: null, reason: 'not an object' };
+  const name = text(item.name);
+  const language = text(isObject(item.language) ? item.language.code : item.language);
+  const skip = (reason: string): SkippedTemplate => ({ name: name ?? null, language: language ?? null, reason });
+  if (!name || !TEMPLATE_NAME.test(name)) return skip('name is missing or not a template name');
+  if (!language || !TEMPLATE_LANGUAGE.test(language)) return skip('language is missing or not a language code');
+  const category = text(item.category)?.toUpperCase();
+  if (!isOneOf(TEMPLATE_CATEGORIES, category)) return skip(`category ${JSON.stringify(item.category ?? null)} is not one of ${TEMPLATE_CATEGORIES.join(', ')}`);
+  const otpType = category === 'AUTHENTICATION' ? readOtpType(item.components) : null;
+  if (category === 'AUTHENTICATION' && !otpType) return skip('an authentication template without an OTP button of a known otp_type');
+  const status = text(item.status)?.toUpperCase() ?? null;
+  return { name, language, category, otpType, status };
+}
+
+/** The `otp_type` of the OTP button, in the BUTTONS component of an authentication template. */
+function readOtpType(components: unknown): OtpType | null {
+  if (!Array.isArray(components)) return null;
+  for (const component of components) {
+    if (!isObject(component) || text(component.type)?.toUpperCase() !== 'BUTTONS' || !Array.isArray(component.buttons)) continue;
+    for (const button of component.buttons) {
+      if (!isObject(button) || text(button.type)?.toUpperCase() !== 'OTP') continue;
+      const otpType = text(button.otp_type)?.toUpperCase();
+      if (isOneOf(OTP_TYPES, otpType)) return otpType;
+    }
+  }
+  return null;
+}
+
+function isObject(value: unknown): value is Item {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string with its stray spaces trimmed, or undefined when blank or not a string. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return value !== undefined && (values as readonly string[]).includes(value);
+}

@@ -1,0 +1,10 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { TEMPLATE_CATEGORIES } from '../domain/template-list';
+import type { TemplateCategory } from '../domain/template-list';
+
+export class ListTemplatesQueryDto {
+  @ApiPropertyOptional({ enum: TEMPLATE_CATEGORIES })
+  @IsOptional() @IsIn(TEMPLATE_CATEGORIES)
+  category?: TemplateCategory;
+}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { OtpType, TemplateCategory } from './domain/template-list';
+import type { TemplateSource } from './domain/template-sync';
+
+@Entity('template')
+export class Template {
+  @PrimaryColumn({ type: 'text' })
+  portfolio!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  name!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  language!: string;
+
+  @Column({ type: 'text' })
+  category!: TemplateCategory;
+
+  /** Set for authentication templates only (a database check holds it). */
+  @Column({ name: 'otp_type', type: 'text', nullable: true })
+  otpType!: OtpType | null;
+
+  /** Meta's review status (APPROVED, PENDING, REJECTED, PAUSED…), known from a sync. */
+  @Column({ type: 'text', nullable: true })
+  status!: string | null;
+
+  @Column({ type: 'text' })
+  source!: TemplateSource;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
