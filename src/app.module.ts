@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { IdentitiesModule } from './identities/identities.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
+import { TemplatesModule } from './templates/templates.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, AuthModule, PortfoliosModule, IdentitiesModule, WebhooksModule, HealthModule],
+  imports: [AppConfigModule, DatabaseModule, AuthModule, PortfoliosModule, IdentitiesModule, TemplatesModule, DispatchModule, WebhooksModule, HealthModule],
 })
 export class AppModule {}

@@ -1,11 +1,20 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppError } from './common/errors/app-error';
 import { ErrorFilter } from './common/errors/error.filter';
 import { BULK_BODY } from './common/http/bulk-body';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
+
+/**
+ * The HTTP adapter `main.ts` and the tests share. A path parameter may be a BSUID (up to 131
+ * characters), a phone number written with spaces and URL-encoded, or a template name (up to 512):
+ * Fastify's default of 100 characters would answer those 414 before any route runs.
+ */
+export function createHttpAdapter(bodyLimitBytes: number): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: bodyLimitBytes, maxParamLength: 2048 });
+}
 
 /** Everything `main.ts` and the tests share: validation, errors, request log, OpenAPI. */
 export function configureApp(app: NestFastifyApplication): INestApplication {

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { AppConfig, bootConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
   const boot = bootConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ bodyLimit: boot.bodyLimitBytes }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(boot.bodyLimitBytes), {
     logger: levelsFrom(boot.logLevel),
     bodyParser: false,
   });

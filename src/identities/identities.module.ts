@@ -13,6 +13,7 @@ import { ContactsSearchService } from './contacts-search.service';
 import { ContactsSplitService } from './contacts-split.service';
 import { ContactsWriteRepository } from './contacts-write.repository';
 import { ContactsController } from './contacts.controller';
+import { ContactsDirectoryService } from './contacts-directory.service';
 import { ContactsService } from './contacts.service';
 import { GroupsController } from './groups.controller';
 import { IngestService } from './ingest.service';
@@ -23,6 +24,7 @@ import { LinkHistory } from './link-history.entity';
   controllers: [ContactsController, ContactStatsController, ConflictsController, GroupsController],
   providers: [
     ContactsService,
+    ContactsDirectoryService,
     ContactsResolveService,
     ContactsSearchService,
     ContactsImportService,
@@ -32,6 +34,6 @@ import { LinkHistory } from './link-history.entity';
     ContactsWriteRepository,
     IngestService,
   ],
-  exports: [ContactsService, ContactsResolveService, IngestService],
+  exports: [ContactsService, ContactsDirectoryService, ContactsResolveService, IngestService],
 })
 export class IdentitiesModule {}

@@ -22,6 +22,14 @@ describe('contacts', () => {
     request(t.http).get(`/v1/portfolios/acme/contacts/${identifier}/history${query}`).auth(KEYS.admin, { type: 'bearer' });
 
   describe('GET /v1/portfolios/:portfolio/contacts/:identifier', () => {
+    it('finds a contact by a BSUID of the longest form (two letters, a dot and 128 characters)', async () => {
+      const longest = `SE.${'7'.repeat(128)}`;
+      await t.postMo(mo(longest, { whatsappUserId: longest }, 'long-1', '2026-06-01T10:00:00Z')).expect(200);
+      const res = await request(t.http).get(`/v1/portfolios/acme/contacts/${longest}`).auth(KEYS.crm, { type: 'bearer' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ bsuid: longest, sendTo: longest });
+    });
+
     let id: string;
     beforeEach(async () => {
       const res = await t.postMo(mo(PHONE, { whatsappUserId: B, whatsappParentUserId: P }, 'get-1', '2026-06-01T10:00:00Z')).expect(200);

@@ -1,11 +1,11 @@
 import { Test } from '@nestjs/testing';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { ApiKeyDto } from '../../src/config/api-key';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { PortfoliosService } from '../../src/portfolios/portfolios.service';
@@ -16,6 +16,7 @@ export const KEYS = {
   webhook: 'link-webhook-secret-0123456789',
   acmeWebhook: 'acme-webhook-secret-0123456789',
   globexAdmin: 'globex-admin-secret-0123456789',
+  sender: 'acme-sender-secret-0123456789',
 } as const;
 
 export const TEST_API_KEYS: ApiKeyDto[] = [
@@ -24,6 +25,7 @@ export const TEST_API_KEYS: ApiKeyDto[] = [
   { name: 'link', secret: KEYS.webhook, roles: ['webhook'], portfolios: ['*'] },
   { name: 'acme-link', secret: KEYS.acmeWebhook, roles: ['webhook'], portfolios: ['acme'] },
   { name: 'globex-admin', secret: KEYS.globexAdmin, roles: ['admin'], portfolios: ['globex'] },
+  { name: 'acme-sender', secret: KEYS.sender, roles: ['send'], portfolios: ['acme'] },
 ];
 
 export interface TestApp {
@@ -60,7 +62,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
     ...overrides,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: config.bodyLimitBytes }), {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config.bodyLimitBytes), {
     logger: ['error', 'warn'],
     bodyParser: false,
   });
@@ -78,7 +80,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
     config,
     async resetDatabase() {
       await dataSource.query(
-        'TRUNCATE contact, contact_exchange, link_history, link_conflict, webhook_receipt, business_number',
+        'TRUNCATE contact, contact_exchange, link_history, link_conflict, webhook_receipt, template, business_number',
       );
       await dataSource.query(`DELETE FROM portfolio WHERE key <> 'default'`);
       app.get(PortfoliosService).invalidate();

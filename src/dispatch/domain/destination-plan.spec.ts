@@ -78,6 +78,11 @@ describe(planDestinations.name, () => {
 
   it('rewrites an authentication template to a BSUID to the phone number', () => {
     expect(summary([B], { authentication: true })).toEqual({ destinations: [M], report: [[B, 'rewritten', M, null, 'BSUID_AUTH_TEMPLATE']], positions: [0] });
+    expect(planDestinations([B, B_ONLY], directory, options()).sent).toEqual([
+      { kind: 'bsuid', value: B },
+      { kind: 'bsuid', value: B_ONLY },
+    ]);
+    expect(planDestinations([B], directory, options({ authentication: true })).sent).toEqual([{ kind: 'msisdn', value: M }]);
   });
 
   it('keeps the phone among twins for an authentication template, even when the BSUID is preferred', () => {

@@ -57,6 +57,8 @@ export interface DestinationReport {
 export interface Plan {
   /** The request's destinations: one per person, in order of first appearance. */
   destinations: string[];
+  /** The same, read: what kind of identifier each destination is. */
+  sent: Identifier[];
   /** One entry per input destination, in input order. */
   report: DestinationReport[];
   /** For each input, the index in `destinations` it is delivered through (its own, or its twin's); null when rejected. */
@@ -99,6 +101,7 @@ export function planDestinations(inputs: unknown[], directory: Directory, option
   });
 
   const destinations: string[] = [];
+  const sent: Identifier[] = [];
   for (const entries of [...people.values()].sort((a, b) => a[0].index - b[0].index)) {
     const decision = decide(entries, options);
     if (decision.rejected) {
@@ -106,6 +109,7 @@ export function planDestinations(inputs: unknown[], directory: Directory, option
       continue;
     }
     const position = destinations.push(decision.sendAs) - 1;
+    sent.push(decision.rewritten ? { kind: 'msisdn', value: decision.sendAs } : decision.kept.identifier);
     for (const entry of entries) {
       positions[entry.index] = position;
       report[entry.index] =
@@ -114,7 +118,7 @@ export function planDestinations(inputs: unknown[], directory: Directory, option
           : { input: entry.input, action: 'duplicate', sendAs: decision.sendAs, duplicateOf: decision.kept.input, code: 'DUPLICATE', reason: DUPLICATE_REASON };
     }
   }
-  return { destinations, report, positions };
+  return { destinations, sent, report, positions };
 }
 
 type Decision =

@@ -12,7 +12,7 @@ export type Activity = 'inbound' | 'outbound' | 'invalid';
 
 /** Where an observation came from: kept on every history row it causes. */
 export interface Evidence {
-  kind: 'MO' | 'DLR' | 'CONTACT_SHARE' | 'CONTACT_CARD' | 'IMPORT' | 'ADMIN';
+  kind: 'MO' | 'DLR' | 'CONTACT_SHARE' | 'CONTACT_CARD' | 'IMPORT' | 'ADMIN' | 'SEND';
   messageId?: string;
   resultCode?: number;
   businessNumber?: string;

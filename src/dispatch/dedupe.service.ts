@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { Principal, reaches } from '../auth/api-keys.service';
+import { AppError } from '../common/errors/app-error';
+import { ContactsDirectoryService } from '../identities/contacts-directory.service';
+import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identities/domain/identifier';
+import type { Portfolio } from '../portfolios/portfolio.entity';
+import { PortfoliosService } from '../portfolios/portfolios.service';
+import { TemplatesService } from '../templates/templates.service';
+import { DestinationReport, Plan, planDestinations } from './domain/destination-plan';
+import { checkMessageRequest, MessageRequest, readMessageKinds, TemplateRef } from './domain/message-request';
+import { DedupeQueryDto } from './dto/dedupe-query.dto';
+
+export interface TemplateReport extends TemplateRef {
+  /** Unknown to the registry: treated as not authentication. */
+  known: boolean;
+  category: string | null;
+}
+
+export interface DedupeResult {
+  /** The request ready to post to LINK: destinations deduped and rewritten, everything else as sent. */
+  request: MessageRequest;
+  /** One entry per input destination, in input order. */
+  destinations: DestinationReport[];
+  templates: TemplateReport[];
+  portfolio: string;
+}
+
+/** A planned send: what the proxy forwards, and where each input destination went. */
+export interface PlannedSend extends DedupeResult {
+  plan: Plan;
+  owner: Portfolio;
+}
+
+/**
+ * The send pipeline's rules on one MessageRequest: the portfolio from its source, the templates
+ * from the registry, every destination looked up at once, then the pure plan.
+ */
+@Injectable()
+export class DedupeService {
+  constructor(
+    private readonly portfolios: PortfoliosService,
+    private readonly directory: ContactsDirectoryService,
+    private readonly templates: TemplatesService,
+  ) {}
+
+  async dedupe(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<DedupeResult> {
+    const { plan: _, owner: __, ...result } = await this.plan(principal, body, query);
+    return result;
+  }
+
+  async plan(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<PlannedSend> {
+    const problems = checkMessageRequest(body);
+    if (problems.length > 0) throw AppError.validation(problems);
+    const request = body as MessageRequest;
+    const source = parseBusinessNumber(request.source, 'source');
+    const portfolio = await this.portfolios.forBusinessNumber(source);
+    if (!reaches(principal, portfolio.key)) throw AppError.noAccess(`No access to portfolio ${portfolio.key}, which owns the source ${source}`);
+
+    const kinds = readMessageKinds(request.messages);
+    const registered = await this.templates.findMany(portfolio.key, kinds.templates);
+    const templates = kinds.templates.map((ref) => {
+      const found = registered.get(`${ref.name}\u0000${ref.language}`);
+      return { ...ref, known: found !== undefined, category: found?.category ?? null };
+    });
+    const region = this.portfolios.regionFor(portfolio, source);
+    const identifiers = request.destinations.flatMap((raw): Identifier[] => {
+      const parsed = tryParseIdentifier(raw, region);
+      return parsed.ok ? [parsed.identifier] : [];
+    });
+    const directory = await this.directory.directoryFor(portfolio, identifiers);
+    const plan = planDestinations(request.destinations, directory, {
+      region,
+      prefer: query.prefer,
+      authentication: templates.some((template) => template.category === 'AUTHENTICATION'),
+      freeForm: kinds.freeForm,
+      careWindowPolicy: query.careWindow ?? false,
+      skipInvalidPolicy: query.skipInvalid ?? false,
+      now: new Date(),
+    });
+    if (plan.destinations.length === 0) {
+      // Nothing left to send: the answer says why for each destination.
+      throw AppError.validation(plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` })));
+    }
+    return {
+      request: { ...request, destinations: plan.destinations },
+      destinations: plan.report,
+      templates,
+      portfolio: portfolio.key,
+      plan,
+      owner: portfolio,
+    };
+  }
+}

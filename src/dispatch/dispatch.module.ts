@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { IdentitiesModule } from '../identities/identities.module';
+import { PortfoliosModule } from '../portfolios/portfolios.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { DedupeController } from './dedupe.controller';
+import { DedupeService } from './dedupe.service';
+import { LinkProxyController } from './link-proxy.controller';
+import { LinkProxyService } from './link-proxy.service';
+import { LinkModule } from './link.module';
+
+/** The send pipeline: dedupe and enforcement in front of LINK's POST /messages. */
+@Module({
+  imports: [IdentitiesModule, PortfoliosModule, TemplatesModule, LinkModule],
+  controllers: [DedupeController, LinkProxyController],
+  providers: [DedupeService, LinkProxyService],
+})
+export class DispatchModule {}

@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../auth/api-keys.service';
+import { IngestService } from '../identities/ingest.service';
+import type { Observation } from '../identities/domain/observation';
+import { DedupeService, PlannedSend } from './dedupe.service';
+import { DedupeQueryDto } from './dto/dedupe-query.dto';
+import { LinkClient } from './link.client';
+
+export interface ProxyAnswer {
+  status: number;
+  body: unknown;
+}
+
+interface MessageResponse {
+  resultCode?: unknown;
+  description?: unknown;
+  messageIds?: unknown;
+  [field: string]: unknown;
+}
+
+/**
+ * LINK's POST /messages, in front of LINK: the request is planned (dedupe and enforcement),
+ * forwarded once, and answered as LINK answers, with `messageIds` mirroring the caller's own
+ * destinations. It is never sent twice: nothing is retried once the request may have reached LINK.
+ */
+@Injectable()
+export class LinkProxyService {
+  private readonly logger = new Logger(LinkProxyService.name);
+
+  constructor(
+    private readonly dedupe: DedupeService,
+    private readonly link: LinkClient,
+    private readonly ingest: IngestService,
+  ) {}
+
+  async send(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<ProxyAnswer> {
+    const planned = await this.dedupe.plan(principal, body, query);
+    const upstream = await this.link.sendMessages(planned.owner, planned.request);
+    // LINK's own errors go back as LINK sent them: the caller already knows how to read them.
+    if (upstream.status < 200 || upstream.status >= 300) return upstream;
+
+    const response: MessageResponse = isObject(upstream.body) ? upstream.body : {};
+    const ids = Array.isArray(response.messageIds) ? response.messageIds : [];
+    // A duplicate gets its kept twin's id, a rejected destination null.
+    const messageIds = planned.plan.positions.map((position) => (position === null ? null : (ids[position] ?? null)));
+    await this.recordOutbound(planned, ids);
+    return { status: upstream.status, body: { ...response, messageIds, destinations: planned.destinations } };
+  }
+
+  /**
+   * Each destination sent gets its outbound exchange, as a sent DLR would give it. The messages
+   * are gone by now: a failure here is logged, never answered as a failed send (a retry would
+   * send them twice).
+   */
+  private async recordOutbound(planned: PlannedSend, ids: unknown[]): Promise<void> {
+    const now = new Date();
+    const observations = planned.plan.sent.map(
+      (identifier, position): Observation => ({
+        portfolio: planned.owner.key,
+        [identifier.kind]: identifier.value,
+        eventAt: now,
+        strength: 'attested',
+        links: false,
+        activity: 'outbound',
+        evidence: { kind: 'SEND', messageId: typeof ids[position] === 'string' ? (ids[position] as string) : undefined, businessNumber: planned.request.source },
+      }),
+    );
+    const receiptKey = `send:${ids.find((id) => typeof id === 'string') ?? `${planned.request.refId}:${now.toISOString()}`}`;
+    try {
+      await this.ingest.ingest({ portfolio: planned.owner.key, receiptKey, observations });
+    } catch (error) {
+      this.logger.warn(`outbound of ${observations.length} destinations in ${planned.owner.key} not recorded: ${(error as Error).message}`);
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
