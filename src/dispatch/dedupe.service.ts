@@ -73,8 +73,9 @@ export class DedupeService {
       prefer: query.prefer,
       authentication: templates.some((template) => template.category === 'AUTHENTICATION'),
       freeForm: kinds.freeForm,
-      careWindowPolicy: query.careWindow ?? false,
-      skipInvalidPolicy: query.skipInvalid ?? false,
+      // The request's own choice, else the portfolio's.
+      careWindowPolicy: query.careWindow ?? portfolio.enforceCareWindow,
+      skipInvalidPolicy: query.skipInvalid ?? portfolio.skipInvalidContacts,
       now: new Date(),
     });
     if (plan.destinations.length === 0) {

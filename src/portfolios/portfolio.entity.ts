@@ -25,6 +25,13 @@ export class Portfolio {
   @Column({ name: 'link_password', type: 'text', nullable: true })
   linkPassword!: string | null;
 
+  /** Send policies applied when a request does not say (DESIGN: Dedupe and enforcement). */
+  @Column({ name: 'enforce_care_window', type: 'boolean', default: false })
+  enforceCareWindow!: boolean;
+
+  @Column({ name: 'skip_invalid_contacts', type: 'boolean', default: false })
+  skipInvalidContacts!: boolean;
+
   @OneToMany(() => BusinessNumber, (number) => number.owner, { cascade: true })
   businessNumbers!: BusinessNumber[];
 

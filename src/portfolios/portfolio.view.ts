@@ -9,6 +9,7 @@ export interface PortfolioView {
   region: string | null;
   /** Upstream credentials are never returned, only whether there are some. */
   hasUpstreamCredentials: boolean;
+  sendPolicies: { careWindow: boolean; skipInvalid: boolean };
   createdAt: string;
   updatedAt: string;
 }
@@ -22,6 +23,7 @@ export function toPortfolioView(portfolio: Portfolio): PortfolioView {
     group: portfolio.group,
     region: portfolio.region,
     hasUpstreamCredentials: Boolean(portfolio.linkUsername && portfolio.linkPassword),
+    sendPolicies: { careWindow: portfolio.enforceCareWindow, skipInvalid: portfolio.skipInvalidContacts },
     createdAt: portfolio.createdAt.toISOString(),
     updatedAt: portfolio.updatedAt.toISOString(),
   };

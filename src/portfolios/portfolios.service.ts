@@ -119,6 +119,8 @@ export class PortfoliosService {
             region: dto.region ?? null,
             linkUsername: dto.upstream?.username ?? null,
             linkPassword: dto.upstream?.password ?? null,
+            enforceCareWindow: dto.sendPolicies?.careWindow ?? false,
+            skipInvalidContacts: dto.sendPolicies?.skipInvalid ?? false,
             updatedAt: new Date(),
           },
           ['key'],

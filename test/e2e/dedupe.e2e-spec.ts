@@ -5,7 +5,7 @@ import request from 'supertest';
 import { api } from '../support/api';
 import { noAccess, unauthorized, validation } from '../support/expected-errors';
 import { acmeDlr, mo, sendMo } from '../support/link-builders';
-import { ACME_NUMBER, GLOBEX, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
+import { ACME, ACME_NUMBER, GLOBEX, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
 const M = '+46701234567';
@@ -132,6 +132,18 @@ describe('POST /v1/messages/dedupe', () => {
     expect(careWindow.body.destinations.map((entry: { code?: string }) => entry.code ?? null)).toEqual([null, 'CARE_WINDOW_CLOSED']);
     const skipInvalid = await dedupe(messageRequest([M, B_ONLY]), '?skipInvalid=true');
     expect(skipInvalid.body.destinations.map((entry: { code?: string }) => entry.code ?? null)).toEqual([null, 'INVALID_CONTACT']);
+  });
+
+  it("applies the portfolio's policies when the request does not say, and the request's when it does", async () => {
+    await t.postDlr(acmeDlr(112404, { whatsappUserId: B_ONLY }, 'd-2', '2026-06-03T10:00:00Z')).expect(200);
+    await t.putPortfolio('acme', { ...ACME, sendPolicies: { careWindow: true, skipInvalid: true } });
+    const portfolio = await request(t.http).get('/v1/portfolios').auth(KEYS.admin, { type: 'bearer' });
+    expect(portfolio.body.portfolios.find((item: { key: string }) => item.key === 'acme').sendPolicies).toEqual({ careWindow: true, skipInvalid: true });
+
+    const byPortfolio = await dedupe(messageRequest([M, B_ONLY], [text]));
+    expect(byPortfolio.body.destinations.map((entry: { code?: string }) => entry.code ?? null)).toEqual([null, 'INVALID_CONTACT']);
+    const overridden = await dedupe(messageRequest([M, B_ONLY], [text]), '?careWindow=false&skipInvalid=false');
+    expect(overridden.body.request.destinations).toEqual([M, B_ONLY]);
   });
 
   it('answers 400 listing every destination and why when none is left', async () => {

@@ -9,11 +9,11 @@ export class DedupeQueryDto {
   @IsOptional() @IsIn(['msisdn', 'bsuid'])
   prefer: Prefer = 'msisdn';
 
-  @ApiPropertyOptional({ description: 'Reject non-template messages to people outside the 24-hour care window (CARE_WINDOW_CLOSED)' })
+  @ApiPropertyOptional({ description: "Reject non-template messages to people outside the 24-hour care window (CARE_WINDOW_CLOSED); absent: the portfolio's policy" })
   @IsOptional() @QueryBoolean() @IsBoolean()
   careWindow?: boolean;
 
-  @ApiPropertyOptional({ description: 'Skip people LINK reported invalid (INVALID_CONTACT)' })
+  @ApiPropertyOptional({ description: "Skip people LINK reported invalid (INVALID_CONTACT); absent: the portfolio's policy" })
   @IsOptional() @QueryBoolean() @IsBoolean()
   skipInvalid?: boolean;
 }

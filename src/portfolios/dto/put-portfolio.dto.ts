@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 
 export class UpstreamCredentialsDto {
   @ApiPropertyOptional({ example: 'link-user' })
@@ -10,6 +10,17 @@ export class UpstreamCredentialsDto {
   @ApiPropertyOptional({ example: 'link-password', writeOnly: true })
   @IsString() @MinLength(1) @MaxLength(256)
   password!: string;
+}
+
+/** What the send pipeline does when a request does not say; both off by default. */
+export class SendPoliciesDto {
+  @ApiPropertyOptional({ default: false, description: 'Reject non-template messages to people outside the 24-hour care window' })
+  @IsOptional() @IsBoolean()
+  careWindow?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Skip people LINK reported invalid' })
+  @IsOptional() @IsBoolean()
+  skipInvalid?: boolean;
 }
 
 /** A portfolio's settings, replaced whole by `PUT /v1/portfolios/{portfolio}`. */
@@ -33,6 +44,10 @@ export class PutPortfolioDto {
   @ApiPropertyOptional({ example: 'SE', description: 'Region for phone numbers written in local form' })
   @IsOptional() @IsISO31661Alpha2() @Matches(/^[A-Z]{2}$/, { message: 'region must be two upper-case letters' })
   region?: string;
+
+  @ApiPropertyOptional({ type: SendPoliciesDto, description: "The send pipeline's policies for this portfolio's requests" })
+  @IsOptional() @ValidateNested() @Type(() => SendPoliciesDto)
+  sendPolicies?: SendPoliciesDto;
 
   @ApiPropertyOptional({ type: UpstreamCredentialsDto, description: "This portfolio's own LINK credentials" })
   @IsOptional() @ValidateNested() @Type(() => UpstreamCredentialsDto)
