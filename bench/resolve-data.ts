@@ -19,10 +19,10 @@ export interface Lookup {
 
 // 20 digits after "SE.", like the BSUIDs in Meta's examples; the fixed head keeps them distinct
 // from the unknown ones below.
-const msisdnOf = (n: number) => `+4670${String(n).padStart(7, '0')}`;
-const bsuidOf = (n: number) => `SE.1349120865${String(n).padStart(10, '0')}`;
-const UNKNOWN_MSISDN_FROM = 9_000_000; // '+46709…': above any loaded contact's number
-const unknownBsuidOf = (n: number) => `SE.9999999999${String(n).padStart(10, '0')}`;
+export const msisdnOf = (n: number) => `+4670${String(n).padStart(7, '0')}`;
+export const bsuidOf = (n: number) => `SE.1349120865${String(n).padStart(10, '0')}`;
+export const UNKNOWN_MSISDN_FROM = 9_000_000; // '+46709…': above any loaded contact's number
+export const unknownBsuidOf = (n: number) => `SE.9999999999${String(n).padStart(10, '0')}`;
 
 const INSERT_CONTACTS = `
   INSERT INTO contact (portfolio, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
@@ -44,6 +44,19 @@ const INSERT_CONTACTS = `
 export async function ensurePortfolio(portfolio: string): Promise<boolean> {
   const created = await sql(`INSERT INTO portfolio (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING key`, [portfolio]);
   return created.length > 0;
+}
+
+/**
+ * Gives the portfolio a business number (the `source` of its sends) when it does not own it yet.
+ * Answers whether it did: a running service must then be restarted to see it, as above.
+ */
+export async function ensureBusinessNumber(portfolio: string, number: string): Promise<boolean> {
+  const added = await sql(
+    `INSERT INTO business_number (number, portfolio) VALUES ($1, $2) ON CONFLICT (number) DO UPDATE SET portfolio = EXCLUDED.portfolio
+     WHERE business_number.portfolio <> EXCLUDED.portfolio RETURNING number`,
+    [number, portfolio],
+  );
+  return added.length > 0;
 }
 
 /**

@@ -40,11 +40,14 @@ export async function sql<T = Record<string, unknown>>(text: string, params: unk
   }
 }
 
-/** The service as `npm start` runs it, from the build, in a process of its own; resolves once it is ready. */
-export function startService(apiKeys: BenchApiKey[]): Promise<ChildProcess> {
+/**
+ * The service as `npm start` runs it, from the build, in a process of its own; resolves once it is
+ * ready. `env` adds to (or overrides) the environment it is given.
+ */
+export function startService(apiKeys: BenchApiKey[], env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
     execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
-    env: { ...process.env, DATABASE_URL, PORT: String(PORT), LOG_LEVEL: 'warn', API_KEYS: JSON.stringify(apiKeys) },
+    env: { ...process.env, DATABASE_URL, PORT: String(PORT), LOG_LEVEL: 'warn', API_KEYS: JSON.stringify(apiKeys), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -88,12 +91,12 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** One request to the service; answers its status and whole body, whatever the status. */
-export function http(method: 'GET' | 'POST', path: string, authorization: string, body?: string): Promise<HttpAnswer> {
+/** One request to the service (or to another local server on `port`); answers its status and whole body, whatever the status. */
+export function http(method: 'GET' | 'POST', path: string, authorization: string, body?: string, port = PORT): Promise<HttpAnswer> {
   const headers: Record<string, string | number> = { authorization };
   if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path, method, agent, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
