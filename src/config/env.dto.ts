@@ -27,7 +27,7 @@ export class EnvDto {
   @IsOptional() @IsString()
   LINK_PASSWORD?: string;
 
-  /** How long a request to LINK (template sync, later the proxy) may take, answer included. */
+  /** How long a request to LINK (template sync, the proxy) may take, answer included. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(300_000)
   LINK_TIMEOUT_MS = 10_000;
 

@@ -29,6 +29,8 @@ export interface DedupeResult {
 export interface PlannedSend extends DedupeResult {
   plan: Plan;
   owner: Portfolio;
+  /** The business number, in its canonical form. */
+  source: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export class DedupeService {
   ) {}
 
   async dedupe(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<DedupeResult> {
-    const { plan: _, owner: __, ...result } = await this.plan(principal, body, query);
+    const { plan: _, owner: __, source: ___, ...result } = await this.plan(principal, body, query);
     return result;
   }
 
@@ -55,6 +57,10 @@ export class DedupeService {
     const source = parseBusinessNumber(request.source, 'source');
     const portfolio = await this.portfolios.forBusinessNumber(source);
     if (!reaches(principal, portfolio.key)) throw AppError.noAccess(`No access to portfolio ${portfolio.key}, which owns the source ${source}`);
+    // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
+    if (portfolio.platformId && (request.platformId !== portfolio.platformId || (portfolio.platformPartnerId && request.platformPartnerId !== portfolio.platformPartnerId))) {
+      throw AppError.noAccess(`The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`);
+    }
 
     const kinds = readMessageKinds(request.messages);
     const registered = await this.templates.findMany(portfolio.key, kinds.templates);
@@ -63,12 +69,10 @@ export class DedupeService {
       return { ...ref, known: found !== undefined, category: found?.category ?? null };
     });
     const region = this.portfolios.regionFor(portfolio, source);
-    const identifiers = request.destinations.flatMap((raw): Identifier[] => {
-      const parsed = tryParseIdentifier(raw, region);
-      return parsed.ok ? [parsed.identifier] : [];
-    });
+    const parsed = request.destinations.map((raw) => tryParseIdentifier(raw, region));
+    const identifiers = parsed.flatMap((result): Identifier[] => (result.ok ? [result.identifier] : []));
     const directory = await this.directory.directoryFor(portfolio, identifiers);
-    const plan = planDestinations(request.destinations, directory, {
+    const options = {
       region,
       prefer: query.prefer,
       authentication: templates.some((template) => template.category === 'AUTHENTICATION'),
@@ -77,7 +81,8 @@ export class DedupeService {
       careWindowPolicy: query.careWindow ?? portfolio.enforceCareWindow,
       skipInvalidPolicy: query.skipInvalid ?? portfolio.skipInvalidContacts,
       now: new Date(),
-    });
+    };
+    const plan = planDestinations(request.destinations, directory, options, parsed);
     if (plan.destinations.length === 0) {
       // Nothing left to send: the answer says why for each destination.
       throw AppError.validation(plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` })));
@@ -89,6 +94,7 @@ export class DedupeService {
       portfolio: portfolio.key,
       plan,
       owner: portfolio,
+      source,
     };
   }
 }

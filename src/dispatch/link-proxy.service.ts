@@ -39,20 +39,23 @@ export class LinkProxyService {
     // LINK's own errors go back as LINK sent them: the caller already knows how to read them.
     if (upstream.status < 200 || upstream.status >= 300) return upstream;
 
-    const response: MessageResponse = isObject(upstream.body) ? upstream.body : {};
+    const response: MessageResponse = isObject(upstream.body) ? upstream.body : { description: `LINK answered ${upstream.status} without a readable body` };
     const ids = Array.isArray(response.messageIds) ? response.messageIds : [];
+    if (ids.length !== planned.plan.destinations.length) {
+      this.logger.warn(`LINK answered ${ids.length} messageIds for ${planned.plan.destinations.length} destinations in ${planned.owner.key}`);
+    }
     // A duplicate gets its kept twin's id, a rejected destination null.
     const messageIds = planned.plan.positions.map((position) => (position === null ? null : (ids[position] ?? null)));
-    await this.recordOutbound(planned, ids);
+    this.recordOutbound(planned, ids);
     return { status: upstream.status, body: { ...response, messageIds, destinations: planned.destinations } };
   }
 
   /**
-   * Each destination sent gets its outbound exchange, as a sent DLR would give it. The messages
-   * are gone by now: a failure here is logged, never answered as a failed send (a retry would
-   * send them twice).
+   * Each destination sent gets its outbound exchange, as a sent DLR would give it, after the
+   * answer: the messages are gone by now, so a failure here is logged, never answered as a failed
+   * send (a retry would send them twice), and the caller does not wait for the database.
    */
-  private async recordOutbound(planned: PlannedSend, ids: unknown[]): Promise<void> {
+  private recordOutbound(planned: PlannedSend, ids: unknown[]): void {
     const now = new Date();
     const observations = planned.plan.sent.map(
       (identifier, position): Observation => ({
@@ -62,15 +65,13 @@ export class LinkProxyService {
         strength: 'attested',
         links: false,
         activity: 'outbound',
-        evidence: { kind: 'SEND', messageId: typeof ids[position] === 'string' ? (ids[position] as string) : undefined, businessNumber: planned.request.source },
+        evidence: { kind: 'SEND', messageId: typeof ids[position] === 'string' ? (ids[position] as string) : undefined, businessNumber: planned.source },
       }),
     );
     const receiptKey = `send:${ids.find((id) => typeof id === 'string') ?? `${planned.request.refId}:${now.toISOString()}`}`;
-    try {
-      await this.ingest.ingest({ portfolio: planned.owner.key, receiptKey, observations });
-    } catch (error) {
-      this.logger.warn(`outbound of ${observations.length} destinations in ${planned.owner.key} not recorded: ${(error as Error).message}`);
-    }
+    this.ingest.ingest({ portfolio: planned.owner.key, receiptKey, observations }).catch((error: Error) => {
+      this.logger.error(`outbound of ${observations.length} destinations in ${planned.owner.key} not recorded: ${error.message}`);
+    });
   }
 }
 

@@ -40,6 +40,8 @@ export class LinkClient {
         headers,
         body: JSON.stringify(request),
         signal: AbortSignal.timeout(this.config.linkTimeoutMs),
+        // A redirect would post the messages a second time, maybe elsewhere: it is LINK's answer.
+        redirect: 'manual',
       });
       text = await response.text();
     } catch (error) {
@@ -48,7 +50,8 @@ export class LinkClient {
     try {
       return { status: response.status, body: text === '' ? null : JSON.parse(text) };
     } catch {
-      if (response.ok) throw AppError.badGateway(`LINK answered ${response.status} with a body that is not JSON: the messages may have been sent`);
+      // Queued all the same when the status says so: the caller must not send again.
+      if (response.ok) return { status: response.status, body: null };
       return { status: response.status, body: { resultCode: ResultCode.UpstreamFailed, description: `LINK answered ${response.status}`, translatedDescription: null } };
     }
   }

@@ -7,6 +7,10 @@ export const CONTACT_COLUMNS = `c.portfolio, c.id, c.msisdn, c.bsuid, c.parent_b
   c.last_outbound_at AS "lastOutboundAt", c.invalid_at AS "invalidAt", c.merged_into AS "mergedInto",
   c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
+/** Invalid while the latest 112404 is newer than any exchange (as `isInvalid`, in SQL over `contact c`). */
+export const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inbound_at, c.last_outbound_at) IS NULL
+  OR c.invalid_at >= greatest(c.last_inbound_at, c.last_outbound_at)))`;
+
 /** One person inside one portfolio. Written by `contacts-write.repository.ts` in set-based batches. */
 @Entity('contact')
 export class Contact {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CountryCode, getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import type { Portfolio } from '../portfolios/portfolio.entity';
-import { Contact, CONTACT_COLUMNS } from './contact.entity';
+import { Contact, CONTACT_COLUMNS, IS_INVALID } from './contact.entity';
 import { ContactView, toContactView } from './contact.view';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
 
@@ -25,9 +25,6 @@ export interface ContactStats {
   atRiskWithinDays: number;
 }
 
-/** Invalid while the latest 112404 is newer than any exchange (as `isInvalid`, in SQL). */
-const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inbound_at, c.last_outbound_at) IS NULL
-  OR c.invalid_at >= greatest(c.last_inbound_at, c.last_outbound_at)))`;
 const CARE_WINDOW_OPEN = `(c.last_inbound_at > now() - interval '24 hours')`;
 /**
  * The live contacts with an open conflict: a conflict stays on the contact it was about, so one

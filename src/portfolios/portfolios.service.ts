@@ -86,11 +86,6 @@ export class PortfoliosService {
     return all.filter((portfolio) => reaches(principal, portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
   }
 
-  /** Every portfolio's key: where else an identifier may be known. */
-  async keys(): Promise<string[]> {
-    return [...(await this.load()).byKey.keys()];
-  }
-
   /** The keys of a group's portfolios, whoever asks. */
   async groupKeys(group: string): Promise<string[]> {
     return [...(await this.load()).byKey.values()].filter((portfolio) => portfolio.group === group).map((portfolio) => portfolio.key);

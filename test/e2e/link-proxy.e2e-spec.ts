@@ -45,6 +45,17 @@ describe('POST /link/messages', () => {
     request(t.http).post('/link/messages').auth(name, secret).send(body as object);
   const outboundOf = async (identifier: string) =>
     (await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}`).auth(KEYS.admin, { type: 'bearer' })).body.lastOutboundAt;
+  /** The proxy records a send after answering: wait (a bounded while) until it has. */
+  const recordedOutbound = async (identifier: string): Promise<string | null> => {
+    for (let tries = 0; tries < 100; tries++) {
+      const outbound = await outboundOf(identifier);
+      if (outbound) return outbound;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return null;
+  };
+  /** Waits for the sends still being recorded, so that a test that expects none sees the last word. */
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 200));
 
   it('forwards the deduped request once and mirrors messageIds onto the caller\'s destinations', async () => {
     link.enqueue(queued(['id-M', 'id-B_ONLY', 'id-U']));
@@ -77,11 +88,19 @@ describe('POST /link/messages', () => {
     expect(await outboundOf(M)).toBeNull();
     link.enqueue(queued(['id-M', 'id-B_ONLY']));
     await send(messageRequest([M, B_ONLY])).expect(200);
-    for (const identifier of [M, B_ONLY]) expect(Date.now() - Date.parse(await outboundOf(identifier))).toBeLessThan(60_000);
+    for (const identifier of [M, B_ONLY]) expect(Date.now() - Date.parse((await recordedOutbound(identifier)) as string)).toBeLessThan(60_000);
     const exchanges = await t.dataSource.query(`SELECT business_number AS "businessNumber" FROM contact_exchange WHERE last_outbound_at IS NOT NULL`);
     expect(exchanges).toEqual([{ businessNumber: ACME_NUMBER }, { businessNumber: ACME_NUMBER }]);
     // A send learns no link and creates nobody.
     expect(await t.contactsOf('acme')).toHaveLength(2);
+  });
+
+  it('records the exchange under the business number in its canonical form, however the source was written', async () => {
+    link.enqueue(queued(['id-M']));
+    await send({ ...messageRequest([M]), source: '0046 000 000 000' }).expect(200);
+    expect(await recordedOutbound(M)).not.toBeNull();
+    const rows = await t.dataSource.query(`SELECT business_number AS "businessNumber" FROM contact_exchange WHERE last_outbound_at IS NOT NULL`);
+    expect(rows).toEqual([{ businessNumber: ACME_NUMBER }]);
   });
 
   it.each([
@@ -93,6 +112,7 @@ describe('POST /link/messages', () => {
     const res = await send(messageRequest([M]));
     expect(res.status).toBe(status);
     expect(res.body).toEqual(body);
+    await settled();
     expect(await outboundOf(M)).toBeNull();
   });
 
@@ -112,6 +132,20 @@ describe('POST /link/messages', () => {
     expect(res.status).toBe(504);
     expect(res.body.description).toContain('may or may not have been sent');
     expect(link.requests).toHaveLength(1);
+  });
+
+  it('answers success when LINK queued the messages with a body it cannot read, so that nobody sends again', async () => {
+    link.enqueue({ status: 200, body: 'queued, honestly' });
+    const res = await send(messageRequest([M, B]));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ description: expect.any(String), messageIds: [null, null], destinations: expect.any(Array) });
+    expect(link.requests).toHaveLength(1);
+  });
+
+  it("refuses a request naming another platform than its source's portfolio, without calling LINK", async () => {
+    const res = await send({ ...messageRequest([M]), platformId: 'SOMEONE_ELSE' });
+    expect(res.status).toBe(403);
+    expect(link.requests).toHaveLength(0);
   });
 
   it('answers 400 without calling LINK when no destination is left, or the envelope is wrong', async () => {

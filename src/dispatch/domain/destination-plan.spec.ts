@@ -10,9 +10,9 @@ const FOREIGN_P = 'SE.ENT.99999999999999999999';
 const B_ONLY = 'SE.22222222222222222222';
 const NOW = new Date('2026-06-10T12:00:00Z');
 
-const person: KnownContact = { id: 'c1', msisdn: M, invalid: false, careWindowOpenUntil: new Date('2026-06-10T18:00:00Z') };
-const bsuidOnly: KnownContact = { id: 'c2', msisdn: null, invalid: false, careWindowOpenUntil: null };
-const invalid: KnownContact = { id: 'c3', msisdn: M2, invalid: true, careWindowOpenUntil: null };
+const person: KnownContact = { id: 'c1', msisdn: M, bsuid: B, parentBsuid: P, invalid: false, careWindowOpenUntil: new Date('2026-06-10T18:00:00Z') };
+const bsuidOnly: KnownContact = { id: 'c2', msisdn: null, bsuid: B_ONLY, parentBsuid: null, invalid: false, careWindowOpenUntil: null };
+const invalid: KnownContact = { id: 'c3', msisdn: M2, bsuid: null, parentBsuid: null, invalid: true, careWindowOpenUntil: null };
 
 const directory: Directory = {
   contacts: new Map([
@@ -60,6 +60,22 @@ describe(planDestinations.name, () => {
     expect(result.destinations).toEqual(destinations);
     expect(result.report[0]).toEqual(first);
     expect(result.positions).toEqual(inputs.map(() => position));
+  });
+
+  it.each([
+    ['alone', [B_OLD], 'msisdn', [[B_OLD, 'rewritten', M, null, 'BSUID_REPLACED']]],
+    ['alone, the BSUID preferred', [B_OLD], 'bsuid', [[B_OLD, 'rewritten', B, null, 'BSUID_REPLACED']]],
+    [
+      'beside the current one, the BSUID preferred',
+      [B_OLD, B],
+      'bsuid',
+      [
+        [B_OLD, 'duplicate', B, B, 'DUPLICATE'],
+        [B, 'send', B, null, null],
+      ],
+    ],
+  ] as const)('sends an old BSUID of a contact to what it holds now: %s', (_, inputs, prefer, report) => {
+    expect(summary([...inputs], { prefer }).report).toEqual(report);
   });
 
   it('keeps the order of first appearance, one destination per person', () => {

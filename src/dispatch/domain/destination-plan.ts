@@ -4,7 +4,7 @@
  * each destination in input order, whether it is sent, and as what.
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { describeInput, Identifier, IdentifierKind, tryParseIdentifier } from '../../identities/domain/identifier';
+import { describeInput, Identifier, IdentifierKind, ParseResult, tryParseIdentifier } from '../../identities/domain/identifier';
 import { mask } from '../../common/logging/mask';
 
 export type Prefer = 'msisdn' | 'bsuid';
@@ -15,12 +15,16 @@ export type ReasonCode =
   | 'BSUID_AUTH_TEMPLATE'
   | 'BSUID_WRONG_PORTFOLIO'
   | 'CARE_WINDOW_CLOSED'
-  | 'INVALID_CONTACT';
+  | 'INVALID_CONTACT'
+  | 'BSUID_REPLACED';
 
 /** A contact of the sending portfolio, as the planner needs it. */
 export interface KnownContact {
   id: string;
   msisdn: string | null;
+  /** The BSUID the contact holds now: a destination naming an older one is sent here instead. */
+  bsuid: string | null;
+  parentBsuid: string | null;
   invalid: boolean;
   careWindowOpenUntil: Date | null;
 }
@@ -76,18 +80,21 @@ interface Entry {
   contact: KnownContact | undefined;
 }
 
-/** Plans every destination: parse, group the ones that are one person, choose and check what each person is sent as. */
-export function planDestinations(inputs: unknown[], directory: Directory, options: PlanOptions): Plan {
+/**
+ * Plans every destination: parse, group the ones that are one person, choose and check what each
+ * person is sent as. `parsed` spares a second parse of inputs the caller has read already.
+ */
+export function planDestinations(inputs: unknown[], directory: Directory, options: PlanOptions, parsed?: ParseResult[]): Plan {
   const report: DestinationReport[] = new Array(inputs.length);
   const positions: (number | null)[] = new Array(inputs.length).fill(null);
   const people = new Map<string, Entry[]>();
   inputs.forEach((input, index) => {
-    const parsed = tryParseIdentifier(input, options.region);
-    if (!parsed.ok) {
-      report[index] = { input, action: 'rejected', code: 'INVALID_DESTINATION', reason: `${describeInput(input)} ${parsed.reason}` };
+    const read = parsed?.[index] ?? tryParseIdentifier(input, options.region);
+    if (!read.ok) {
+      report[index] = { input, action: 'rejected', code: 'INVALID_DESTINATION', reason: `${describeInput(input)} ${read.reason}` };
       return;
     }
-    const identifier = parsed.identifier;
+    const identifier = read.identifier;
     if (identifier.kind !== 'msisdn' && directory.foreign.has(identifier.value)) {
       report[index] = { input, action: 'rejected', code: 'BSUID_WRONG_PORTFOLIO', reason: WRONG_PORTFOLIO[identifier.kind] };
       return;
@@ -108,14 +115,11 @@ export function planDestinations(inputs: unknown[], directory: Directory, option
       for (const entry of entries) report[entry.index] = { input: entry.input, action: 'rejected', ...decision.rejected };
       continue;
     }
-    const position = destinations.push(decision.sendAs) - 1;
-    sent.push(decision.rewritten ? { kind: 'msisdn', value: decision.sendAs } : decision.kept.identifier);
+    const position = destinations.push(decision.sendAs.value) - 1;
+    sent.push(decision.sendAs);
     for (const entry of entries) {
       positions[entry.index] = position;
-      report[entry.index] =
-        entry === decision.kept
-          ? { input: entry.input, action: decision.rewritten ? 'rewritten' : 'send', sendAs: decision.sendAs, ...(decision.rewritten ?? { reason: SEND_REASON[entry.identifier.kind] }) }
-          : { input: entry.input, action: 'duplicate', sendAs: decision.sendAs, duplicateOf: decision.kept.input, code: 'DUPLICATE', reason: DUPLICATE_REASON };
+      report[entry.index] = reportFor(entry, decision);
     }
   }
   return { destinations, sent, report, positions };
@@ -123,7 +127,16 @@ export function planDestinations(inputs: unknown[], directory: Directory, option
 
 type Decision =
   | { rejected: { code: ReasonCode; reason: string } }
-  | { rejected?: undefined; kept: Entry; sendAs: string; rewritten?: { code: ReasonCode; reason: string } };
+  | { rejected?: undefined; kept: Entry; sendAs: Identifier; rewritten?: { code: ReasonCode; reason: string } };
+
+function reportFor(entry: Entry, decision: Exclude<Decision, { rejected: object }>): DestinationReport {
+  const sendAs = decision.sendAs.value;
+  if (entry !== decision.kept) {
+    return { input: entry.input, action: 'duplicate', sendAs, duplicateOf: decision.kept.input, code: 'DUPLICATE', reason: DUPLICATE_REASON };
+  }
+  if (decision.rewritten) return { input: entry.input, action: 'rewritten', sendAs, ...decision.rewritten };
+  return { input: entry.input, action: 'send', sendAs, reason: SEND_REASON[entry.identifier.kind] };
+}
 
 /** What one person's destinations come to: the one kept (and what it is sent as), or why none is. */
 function decide(entries: Entry[], options: PlanOptions): Decision {
@@ -135,20 +148,39 @@ function decide(entries: Entry[], options: PlanOptions): Decision {
     return { rejected: { code: 'CARE_WINDOW_CLOSED', reason: 'No message from this user in the last 24 hours: outside the care window only templates may be sent' } };
   }
   // Authentication templates never go to a BSUID (DESIGN: Dedupe and enforcement): the phone is preferred whatever was asked.
-  const kept = choose(entries, options.authentication ? 'msisdn' : options.prefer);
-  if (!options.authentication || kept.identifier.kind === 'msisdn') return { kept, sendAs: kept.identifier.value };
-  if (contact?.msisdn) {
+  const prefer = options.authentication ? 'msisdn' : options.prefer;
+  const kept = choose(entries, prefer, contact);
+  if (options.authentication && kept.identifier.kind !== 'msisdn') {
+    if (!contact?.msisdn) {
+      return { rejected: { code: 'BSUID_AUTH_TEMPLATE', reason: 'Authentication templates cannot be sent to a BSUID, and no phone number is known for this user' } };
+    }
     const reason = `Authentication templates cannot be sent to a BSUID: sent to the contact's phone number ${mask(contact.msisdn)} instead`;
-    return { kept, sendAs: contact.msisdn, rewritten: { code: 'BSUID_AUTH_TEMPLATE', reason } };
+    return { kept, sendAs: { kind: 'msisdn', value: contact.msisdn }, rewritten: { code: 'BSUID_AUTH_TEMPLATE', reason } };
   }
-  return { rejected: { code: 'BSUID_AUTH_TEMPLATE', reason: 'Authentication templates cannot be sent to a BSUID, and no phone number is known for this user' } };
+  if (contact && kept.identifier.kind === 'bsuid' && kept.identifier.value !== contact.bsuid) {
+    // A BSUID the contact held once (it survives only in history): send to what reaches the person now.
+    const current = currentIdentifier(contact, prefer);
+    if (!current) return { rejected: { code: 'BSUID_REPLACED', reason: 'This BSUID was replaced, and the contact holds no identifier to send to now' } };
+    return { kept, sendAs: current, rewritten: { code: 'BSUID_REPLACED', reason: 'This BSUID was replaced: sent to what the contact holds now' } };
+  }
+  return { kept, sendAs: kept.identifier };
 }
 
-/** The destination of the preferred kind, else the first of the next kind; the earliest of a kind wins. */
-function choose(entries: Entry[], prefer: Prefer): Entry {
+function currentIdentifier(contact: KnownContact, prefer: Prefer): Identifier | undefined {
+  const order: IdentifierKind[] = prefer === 'msisdn' ? ['msisdn', 'bsuid', 'parentBsuid'] : ['bsuid', 'parentBsuid', 'msisdn'];
+  const kind = order.find((candidate) => contact[candidate] !== null);
+  return kind ? { kind, value: contact[kind] as string } : undefined;
+}
+
+/**
+ * The destination of the preferred kind, else of the next kind. Within a kind, the one the contact
+ * holds now wins over an older one, then the earliest.
+ */
+function choose(entries: Entry[], prefer: Prefer, contact: KnownContact | undefined): Entry {
   const order: IdentifierKind[] = prefer === 'msisdn' ? ['msisdn', 'bsuid', 'parentBsuid'] : ['bsuid', 'parentBsuid', 'msisdn'];
   for (const kind of order) {
-    const found = entries.find((entry) => entry.identifier.kind === kind);
+    const ofKind = entries.filter((entry) => entry.identifier.kind === kind);
+    const found = ofKind.find((entry) => contact?.[kind] === entry.identifier.value) ?? ofKind[0];
     if (found) return found;
   }
   return entries[0];
