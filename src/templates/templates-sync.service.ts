@@ -7,6 +7,7 @@ import { readTemplateList, SkippedTemplate, templateKey, TemplateRow } from './d
 import { KnownTemplate, planTemplateSync, TemplateSyncPlan } from './domain/template-sync';
 import { Template } from './template.entity';
 import { TemplateKeyView, TemplateSyncReport } from './template.view';
+import { TemplatesService } from './templates.service';
 
 /**
  * Pulls LINK's List Templates for every business number of a portfolio and brings the registry in
@@ -20,6 +21,7 @@ export class TemplatesSyncService {
   constructor(
     private readonly link: LinkClient,
     private readonly dataSource: DataSource,
+    private readonly templates: TemplatesService,
   ) {}
 
   async sync(portfolio: Portfolio): Promise<TemplateSyncReport> {
@@ -29,6 +31,7 @@ export class TemplatesSyncService {
     }
     const { rows, skipped } = await this.fetchAll(portfolio, sources);
     const plan = await this.dataSource.transaction((manager) => this.apply(manager, portfolio.key, rows));
+    this.templates.invalidate(portfolio.key);
     this.logger.log(
       `synced templates of ${portfolio.key}: ${plan.add.length} added, ${plan.update.length} updated, ${plan.unchanged} unchanged, ${plan.remove.length} removed, ${skipped.length} skipped`,
     );

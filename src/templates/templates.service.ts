@@ -8,9 +8,15 @@ import { PutTemplateDto } from './dto/put-template.dto';
 import { Template } from './template.entity';
 import { toTemplateView, TemplateView } from './template.view';
 
+/** How long a replica trusts its copy of a portfolio's templates; a change on this replica refreshes it at once. */
+const CACHE_MS = 10_000;
+
 /** The template registry: what admins enter and read, and what the send pipeline looks up. */
 @Injectable()
 export class TemplatesService {
+  /** Each portfolio's templates by `templateKey`: every send looks them up, and they seldom change. */
+  private readonly cached = new Map<string, { loadedAt: number; templates: Promise<Map<string, TemplateView>> }>();
+
   constructor(
     @InjectRepository(Template) private readonly templates: Repository<Template>,
     private readonly dataSource: DataSource,
@@ -37,34 +43,47 @@ export class TemplatesService {
       );
       return current === null;
     });
+    this.invalidate(portfolio.key);
     return { created, template: toTemplateView(await this.templates.findOneByOrFail(key)) };
   }
 
   /** Removes one template and answers it as it was. */
   async remove(portfolio: Portfolio, name: string, language?: string): Promise<TemplateView> {
-    return this.dataSource.transaction(async (manager) => {
+    const removed = await this.dataSource.transaction(async (manager) => {
       const template = await this.findOne(portfolio.key, name, language, manager.getRepository(Template));
       await manager.delete(Template, { portfolio: template.portfolio, name: template.name, language: template.language });
       return toTemplateView(template);
     });
+    this.invalidate(portfolio.key);
+    return removed;
   }
 
   /**
-   * The templates of a portfolio for a set of (name, language), in one query whatever their
-   * number, keyed by `templateKey` (`${name}\u0000${language}`). Unknown ones are absent.
+   * The templates of a portfolio for a set of (name, language), keyed by `templateKey`
+   * (`${name}\u0000${language}`); unknown ones are absent. At most one query (the portfolio's
+   * templates, kept for CACHE_MS), whatever their number.
    */
   async findMany(portfolioKey: string, keys: { name: string; language: string }[]): Promise<Map<string, TemplateView>> {
-    const unique = [...new Map(keys.map((key) => [templateKey(key), key])).values()];
-    if (unique.length === 0) return new Map();
-    const found = await this.templates
-      .createQueryBuilder('t')
-      .where('t.portfolio = :portfolio', { portfolio: portfolioKey })
-      .andWhere('(t.name, t.language) IN (SELECT * FROM unnest(CAST(:names AS text[]), CAST(:languages AS text[])))', {
-        names: unique.map((key) => key.name),
-        languages: unique.map((key) => key.language),
-      })
-      .getMany();
-    return new Map(found.map((template) => [templateKey(template), toTemplateView(template)]));
+    if (keys.length === 0) return new Map();
+    const all = await this.templatesOf(portfolioKey);
+    return new Map(keys.flatMap((key) => (all.has(templateKey(key)) ? [[templateKey(key), all.get(templateKey(key)) as TemplateView]] : [])));
+  }
+
+  /** Drops the cached copy of a portfolio's templates (of every portfolio without a key): they changed. */
+  invalidate(portfolioKey?: string): void {
+    if (portfolioKey === undefined) this.cached.clear();
+    else this.cached.delete(portfolioKey);
+  }
+
+  private templatesOf(portfolioKey: string): Promise<Map<string, TemplateView>> {
+    const hit = this.cached.get(portfolioKey);
+    if (hit && Date.now() - hit.loadedAt < CACHE_MS) return hit.templates;
+    const templates = this.templates
+      .find({ where: { portfolio: portfolioKey } })
+      .then((found) => new Map(found.map((template) => [templateKey(template), toTemplateView(template)])));
+    this.cached.set(portfolioKey, { loadedAt: Date.now(), templates });
+    templates.catch(() => this.invalidate(portfolioKey));
+    return templates;
   }
 
   /** A template by name, and by language unless the name has one language only. */

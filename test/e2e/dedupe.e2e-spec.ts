@@ -103,6 +103,16 @@ describe('POST /v1/messages/dedupe', () => {
     expect(res.body.templates).toEqual([{ name: 'login_code', language: 'en', known: true, category: 'AUTHENTICATION' }]);
   });
 
+  it("sees a template's change at once", async () => {
+    const login = messageRequest([B_ONLY, M], [template('login_code')]);
+    expect((await dedupe(login)).body.destinations[0]).toMatchObject({ action: 'rejected', code: 'BSUID_AUTH_TEMPLATE' });
+    await request(t.http).put('/v1/portfolios/acme/templates/login_code').auth(KEYS.admin, { type: 'bearer' })
+      .send({ language: 'en', category: 'UTILITY' }).expect(200);
+    expect((await dedupe(login)).body.destinations[0]).toMatchObject({ action: 'send', sendAs: B_ONLY });
+    await request(t.http).delete('/v1/portfolios/acme/templates/login_code?language=en').auth(KEYS.admin, { type: 'bearer' }).expect(200);
+    expect((await dedupe(login)).body.templates).toEqual([{ name: 'login_code', language: 'en', known: false, category: null }]);
+  });
+
   it('treats a template the registry does not know as not authentication, and says so', async () => {
     const res = await dedupe(messageRequest([B_ONLY], [template('never_registered')]));
     expect(res.body.destinations).toEqual([{ input: B_ONLY, action: 'send', sendAs: B_ONLY, reason: expect.any(String) }]);

@@ -9,6 +9,7 @@ import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { ApiKeyDto } from '../../src/config/api-key';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { PortfoliosService } from '../../src/portfolios/portfolios.service';
+import { TemplatesService } from '../../src/templates/templates.service';
 
 export const KEYS = {
   admin: 'admin-secret-0123456789',
@@ -84,6 +85,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
       );
       await dataSource.query(`DELETE FROM portfolio WHERE key <> 'default'`);
       app.get(PortfoliosService).invalidate();
+      app.get(TemplatesService).invalidate();
     },
     close: () => app.close(),
     postMo: (body) => request(http).post('/webhooks/link/mo').set('Authorization', basic(KEYS.webhook)).send(body as object),
