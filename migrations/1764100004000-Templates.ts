@@ -23,7 +23,8 @@ export class Templates1764100004000 implements MigrationInterface {
         CONSTRAINT template_pkey PRIMARY KEY (portfolio, name, language),
         CONSTRAINT template_category_check CHECK (category IN ('AUTHENTICATION', 'MARKETING', 'UTILITY')),
         CONSTRAINT template_otp_type_check CHECK (otp_type IN ('ONE_TAP', 'ZERO_TAP', 'COPY_CODE')),
-        CONSTRAINT template_otp_type_iff_authentication_check CHECK ((category = 'AUTHENTICATION') = (otp_type IS NOT NULL)),
+        -- Only authentication templates have an OTP kind; a synced one may come without a readable one.
+        CONSTRAINT template_otp_type_authentication_check CHECK (category = 'AUTHENTICATION' OR otp_type IS NULL),
         CONSTRAINT template_source_check CHECK (source IN ('admin', 'sync'))
       )`);
   }

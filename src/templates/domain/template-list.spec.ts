@@ -53,13 +53,18 @@ describe(readTemplateList.name, () => {
     ['no name', { language: 'en', category: 'UTILITY' }, /name/],
     ['a bad language', { name: 'a', language: 'english', category: 'UTILITY' }, /language/],
     ['an unknown category', { name: 'a', language: 'en', category: 'TRANSACTIONAL' }, /category "TRANSACTIONAL"/],
-    ['an authentication template without an OTP button', { name: 'a', language: 'en', category: 'AUTHENTICATION', components: [] }, /OTP/],
-    ['an OTP button of an unknown kind', { ...auth('a', 'MAGIC'), language: 'en' }, /OTP/],
     ['something else than an object', 'a', /not an object/],
   ])('skips an item with %s, saying why', (_, item, reason) => {
     const list = readTemplateList([item, { name: 'ok', language: 'en', category: 'UTILITY' }]);
     expect(list?.rows.map((row) => row.name)).toEqual(['ok']);
     expect(list?.skipped).toEqual([expect.objectContaining({ reason: expect.stringMatching(reason) })]);
+  });
+
+  it.each([
+    ['without an OTP button', { name: 'a', language: 'en', category: 'AUTHENTICATION', components: [] }],
+    ['with an OTP button of an unknown kind', { ...auth('a', 'MAGIC'), language: 'en' }],
+  ])('keeps an authentication template %s, as authentication with no OTP kind', (_, item) => {
+    expect(readTemplateList([item])).toEqual({ rows: [expect.objectContaining({ name: 'a', category: 'AUTHENTICATION', otpType: null })], skipped: [] });
   });
 
   it('counts a template listed twice once, the first', () => {
