@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 
@@ -31,6 +31,7 @@ export class EmbeddedDatabase {
       throw new Error(`The embedded database in ${folder} is in use by another process (lock ${folder}.lock)`);
     }
     try {
+      await ensureCreated(folder);
       const pglite = new PGlite(folder);
       await pglite.waitReady;
       return new EmbeddedDatabase(pglite, release, folder);
@@ -51,5 +52,31 @@ export class EmbeddedDatabase {
     } finally {
       await this.release();
     }
+  }
+}
+
+/**
+ * A new database is created beside the data folder and moved into it whole. PGlite counts a
+ * folder holding `PG_VERSION` as a database, and copies a new one into place file by file: a
+ * process killed during that copy would leave a folder that never opens again. A folder without
+ * `PG_VERSION` is what such an interrupted first start left, and starts over.
+ */
+async function ensureCreated(folder: string): Promise<void> {
+  if (await exists(join(folder, 'PG_VERSION'))) return;
+  const creating = `${folder}.creating`;
+  await rm(creating, { recursive: true, force: true });
+  const fresh = new PGlite(creating);
+  await fresh.waitReady;
+  await fresh.close();
+  await rm(folder, { recursive: true, force: true });
+  await rename(creating, folder);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }
