@@ -20,6 +20,22 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
 import {
+  CLOSED_LOOP_MS,
+  CONCURRENCY,
+  CONTACTS,
+  Latency,
+  latencyOf,
+  logOpenLoop,
+  measureSingles,
+  ms,
+  OPEN_LOOP_MS,
+  PORTFOLIO,
+  RATE,
+  Side,
+  Single,
+  timed,
+} from './single-lookups';
+import {
   bsuidOf,
   ensureBusinessNumber,
   ensureContacts,
@@ -39,22 +55,14 @@ import {
   http,
   median,
   openLoop,
-  OpenLoopResult,
-  percentile,
   round2,
   run,
   startService,
   stopService,
 } from './support';
 
-const PORTFOLIO = process.env.BENCH_PORTFOLIO ?? 'bench-resolve';
 const BUSINESS_NUMBER = process.env.BENCH_BUSINESS_NUMBER ?? '+46101010101';
-const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
-const RATE = Number(process.env.BENCH_RATE ?? 200);
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 100);
-const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_MS ?? 10_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const CLOSED_LOOP_MS = Number(process.env.BENCH_CLOSED_LOOP_MS ?? 5_000);
 const BIG_SIZE = Number(process.env.BENCH_DEDUPE_SIZE ?? 100_000);
 const BIG_ROUNDS = Number(process.env.BENCH_DEDUPE_ROUNDS ?? 5);
 const SECRET = 'bench-dedupe-secret-0123456789';
@@ -63,23 +71,8 @@ const API_KEYS = [{ name: 'sender', secret: SECRET, roles: ['send'], portfolios:
 const LINK_USERNAME = 'bench-link-user';
 const LINK_PASSWORD = 'bench-link-password';
 const LINK_AUTH = `Basic ${Buffer.from(`${LINK_USERNAME}:${LINK_PASSWORD}`).toString('base64')}`;
-const BY_KIND = {
-  msisdn: 'SELECT * FROM contact WHERE portfolio = $1 AND msisdn = $2',
-  bsuid: 'SELECT * FROM contact WHERE portfolio = $1 AND bsuid = $2',
-} as const;
 // What the service answers for a destination it keeps (default prefer=msisdn, no policies).
 const KEPT = new Set(['send', 'rewritten']);
-
-type Side = 'service' | 'baseline';
-
-interface Latency {
-  p50: number;
-  p99: number;
-}
-
-interface Single extends Latency {
-  perSecond: number;
-}
 
 /** A LINK MessageRequest from the bench portfolio's business number: one template message. */
 function messageRequest(destinations: string[]): Record<string, unknown> {
@@ -112,7 +105,7 @@ async function main(): Promise<void> {
     const pool = new Pool({ connectionString: DATABASE_URL, max: CONCURRENCY });
     try {
       console.log(`load average before measuring: ${loadavg()[0].toFixed(2)}`);
-      const single = await measureSingles(pool);
+      const single = await measureSingles('dedupe 1', pool, dedupeOne, 11);
       const big = await measureBig(pool);
       const proxy = await measureProxy(link);
       console.log(`load average after measuring: ${loadavg()[0].toFixed(2)}`);
@@ -130,36 +123,7 @@ async function main(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // 1. Dedupe of one destination
 
-/**
- * Random identifiers of loaded contacts, warmed up first; offered load before saturation. Each
- * operation takes the next identifier of one shared sequence, so that neither side finds rows in
- * PostgreSQL's buffers just because the other side read them a moment before.
- */
-async function measureSingles(pool: Pool): Promise<Record<Side, Single>> {
-  const lookups = randomLookups(CONTACTS, 200_000, seededRandom(11));
-  let cursor = 0;
-  const lookup = () => lookups[cursor++ % lookups.length];
-  const sides = { baseline: () => queryOne(pool, lookup()), service: () => dedupeOne(lookup()) };
-  for (const operation of Object.values(sides)) await closedLoop(CONCURRENCY, 2_000, operation);
-  const latency: Record<string, number[]> = {};
-  for (const [side, operation] of Object.entries(sides)) {
-    const result = await openLoop(RATE, OPEN_LOOP_MS, operation);
-    latency[side] = result.latencies;
-    logOpenLoop(`dedupe 1 ${side}, ${RATE}/s`, result);
-  }
-  const perSecond: Record<string, number> = {};
-  for (const [side, operation] of Object.entries(sides)) {
-    perSecond[side] = await closedLoop(CONCURRENCY, CLOSED_LOOP_MS, operation);
-    console.log(`dedupe 1 ${side}, ${CONCURRENCY} in flight: ${Math.round(perSecond[side])}/s`);
-  }
-  const summary = (side: string): Single => ({ ...latencyOf(latency[side]), perSecond: perSecond[side] });
-  return { baseline: summary('baseline'), service: summary('service') };
-}
 
-async function queryOne(pool: Pool, lookup: Lookup): Promise<void> {
-  const result = await pool.query(BY_KIND[lookup.kind], [PORTFOLIO, lookup.value]);
-  if (result.rowCount !== 1) throw new Error(`the baseline found ${result.rowCount} contacts for ${lookup.value}`);
-}
 
 /** The answer is checked here: parsing a one-destination answer takes microseconds. */
 async function dedupeOne(lookup: Lookup): Promise<void> {
@@ -441,26 +405,8 @@ async function postProxy(body: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-function latencyOf(latencies: number[]): Latency {
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-}
 
-function logOpenLoop(what: string, result: OpenLoopResult): void {
-  const lag = `send lag p99 ${ms(percentile(result.sendLags, 0.99))} ms, max ${ms(Math.max(...result.sendLags))} ms`;
-  console.log(`${what}: p50 ${ms(percentile(result.latencies, 0.5))} ms, p99 ${ms(percentile(result.latencies, 0.99))} ms (${lag})`);
-}
 
-/**
- * Milliseconds until the answer has fully arrived. The operation hands back its check, which runs
- * after the clock stops: parsing and checking the answer is this process's work, not the service's.
- */
-async function timed(operation: () => Promise<() => void>): Promise<number> {
-  const started = performance.now();
-  const check = await operation();
-  const elapsed = performance.now() - started;
-  check();
-  return elapsed;
-}
 
 function shuffle<T>(items: T[], random: () => number): void {
   for (let i = items.length - 1; i > 0; i--) {
@@ -498,8 +444,5 @@ function report(single: Record<Side, Single>, big: Record<Side, number>, proxy: 
   });
 }
 
-function ms(value: number): string {
-  return value.toFixed(2);
-}
 
 run(main);

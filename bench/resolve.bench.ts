@@ -11,43 +11,26 @@
  */
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
-import { Batch, batchOf, ensureContacts, ensurePortfolio, Lookup, randomLookups, seededRandom } from './resolve-data';
+import { Batch, batchOf, ensureContacts, ensurePortfolio, Lookup, seededRandom } from './resolve-data';
+import { CLOSED_LOOP_MS, CONCURRENCY, CONTACTS, measureSingles, ms, OPEN_LOOP_MS, PORTFOLIO, RATE, Side, Single, timed } from './single-lookups';
 import {
-  closedLoop,
   DATABASE_URL,
   ensureDatabase,
   http,
   median,
-  openLoop,
-  percentile,
   round2,
   run,
   startService,
   stopService,
 } from './support';
 
-const PORTFOLIO = process.env.BENCH_PORTFOLIO ?? 'bench-resolve';
-const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
-const RATE = Number(process.env.BENCH_RATE ?? 200);
-const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_MS ?? 10_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const CLOSED_LOOP_MS = Number(process.env.BENCH_CLOSED_LOOP_MS ?? 5_000);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 10_000);
 const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 7);
 const SECRET = 'bench-resolve-secret-0123456789';
 const AUTH = `Bearer ${SECRET}`;
 const API_KEYS = [{ name: 'crm', secret: SECRET, roles: ['read'], portfolios: [PORTFOLIO] }];
 const CONTACTS_PATH = `/v1/portfolios/${encodeURIComponent(PORTFOLIO)}/contacts`;
-const BY_KIND = {
-  msisdn: 'SELECT * FROM contact WHERE portfolio = $1 AND msisdn = $2',
-  bsuid: 'SELECT * FROM contact WHERE portfolio = $1 AND bsuid = $2',
-} as const;
 
-interface Single {
-  p50: number;
-  p99: number;
-  perSecond: number;
-}
 
 async function main(): Promise<void> {
   await ensureDatabase();
@@ -62,7 +45,7 @@ async function main(): Promise<void> {
     try {
       // Latency on two shared cores suffers from any other work on the machine: say how busy it was.
       console.log(`load average before measuring: ${loadavg()[0].toFixed(2)}`);
-      const single = await measureSingles(pool);
+      const single = await measureSingles('single', pool, getOne, 1);
       const batch = await measureBatches(pool);
       console.log(`load average after measuring: ${loadavg()[0].toFixed(2)}`);
       report(single, batch);
@@ -79,32 +62,7 @@ async function main(): Promise<void> {
  * operation takes the next identifier of one shared sequence, so that neither side finds rows in
  * PostgreSQL's buffers just because the other side read them a moment before.
  */
-async function measureSingles(pool: Pool): Promise<Record<'service' | 'baseline', Single>> {
-  const lookups = randomLookups(CONTACTS, 200_000, seededRandom(1));
-  let cursor = 0;
-  const lookup = () => lookups[cursor++ % lookups.length];
-  const sides = { baseline: () => queryOne(pool, lookup()), service: () => getOne(lookup()) };
-  for (const operation of Object.values(sides)) await closedLoop(CONCURRENCY, 2_000, operation);
-  const latency: Record<string, number[]> = {};
-  for (const [side, operation] of Object.entries(sides)) {
-    const result = await openLoop(RATE, OPEN_LOOP_MS, operation);
-    latency[side] = result.latencies;
-    const lag = `send lag p99 ${ms(percentile(result.sendLags, 0.99))} ms, max ${ms(Math.max(...result.sendLags))} ms`;
-    console.log(`single ${side}, ${RATE}/s: p50 ${ms(percentile(result.latencies, 0.5))} ms, p99 ${ms(percentile(result.latencies, 0.99))} ms (${lag})`);
-  }
-  const perSecond: Record<string, number> = {};
-  for (const [side, operation] of Object.entries(sides)) {
-    perSecond[side] = await closedLoop(CONCURRENCY, CLOSED_LOOP_MS, operation);
-    console.log(`single ${side}, ${CONCURRENCY} in flight: ${Math.round(perSecond[side])}/s`);
-  }
-  const summary = (side: string): Single => ({ p50: percentile(latency[side], 0.5), p99: percentile(latency[side], 0.99), perSecond: perSecond[side] });
-  return { baseline: summary('baseline'), service: summary('service') };
-}
 
-async function queryOne(pool: Pool, lookup: Lookup): Promise<void> {
-  const result = await pool.query(BY_KIND[lookup.kind], [PORTFOLIO, lookup.value]);
-  if (result.rowCount !== 1) throw new Error(`the baseline found ${result.rowCount} contacts for ${lookup.value}`);
-}
 
 async function getOne(lookup: Lookup): Promise<void> {
   const answer = await http('GET', `${CONTACTS_PATH}/${encodeURIComponent(lookup.value)}`, AUTH);
@@ -116,7 +74,7 @@ async function getOne(lookup: Lookup): Promise<void> {
  * Each side gets batches of its own (same mix, other contacts), so that neither finds the rows
  * the other has just read in PostgreSQL's buffers.
  */
-async function measureBatches(pool: Pool): Promise<Record<'service' | 'baseline', number>> {
+async function measureBatches(pool: Pool): Promise<Record<Side, number>> {
   const random = seededRandom(2);
   const batches = Array.from({ length: BATCH_ROUNDS + 1 }, () => ({
     baseline: batchOf(CONTACTS, BATCH_SIZE, random),
@@ -183,19 +141,8 @@ function checkBatchAnswer(batch: Batch, status: number, body: string): void {
   }
 }
 
-/**
- * Milliseconds until the answer has fully arrived. The operation hands back its check, which runs
- * after the clock stops: parsing and checking the answer is this process's work, not the service's.
- */
-async function timed(operation: () => Promise<() => void>): Promise<number> {
-  const started = performance.now();
-  const check = await operation();
-  const elapsed = performance.now() - started;
-  check();
-  return elapsed;
-}
 
-function report(single: Record<'service' | 'baseline', Single>, batch: Record<'service' | 'baseline', number>): void {
+function report(single: Record<Side, Single>, batch: Record<Side, number>): void {
   // Rows without an aim leave those cells out, so that console.table shows them empty.
   const row = (service: number, baseline: number, aim?: string, met?: boolean) => ({
     service: round2(service),
@@ -216,8 +163,5 @@ function report(single: Record<'service' | 'baseline', Single>, batch: Record<'s
   });
 }
 
-function ms(value: number): string {
-  return value.toFixed(2);
-}
 
 run(main);
