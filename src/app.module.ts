@@ -5,11 +5,25 @@ import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { IdentitiesModule } from './identities/identities.module';
+import { loggingModule } from './observability/logging';
+import { ObservabilityModule } from './observability/observability.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { TemplatesModule } from './templates/templates.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, AuthModule, PortfoliosModule, IdentitiesModule, TemplatesModule, DispatchModule, WebhooksModule, HealthModule],
+  imports: [
+    AppConfigModule,
+    loggingModule(),
+    ObservabilityModule,
+    DatabaseModule,
+    AuthModule,
+    PortfoliosModule,
+    IdentitiesModule,
+    TemplatesModule,
+    DispatchModule,
+    WebhooksModule,
+    HealthModule,
+  ],
 })
 export class AppModule {}

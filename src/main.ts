@@ -1,28 +1,27 @@
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
+import { applicationSteps, exitOnSignals } from './common/lifecycle/graceful-shutdown';
 import { AppConfig, bootConfig } from './config/app-config';
+import { IngestService } from './identities/ingest.service';
 
 async function bootstrap(): Promise<void> {
+  // Bad configuration stops here, before anything starts, with one line per problem.
   const boot = bootConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(boot.bodyLimitBytes), {
-    logger: levelsFrom(boot.logLevel),
-    bodyParser: false,
-  });
-  configureApp(app);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(boot), { bufferLogs: true, bodyParser: false, abortOnError: false });
+  await configureApp(app);
   const config = app.get(AppConfig);
+  const logger = app.get(Logger);
+  const ingest = app.get(IngestService);
+  exitOnSignals(applicationSteps(app, () => ingest.whenIdle()), config.shutdownGraceMs, logger);
   await app.listen(config.port, '0.0.0.0');
-  new Logger('Main').log(`Contact Book listening on port ${config.port}; API reference at /docs`);
-}
-
-function levelsFrom(level: string): ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
-  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return order.slice(0, order.indexOf(level as (typeof order)[number]) + 1);
+  logger.log(`Contact Book listening on port ${config.port}; API reference at /docs`, 'Main');
 }
 
 bootstrap().catch((error: unknown) => {
-  new Logger('Main').fatal(error instanceof Error ? error.message : String(error));
+  // Logs may not be set up yet (bad configuration, a database that cannot be migrated): plain stderr.
+  process.stderr.write(`Contact Book could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

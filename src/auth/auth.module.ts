@@ -1,13 +1,20 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysService } from './api-keys.service';
+import { rateLimitOptions, RateLimitGuard } from './rate-limit.guard';
 
 @Global()
 @Module({
-  imports: [PortfoliosModule],
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  imports: [
+    PortfoliosModule,
+    ThrottlerModule.forRootAsync({ inject: [AppConfig, Reflector], useFactory: (config: AppConfig, reflector: Reflector) => rateLimitOptions(config.rateLimit, reflector) }),
+  ],
+  // Global guards run in this order: the key first, so that the rate limit counts per key.
+  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_GUARD, useClass: RateLimitGuard }],
   exports: [ApiKeysService],
 })
 export class AuthModule {}

@@ -1,7 +1,7 @@
 import { ArrayNotEmpty, IsArray, IsIn, IsString, Matches, MinLength, validateSync } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 
-export const ROLES = ['read', 'send', 'admin', 'webhook'] as const;
+export const ROLES = ['read', 'send', 'admin', 'webhook', 'metrics'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** One entry of `API_KEYS`: `{"name", "secret", "roles": [...], "portfolios": ["*" or keys]}`. */

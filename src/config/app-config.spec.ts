@@ -12,7 +12,36 @@ describe(loadAppConfig.name, () => {
       linkTimeoutMs: 10000,
       bodyLimitBytes: 1048576,
       bulkBodyLimitBytes: 16777216,
+      logLevel: 'info',
+      rateLimit: { windowMs: 10000, api: 1000, webhooks: 20000 },
+      webhookAllowedRanges: undefined,
+      trustProxy: false,
+      corsOrigins: [],
+      shutdownGraceMs: 10000,
     });
+  });
+
+  it.each([
+    ['log', 'info'],
+    ['verbose', 'trace'],
+    ['debug', 'debug'],
+  ])('reads LOG_LEVEL %s as %s', (given, level) => {
+    expect(loadAppConfig({ LOG_LEVEL: given }).logLevel).toBe(level);
+  });
+
+  it('reads the webhook allow-list, proxies and CORS origins', () => {
+    const config = loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: '198.51.100.0/24', TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', CORS_ORIGINS: 'https://crm.example.com, https://ops.example.com' });
+    expect(config.webhookAllowedRanges).toEqual([{ address: '198.51.100.0', prefix: 24, family: 'ipv4' }]);
+    expect(config.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
+    expect(config.corsOrigins).toEqual(['https://crm.example.com', 'https://ops.example.com']);
+    expect(loadAppConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadAppConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it('names a bad allow-list entry and a bad proxy', () => {
+    expect(() => loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link.example', TRUST_PROXY: 'lb' })).toThrow(
+      /WEBHOOK_ALLOWED_CIDRS: "link.example" is not an IP address or CIDR[\s\S]*TRUST_PROXY: "lb"/,
+    );
   });
 
   it('reads API keys', () => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { CountryCode } from 'libphonenumber-js';
+import { AddressRange, parseAddressList } from '../common/net/address-list';
 import { ApiKeyDto, parseApiKeys } from './api-key';
 import { EnvDto } from './env.dto';
 
@@ -18,7 +19,16 @@ export class AppConfig {
   readonly linkTimeoutMs!: number;
   readonly bodyLimitBytes!: number;
   readonly bulkBodyLimitBytes!: number;
-  readonly logLevel!: string;
+  /** A pino level: fatal, error, warn, info, debug or trace. */
+  readonly logLevel!: LogLevel;
+  readonly rateLimit!: RateLimits;
+  /** Who may post webhooks; `undefined` lets any address through. */
+  readonly webhookAllowedRanges!: readonly AddressRange[] | undefined;
+  /** Fastify's `trustProxy`: which proxies' X-Forwarded-For decides the client address. */
+  readonly trustProxy!: boolean | number | string[];
+  /** CORS origins; empty turns CORS off. */
+  readonly corsOrigins!: readonly string[];
+  readonly shutdownGraceMs!: number;
   readonly ingestConcurrency!: number;
   /** How often TypeORM retries the first connection; tests set it low. */
   readonly databaseRetryAttempts!: number;
@@ -26,6 +36,15 @@ export class AppConfig {
   static of(values: Omit<AppConfig, never>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
   }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** Requests per key in each window of `windowMs`; 0 means no limit. */
+export interface RateLimits {
+  windowMs: number;
+  api: number;
+  webhooks: number;
 }
 
 /** Validates the environment, throwing one message that lists every bad value. */
@@ -36,6 +55,10 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
   );
   const keys = dto.API_KEYS ? parseApiKeys(dto.API_KEYS) : { keys: [], problems: [] };
   problems.push(...keys.problems);
+  const webhookSources = dto.WEBHOOK_ALLOWED_CIDRS === undefined ? undefined : parseAddressList(dto.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS');
+  problems.push(...(webhookSources?.problems ?? []));
+  const trustProxy = readTrustProxy(dto.TRUST_PROXY);
+  problems.push(...trustProxy.problems);
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -51,10 +74,25 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     linkTimeoutMs: dto.LINK_TIMEOUT_MS,
     bodyLimitBytes: dto.BODY_LIMIT_BYTES,
     bulkBodyLimitBytes: dto.BULK_BODY_LIMIT_BYTES,
-    logLevel: dto.LOG_LEVEL,
+    logLevel: ({ log: 'info', verbose: 'trace' } as Record<string, LogLevel>)[dto.LOG_LEVEL] ?? (dto.LOG_LEVEL as LogLevel),
+    rateLimit: { windowMs: dto.RATE_LIMIT_WINDOW_SECONDS * 1000, api: dto.RATE_LIMIT_API, webhooks: dto.RATE_LIMIT_WEBHOOKS },
+    webhookAllowedRanges: webhookSources?.ranges,
+    trustProxy: trustProxy.value,
+    corsOrigins: (dto.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+    shutdownGraceMs: dto.SHUTDOWN_GRACE_MS,
     ingestConcurrency: dto.INGEST_CONCURRENCY,
     databaseRetryAttempts: 5,
   });
+}
+
+/** `TRUST_PROXY`: unset or `false` trusts nobody, `true` every proxy, a number that many hops, else a list of proxies. */
+function readTrustProxy(raw: string | undefined): { value: boolean | number | string[]; problems: string[] } {
+  const text = raw?.trim().toLowerCase();
+  if (text === undefined || text === 'false') return { value: false, problems: [] };
+  if (text === 'true') return { value: true, problems: [] };
+  if (/^\d+$/.test(text)) return { value: Number(text), problems: [] };
+  const list = parseAddressList(raw as string, 'TRUST_PROXY');
+  return { value: list.ranges.map((range) => `${range.address}/${range.prefix}`), problems: list.problems };
 }
 
 /** An empty variable (`PORT=`) means "use the default", as most tools read it. */

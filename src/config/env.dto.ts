@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'log', 'debug', 'trace', 'verbose'];
+
 /** What the environment (or a `.env` file) may hold. Validated once at start; see `app-config.ts`. */
 export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
@@ -42,6 +44,35 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
   INGEST_CONCURRENCY = 1;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL = 'log';
+  /** `log` and `info` are the same level, as are `verbose` and `trace`. */
+  @IsOptional() @IsIn(LOG_LEVELS)
+  LOG_LEVEL = 'info';
+
+  /** Length of a rate-limit window; each key gets the limits below per window, per replica. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 10;
+
+  /** Requests per key and window on the API (everything but webhooks, health and metrics); 0 is no limit. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  RATE_LIMIT_API = 1_000;
+
+  /** Webhook requests per key and window; 0 is no limit. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  RATE_LIMIT_WEBHOOKS = 20_000;
+
+  /** Comma-separated addresses or CIDRs that may post webhooks; unset lets any address through. */
+  @IsOptional() @IsString()
+  WEBHOOK_ALLOWED_CIDRS?: string;
+
+  /** Proxies in front: `true`, a hop count, or comma-separated addresses/CIDRs; decides the client address. */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
+
+  /** Comma-separated origins allowed by CORS, or `*`; unset turns CORS off. */
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  /** After SIGTERM, how long in-flight requests may take before the process exits anyway (code 1). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_GRACE_MS = 10_000;
 }

@@ -3,6 +3,7 @@ import { Principal, reaches } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { ContactsDirectoryService } from '../identities/contacts-directory.service';
 import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identities/domain/identifier';
+import { Metrics } from '../observability/metrics';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { TemplatesService } from '../templates/templates.service';
@@ -43,6 +44,7 @@ export class DedupeService {
     private readonly portfolios: PortfoliosService,
     private readonly directory: ContactsDirectoryService,
     private readonly templates: TemplatesService,
+    private readonly metrics: Metrics,
   ) {}
 
   async dedupe(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<DedupeResult> {
@@ -83,6 +85,7 @@ export class DedupeService {
       now: new Date(),
     };
     const plan = planDestinations(request.destinations, directory, options, parsed);
+    this.count(plan.report);
     if (plan.destinations.length === 0) {
       // Nothing left to send: the answer says why for each destination.
       throw AppError.validation(plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` })));
@@ -96,5 +99,18 @@ export class DedupeService {
       owner: portfolio,
       source,
     };
+  }
+
+  /** Tallied first: a request may carry 100,000 destinations, and a labelled increment is not free. */
+  private count(report: readonly DestinationReport[]): void {
+    const tally = new Map<string, number>();
+    for (const entry of report) {
+      const key = `${entry.action}\u0000${entry.code ?? ''}`;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
+    for (const [key, count] of tally) {
+      const [action, code] = key.split('\u0000');
+      this.metrics.dedupeDestinations.inc({ action, code: code || 'none' }, count);
+    }
   }
 }

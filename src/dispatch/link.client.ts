@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { ResultCode } from '../common/errors/result-code';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../observability/metrics';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 
 /**
@@ -13,7 +14,10 @@ import type { Portfolio } from '../portfolios/portfolio.entity';
 export class LinkClient {
   private readonly logger = new Logger(LinkClient.name);
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** List Templates of one business number: Meta's template list, as LINK passes it on. */
   async listTemplates(portfolio: Portfolio, source: string): Promise<unknown> {
@@ -22,7 +26,7 @@ export class LinkClient {
       throw AppError.conflict(`Portfolio ${portfolio.key} has no LINK platformId and platformPartnerId: set them with PUT /v1/portfolios/${portfolio.key}`);
     }
     const path = `/platformId/${segment(platformId)}/platformPartnerId/${segment(platformPartnerId)}/source/${segment(source)}/templates`;
-    return this.request(portfolio, 'GET', path, `List Templates of ${source}`);
+    return this.request('list_templates', portfolio, 'GET', path, `List Templates of ${source}`);
   }
 
   /**
@@ -35,15 +39,14 @@ export class LinkClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(`${this.config.linkBaseUrl.replace(/\/+$/, '')}/messages`, {
+      ({ response, text } = await this.timed('send_messages', `${this.config.linkBaseUrl.replace(/\/+$/, '')}/messages`, {
         method: 'POST',
         headers,
         body: JSON.stringify(request),
         signal: AbortSignal.timeout(this.config.linkTimeoutMs),
         // A redirect would post the messages a second time, maybe elsewhere: it is LINK's answer.
         redirect: 'manual',
-      });
-      text = await response.text();
+      }));
     } catch (error) {
       throw this.sendFailed(error);
     }
@@ -68,19 +71,31 @@ export class LinkClient {
     return AppError.gatewayTimeout(`LINK ${why}: the messages may or may not have been sent; check before sending them again`);
   }
 
-  private async request(portfolio: Portfolio, method: string, path: string, what: string, body?: unknown): Promise<unknown> {
+  /** One HTTP exchange with LINK, answer read in full, counted by operation and outcome. */
+  private timed(operation: string, url: string, init: RequestInit): Promise<{ response: Response; text: string }> {
+    return this.metrics.timeLink(
+      operation,
+      async () => {
+        const response = await fetch(url, init);
+        return { response, text: await response.text() };
+      },
+      ({ response }) => String(response.status),
+      (error) => (['TimeoutError', 'AbortError'].includes((error as { name?: string } | undefined)?.name ?? '') ? 'timeout' : 'unreachable'),
+    );
+  }
+
+  private async request(operation: string, portfolio: Portfolio, method: string, path: string, what: string, body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = { authorization: this.basicAuth(portfolio), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     let text: string;
     try {
-      response = await fetch(this.config.linkBaseUrl.replace(/\/+$/, '') + path, {
+      ({ response, text } = await this.timed(operation, this.config.linkBaseUrl.replace(/\/+$/, '') + path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.config.linkTimeoutMs),
-      });
-      text = await response.text();
+      }));
     } catch (error) {
       throw this.unreachable(error, what);
     }

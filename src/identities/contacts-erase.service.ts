@@ -5,6 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import { mask } from '../common/logging/mask';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
+import { GraphEvents } from '../observability/graph-events';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactsWriteRepository } from './contacts-write.repository';
 import { ContactsService } from './contacts.service';
@@ -56,6 +57,7 @@ export class ContactsEraseService {
     private readonly dataSource: DataSource,
     private readonly writes: ContactsWriteRepository,
     private readonly contacts: ContactsService,
+    private readonly graphEvents: GraphEvents,
   ) {}
 
   async erase(portfolio: Portfolio, principal: Principal, identifier: string): Promise<ErasureReport> {
@@ -66,6 +68,7 @@ export class ContactsEraseService {
       if (!survivor) throw AppError.notFound(`No contact for ${mask(identifier)} in portfolio ${portfolio.key}`);
       return this.eraseFamily(tx, portfolio.key, survivor);
     });
+    this.graphEvents.erased(portfolio.key, report.contactIds);
     this.logger.log(`erased contact ${contact.id} (${report.contactIds.length} contacts) in ${portfolio.key} by ${principal.name}`);
     return report;
   }

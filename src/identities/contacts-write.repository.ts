@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
+import { GraphEvents } from '../observability/graph-events';
 import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/observation';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
@@ -64,6 +65,8 @@ const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "fiel
  */
 @Injectable()
 export class ContactsWriteRepository {
+  constructor(private readonly graphEvents: GraphEvents) {}
+
   /**
    * Inserts the receipts not seen before (rule 6: a redelivery changes nothing) and loads, locked
    * in id order, every contact holding an identifier of the observations.
@@ -142,6 +145,11 @@ export class ContactsWriteRepository {
   /** Writes a batch's contacts, history, conflicts and exchanges in one statement, and commits. */
   async writeAndCommit(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
     if (batch.contacts.length === 0 && batch.history.length === 0) return tx.commit();
+    await this.commitBatch(tx, batch);
+    this.graphEvents.committed(batch.history);
+  }
+
+  private async commitBatch(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
     await tx.commitWith(
       `WITH contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,

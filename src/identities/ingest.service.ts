@@ -5,6 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
+import { Metrics } from '../observability/metrics';
 import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
 import { Graph } from './domain/graph';
 import { ContactState, HistoryEntry, latest, Observation } from './domain/observation';
@@ -31,6 +32,11 @@ interface Waiting {
 
 const MAX_BATCH = 500;
 const MAX_ATTEMPTS = 5;
+/**
+ * Items waiting beyond this are refused with 503 (LINK retries): when the database is slower than
+ * the webhooks, memory stays bounded and the senders back off instead of timing out.
+ */
+const MAX_WAITING = 20_000;
 
 /**
  * Applies webhooks to the graph. Webhooks that arrive while a transaction runs wait and go
@@ -42,18 +48,30 @@ export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly waiting: Waiting[] = [];
   private drains = 0;
+  private readonly idle: (() => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly writes: ContactsWriteRepository,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   ingest(item: IngestItem): Promise<IngestOutcome> {
+    if (this.waiting.length >= MAX_WAITING) {
+      return Promise.reject(AppError.unavailable('Too many events are waiting to be stored; retry later'));
+    }
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
+      this.metrics.ingestWaiting.set(this.waiting.length);
       if (this.drains < this.config.ingestConcurrency) void this.drain();
     });
+  }
+
+  /** Resolves once nothing waits or runs: shutdown waits for it before closing the database. */
+  whenIdle(): Promise<void> {
+    if (this.drains === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   /** Up to `ingestConcurrency` transactions run at once, each taking what waits when it starts. */
@@ -62,10 +80,12 @@ export class IngestService {
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, MAX_BATCH);
+        this.metrics.ingestWaiting.set(this.waiting.length);
         await this.settle(batch);
       }
     } finally {
       this.drains--;
+      if (this.drains === 0 && this.waiting.length === 0) this.idle.splice(0).forEach((resolve) => resolve());
     }
   }
 
@@ -115,19 +135,10 @@ export class IngestService {
       conflicts: history.filter((entry) => entry.action === 'conflict'),
       exchanges: exchanges.rows(survivorOf),
     });
-    this.logEvents(history);
 
     return touched.map((ids) =>
       ids === undefined ? { status: 'duplicate', contactIds: [] } : { status: 'applied', contactIds: [...new Set(ids.map(survivorOf))] },
     );
-  }
-
-  private logEvents(history: HistoryEntry[]): void {
-    for (const entry of history) {
-      if (entry.action === 'merged' || entry.action === 'unlinked' || entry.action === 'conflict') {
-        this.logger.log(`${entry.action} ${entry.field ?? 'contact'} on contact ${entry.contactId} (other ${entry.otherContactId ?? '-'})`);
-      }
-    }
   }
 
   private toAppError(error: unknown): unknown {

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { Principal, reaches } from '../auth/api-keys.service';
 import { parseBusinessNumber } from '../identities/domain/identifier';
 import { IngestService } from '../identities/ingest.service';
+import { Metrics, WebhookOutcome } from '../observability/metrics';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { readDlrEnvelope, readMoEnvelope } from './domain/link-envelope';
 import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
@@ -20,9 +21,32 @@ export class WebhooksService {
   constructor(
     private readonly portfolios: PortfoliosService,
     private readonly ingest: IngestService,
+    private readonly metrics: Metrics,
   ) {}
 
-  async receiveMo(principal: Principal, raw: unknown): Promise<WebhookAck> {
+  receiveMo(principal: Principal, raw: unknown): Promise<WebhookAck> {
+    return this.counted('mo', () => this.mo(principal, raw));
+  }
+
+  receiveDlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
+    return this.counted('dlr', () => this.dlr(principal, raw));
+  }
+
+  private async counted(kind: 'mo' | 'dlr', receive: () => Promise<WebhookAck>): Promise<WebhookAck> {
+    let outcome: WebhookOutcome = 'failed';
+    try {
+      const ack = await receive();
+      outcome = ack.status;
+      return ack;
+    } catch (error) {
+      if (error instanceof AppError) outcome = error.status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : error.status < 500 ? 'rejected' : 'failed';
+      throw error;
+    } finally {
+      this.metrics.webhooks.inc({ kind, outcome });
+    }
+  }
+
+  private async mo(principal: Principal, raw: unknown): Promise<WebhookAck> {
     const body = readMoEnvelope(raw);
     const businessNumber = parseBusinessNumber(body.destination, 'destination');
     const portfolio = await this.portfolios.forBusinessNumber(businessNumber);
@@ -31,7 +55,7 @@ export class WebhooksService {
     return this.apply(portfolio.key, readMo(body, { portfolio: portfolio.key, region, businessNumber }));
   }
 
-  async receiveDlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
+  private async dlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
     const body = readDlrEnvelope(raw);
     const parameters = readParameters(body.customParameters);
     const portfolio = await this.portfolios.forPlatform(parameters.get('platformId'), parameters.get('platformPartnerId'));

@@ -62,7 +62,8 @@ describe('OpenAPI document and route protection', () => {
       });
       if (PUBLIC.test(template)) continue;
       const answer = operation.responses['200'] ?? operation.responses['201'];
-      const example = answer?.content?.['application/json']?.schema?.example;
+      const content = answer?.content?.['application/json'] ?? answer?.content?.['text/plain'];
+      const example = content?.schema?.example;
       expect({ operation: `${method} ${template}`, hasExample: example !== undefined }).toEqual({ operation: `${method} ${template}`, hasExample: true });
     }
   });

@@ -2,12 +2,14 @@ import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { ApiKeyDto } from '../../src/config/api-key';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
+import { LOG_DESTINATION } from '../../src/observability/logging';
 import { PortfoliosService } from '../../src/portfolios/portfolios.service';
 import { TemplatesService } from '../../src/templates/templates.service';
 
@@ -18,6 +20,7 @@ export const KEYS = {
   acmeWebhook: 'acme-webhook-secret-0123456789',
   globexAdmin: 'globex-admin-secret-0123456789',
   sender: 'acme-sender-secret-0123456789',
+  metrics: 'prometheus-secret-0123456789',
 } as const;
 
 export const TEST_API_KEYS: ApiKeyDto[] = [
@@ -27,6 +30,7 @@ export const TEST_API_KEYS: ApiKeyDto[] = [
   { name: 'acme-link', secret: KEYS.acmeWebhook, roles: ['webhook'], portfolios: ['acme'] },
   { name: 'globex-admin', secret: KEYS.globexAdmin, roles: ['admin'], portfolios: ['globex'] },
   { name: 'acme-sender', secret: KEYS.sender, roles: ['send'], portfolios: ['acme'] },
+  { name: 'prometheus', secret: KEYS.metrics, roles: ['metrics'], portfolios: ['*'] },
 ];
 
 export interface TestApp {
@@ -49,7 +53,7 @@ export interface TestApp {
  * The real AppModule, configured as `main.ts` does, on PostgreSQL when DATABASE_URL is set (its
  * database name must contain "test") or else on a fresh in-memory PGlite.
  */
-export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<AppConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const fromEnv = loadAppConfig(process.env);
   if (fromEnv.databaseUrl && !/test/i.test(new URL(fromEnv.databaseUrl).pathname)) {
     throw new Error(`Refusing to run tests on ${new URL(fromEnv.databaseUrl).pathname}: its name must contain "test"`);
@@ -60,14 +64,18 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
     apiKeys: TEST_API_KEYS,
     databaseRetryAttempts: 1,
     logLevel: 'error',
+    // Suites send far more than a client would; the rate-limit suite sets its own limits.
+    rateLimit: { windowMs: 10_000, api: 0, webhooks: 0 },
     ...overrides,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config.bodyLimitBytes), {
+  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config);
+  if (options.logDestination) builder = builder.overrideProvider(LOG_DESTINATION).useValue(options.logDestination);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
     logger: ['error', 'warn'],
     bodyParser: false,
   });
-  configureApp(app);
+  await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);

@@ -46,6 +46,10 @@ export class AppError extends Error {
     return new AppError(HttpStatus.CONFLICT, ResultCode.Conflict, message);
   }
 
+  static tooManyRequests(message: string): AppError {
+    return new AppError(HttpStatus.TOO_MANY_REQUESTS, ResultCode.TooManyRequests, message);
+  }
+
   static unavailable(message = 'Service unavailable, retry later'): AppError {
     return new AppError(HttpStatus.SERVICE_UNAVAILABLE, ResultCode.ServiceUnavailable, message);
   }

@@ -1,0 +1,66 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard } from '@nestjs/throttler';
+import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { AppError } from '../common/errors/app-error';
+import type { Role } from '../config/api-key';
+import type { RateLimits } from '../config/app-config';
+import { Metrics } from '../observability/metrics';
+import type { AuthedRequest } from './api-key.guard';
+import { ROLES_KEY } from './auth.decorators';
+
+export const API_LIMIT = 'api';
+export const WEBHOOK_LIMIT = 'webhooks';
+
+/** A webhook route is one that the `webhook` role may call. */
+function isWebhookRoute(reflector: Reflector, context: ExecutionContext): boolean {
+  const roles = reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+  return roles?.includes('webhook') ?? false;
+}
+
+/**
+ * The throttler's two limits: one for the API, one (higher) for webhooks, each counted per key
+ * across all routes, in fixed windows. A limit of 0 is no limit.
+ */
+export function rateLimitOptions(limits: RateLimits, reflector: Reflector): ThrottlerModuleOptions {
+  return {
+    throttlers: [
+      { name: API_LIMIT, ttl: limits.windowMs, limit: limits.api, skipIf: (context) => limits.api === 0 || isWebhookRoute(reflector, context) },
+      { name: WEBHOOK_LIMIT, ttl: limits.windowMs, limit: limits.webhooks, skipIf: (context) => limits.webhooks === 0 || !isWebhookRoute(reflector, context) },
+    ],
+    // One budget per key and limit, whatever the route (the throttler's default is one per route).
+    generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+    // Only `Retry-After`, set below; the per-limit X-RateLimit headers would name our limits' internals.
+    setHeaders: false,
+  };
+}
+
+/**
+ * Runs after ApiKeyGuard, so a request is counted against the key that made it (by name); a
+ * request without a key, which only public routes let through, is counted by address.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly metrics: Metrics,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    const authed = request as unknown as AuthedRequest;
+    return authed.principal ? `key:${authed.principal.name}` : `ip:${authed.ip}`;
+  }
+
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const limit = detail.key.startsWith(`${WEBHOOK_LIMIT}:`) ? WEBHOOK_LIMIT : API_LIMIT;
+    this.metrics.rateLimited.inc({ limit });
+    const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    void context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(retryAfter));
+    throw AppError.tooManyRequests(`Too many requests for this key; retry after ${retryAfter} s`);
+  }
+}

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Latency buckets in seconds, from a cached look-up to a slow batch. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** `failed` is a webhook that met a fault of the service (a 5xx other than 503). */
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'retry_later' | 'failed';
+
+/** What the database pool holds now; read at each scrape. */
+export interface PoolUse {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/**
+ * Every Prometheus instrument of the service, in one registry of its own (not prom-client's
+ * global one), so that each application instance, a test's included, counts only itself.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route template and status, with their duration',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly webhooks = new Counter({
+    name: 'contact_book_webhooks_total',
+    help: 'LINK webhooks by kind (mo, dlr) and outcome (applied, duplicate, ignored, rejected, retry_later, failed)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphEvents = new Counter({
+    name: 'contact_book_graph_events_total',
+    help: 'Committed changes of the identity graph: created, linked, merged, relinked, conflict, split, erased, and confirmed, stale, settled',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly dedupeDestinations = new Counter({
+    name: 'contact_book_dedupe_destinations_total',
+    help: 'Destinations planned by dedupe and the proxy, by action and code',
+    labelNames: ['action', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly linkRequests = new Histogram({
+    name: 'contact_book_link_request_duration_seconds',
+    help: 'Calls to LINK by operation and outcome (HTTP status, timeout or unreachable), with their duration',
+    labelNames: ['operation', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'contact_book_rate_limited_total',
+    help: 'Requests refused with 429, by limit (api, webhooks)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly ingestWaiting = new Gauge({
+    name: 'contact_book_ingest_queue_items',
+    help: 'Webhooks and outbound records waiting for their transaction',
+    registers: [this.registry],
+  });
+
+  private readonly poolSources: (() => PoolUse | undefined)[] = [];
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const sources = this.poolSources;
+    new Gauge({
+      name: 'contact_book_db_pool_connections',
+      help: 'Database pool connections: total open, idle, and requests waiting for one',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const use = sources.map((source) => source()).find((found) => found !== undefined);
+        this.reset();
+        if (!use) return;
+        this.set({ state: 'total' }, use.total);
+        this.set({ state: 'idle' }, use.idle);
+        this.set({ state: 'waiting' }, use.waiting);
+      },
+    });
+  }
+
+  /** The database module tells where its pool is; read at each scrape. */
+  watchPool(source: () => PoolUse | undefined): void {
+    this.poolSources.push(source);
+  }
+
+  /** Times `work` as one call to LINK; `outcome` names how it ended (a status, `timeout`, `unreachable`). */
+  async timeLink<T>(operation: string, work: () => Promise<T>, outcome: (result: T) => string, failure: (error: unknown) => string): Promise<T> {
+    const stop = this.linkRequests.startTimer({ operation });
+    try {
+      const result = await work();
+      stop({ status: outcome(result) });
+      return result;
+    } catch (error) {
+      stop({ status: failure(error) });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { Metrics } from './metrics';
+
+/** The route template (`/v1/portfolios/:portfolio/contacts/:identifier`), never the URL: URLs carry identifiers. */
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? '(no route)';
+}
+
+/**
+ * One JSON line and one histogram observation per request, once the answer is sent. The line goes
+ * to the root logger: the request's own child logger would add its `requestId` a second time.
+ */
+export function recordRequests(fastify: FastifyInstance, metrics: Metrics): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = routeOf(request);
+    const ms = reply.elapsedTime;
+    metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, ms / 1000);
+    PinoLogger.root.info(
+      {
+        context: 'HTTP',
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        requestId: request.id,
+        key: (request as { principal?: { name: string } }).principal?.name,
+      },
+      'request',
+    );
+    done();
+  });
+}
