@@ -6,6 +6,7 @@ import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysService } from './api-keys.service';
 import { rateLimitOptions, RateLimitGuard } from './rate-limit.guard';
+import { WebhookSourceGuard } from './webhook-source.guard';
 
 @Global()
 @Module({
@@ -13,8 +14,13 @@ import { rateLimitOptions, RateLimitGuard } from './rate-limit.guard';
     PortfoliosModule,
     ThrottlerModule.forRootAsync({ inject: [AppConfig, Reflector], useFactory: (config: AppConfig, reflector: Reflector) => rateLimitOptions(config.rateLimit, reflector) }),
   ],
-  // Global guards run in this order: the key first, so that the rate limit counts per key.
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_GUARD, useClass: RateLimitGuard }],
+  // Global guards run in this order: a webhook's source address, then the key, then the rate limit (per key).
+  providers: [
+    ApiKeysService,
+    { provide: APP_GUARD, useClass: WebhookSourceGuard },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
   exports: [ApiKeysService],
 })
 export class AuthModule {}

@@ -1,23 +1,19 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard } from '@nestjs/throttler';
+import { InjectThrottlerOptions, InjectThrottlerStorage, SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../common/errors/app-error';
-import type { Role } from '../config/api-key';
 import type { RateLimits } from '../config/app-config';
 import { Metrics } from '../observability/metrics';
 import type { AuthedRequest } from './api-key.guard';
-import { ROLES_KEY } from './auth.decorators';
+import { isWebhookRoute } from './webhook-source.guard';
 
 export const API_LIMIT = 'api';
 export const WEBHOOK_LIMIT = 'webhooks';
 
-/** A webhook route is one that the `webhook` role may call. */
-function isWebhookRoute(reflector: Reflector, context: ExecutionContext): boolean {
-  const roles = reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
-  return roles?.includes('webhook') ?? false;
-}
+/** For routes no limit applies to: health and metrics, which monitors poll. */
+export const NoRateLimit = () => SkipThrottle({ [API_LIMIT]: true, [WEBHOOK_LIMIT]: true });
 
 /**
  * The throttler's two limits: one for the API, one (higher) for webhooks, each counted per key

@@ -2,12 +2,12 @@ import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@
 import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { SkipThrottle } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { NoRateLimit } from '../auth/rate-limit.guard';
 
 @ApiTags('health')
-@SkipThrottle()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

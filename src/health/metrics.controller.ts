@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { RequireRole } from '../auth/auth.decorators';
+import { NoRateLimit } from '../auth/rate-limit.guard';
 import { Registry } from 'prom-client';
 import { Metrics } from '../observability/metrics';
 
@@ -20,7 +20,7 @@ export class MetricsController {
 
   @Get()
   @RequireRole('metrics')
-  @SkipThrottle()
+  @NoRateLimit()
   @Header('content-type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Prometheus metrics (role `metrics` or `admin`): requests, webhooks, graph events, dedupe, LINK calls, database pool' })

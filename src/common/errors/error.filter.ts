@@ -84,8 +84,12 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(error);
-    if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
-      this.logger.error(`${request.method} ${request.routeOptions?.url ?? 'unknown route'} failed [${request.id}]`, (error as Error)?.stack);
+    const route = `${request.method} ${request.routeOptions?.url ?? 'unknown route'}`;
+    if (error instanceof AppError && status >= 500) {
+      // A failure we named (LINK down, the database away): the message says it all, no stack needed.
+      this.logger.warn(`${route} answered ${status}: ${error.message}`);
+    } else if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.error(`${route} failed [${request.id}]`, (error as Error)?.stack);
     }
     void reply.status(status).send(body);
   }
