@@ -38,6 +38,12 @@ describe(loadAppConfig.name, () => {
     expect(loadAppConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
 
+  it('reads `link` in the allow-list as the hosts of Appendix 1 of LINK\'s document', () => {
+    const ranges = loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link, 10.0.0.0/8' }).webhookAllowedRanges ?? [];
+    expect(ranges).toHaveLength(25);
+    expect(ranges).toEqual(expect.arrayContaining([{ address: '213.242.87.36', prefix: 32, family: 'ipv4' }, { address: '10.0.0.0', prefix: 8, family: 'ipv4' }]));
+  });
+
   it('names a bad allow-list entry and a bad proxy', () => {
     expect(() => loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link.example', TRUST_PROXY: 'lb' })).toThrow(
       /WEBHOOK_ALLOWED_CIDRS: "link.example" is not an IP address or CIDR[\s\S]*TRUST_PROXY: "lb"/,

@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import type { CountryCode } from 'libphonenumber-js';
 import { AddressRange, parseAddressList } from '../common/net/address-list';
 import { ApiKeyDto, parseApiKeys } from './api-key';
+import { expandLinkAddresses } from './link-addresses';
 import { EnvDto } from './env.dto';
 
 /** The typed, frozen configuration every other part injects. Nothing outside `config/` reads `process.env`. */
@@ -55,7 +56,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
   );
   const keys = dto.API_KEYS ? parseApiKeys(dto.API_KEYS) : { keys: [], problems: [] };
   problems.push(...keys.problems);
-  const webhookSources = dto.WEBHOOK_ALLOWED_CIDRS === undefined ? undefined : parseAddressList(dto.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS');
+  const webhookSources = dto.WEBHOOK_ALLOWED_CIDRS === undefined ? undefined : parseAddressList(expandLinkAddresses(dto.WEBHOOK_ALLOWED_CIDRS), 'WEBHOOK_ALLOWED_CIDRS');
   problems.push(...(webhookSources?.problems ?? []));
   const trustProxy = readTrustProxy(dto.TRUST_PROXY);
   problems.push(...trustProxy.problems);

@@ -60,7 +60,7 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   RATE_LIMIT_WEBHOOKS = 20_000;
 
-  /** Comma-separated addresses or CIDRs that may post webhooks; unset lets any address through. */
+  /** Comma-separated addresses or CIDRs that may post webhooks (`link`: LINK's own hosts); unset lets any address through. */
   @IsOptional() @IsString()
   WEBHOOK_ALLOWED_CIDRS?: string;
 
