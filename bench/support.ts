@@ -47,8 +47,10 @@ export async function sql<T = Record<string, unknown>>(text: string, params: unk
 export function startService(apiKeys: BenchApiKey[], env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
     execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
-    env: { ...process.env, DATABASE_URL, PORT: String(PORT), LOG_LEVEL: 'warn', API_KEYS: JSON.stringify(apiKeys), ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // As in production: a JSON line per request at `info` (written, then discarded), metrics on.
+    // Rate limits off: the bench measures what one instance can carry.
+    env: { ...process.env, DATABASE_URL, PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_API: '0', RATE_LIMIT_WEBHOOKS: '0', API_KEYS: JSON.stringify(apiKeys), ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000;

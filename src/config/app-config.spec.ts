@@ -13,7 +13,7 @@ describe(loadAppConfig.name, () => {
       bodyLimitBytes: 1048576,
       bulkBodyLimitBytes: 16777216,
       logLevel: 'info',
-      rateLimit: { windowMs: 10000, api: 1000, webhooks: 20000 },
+      rateLimit: { windowMs: 10000, api: 3000, webhooks: 50000 },
       webhookAllowedRanges: undefined,
       trustProxy: false,
       corsOrigins: [],

@@ -54,11 +54,11 @@ export class EnvDto {
 
   /** Requests per key and window on the API (everything but webhooks, health and metrics); 0 is no limit. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
-  RATE_LIMIT_API = 1_000;
+  RATE_LIMIT_API = 3_000;
 
   /** Webhook requests per key and window; 0 is no limit. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
-  RATE_LIMIT_WEBHOOKS = 20_000;
+  RATE_LIMIT_WEBHOOKS = 50_000;
 
   /** Comma-separated addresses or CIDRs that may post webhooks (`link`: LINK's own hosts); unset lets any address through. */
   @IsOptional() @IsString()
