@@ -1,16 +1,23 @@
+import { ConsoleLogger, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { applicationSteps, exitOnSignals } from './common/lifecycle/graceful-shutdown';
-import { AppConfig, bootConfig } from './config/app-config';
+import { AppConfig, bootConfig, LogLevel } from './config/app-config';
 import { IngestService } from './identities/ingest.service';
 
 async function bootstrap(): Promise<void> {
   // Bad configuration stops here, before anything starts, with one line per problem.
   const boot = bootConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(boot), { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(boot), {
+    // Until pino takes over (or if start fails before it can), Nest's own logger writes JSON too.
+    logger: new ConsoleLogger({ json: true, logLevels: nestLevels(boot.logLevel) }),
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
   await configureApp(app);
   const config = app.get(AppConfig);
   const logger = app.get(Logger);
@@ -18,6 +25,12 @@ async function bootstrap(): Promise<void> {
   exitOnSignals(applicationSteps(app, () => ingest.whenIdle()), config.shutdownGraceMs, logger);
   await app.listen(config.port, '0.0.0.0');
   logger.log(`Contact Book listening on port ${config.port}; API reference at /docs`, 'Main');
+}
+
+/** Nest's levels at or above a pino level. */
+function nestLevels(level: LogLevel): NestLogLevel[] {
+  const order: [LogLevel, NestLogLevel][] = [['fatal', 'fatal'], ['error', 'error'], ['warn', 'warn'], ['info', 'log'], ['debug', 'debug'], ['trace', 'verbose']];
+  return order.slice(0, order.findIndex(([pino]) => pino === level) + 1).map(([, nest]) => nest);
 }
 
 bootstrap().catch((error: unknown) => {
