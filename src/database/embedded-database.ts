@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
 
@@ -26,7 +27,7 @@ export class EmbeddedDatabase {
     await mkdir(folder, { recursive: true });
     let release: () => Promise<void>;
     try {
-      release = await lock(folder, { stale: 15_000, update: 5_000, realpath: false });
+      release = await lockFolder(folder);
     } catch {
       throw new Error(`The embedded database in ${folder} is in use by another process (lock ${folder}.lock)`);
     }
@@ -52,6 +53,58 @@ export class EmbeddedDatabase {
     } finally {
       await this.release();
     }
+  }
+}
+
+/** Folders this process holds: a lock naming this process's pid is stale unless it is one of these. */
+const heldHere = new Set<string>();
+const LOCK_OPTIONS = { stale: 15_000, update: 5_000, realpath: false };
+
+/**
+ * Locks the folder, and names the holder (pid and host) in `<folder>.owner`. A lock left by a
+ * process of this host that no longer runs (killed with SIGKILL, crashed) is taken over at once;
+ * proper-lockfile alone would refuse it until its mtime is 15 s old.
+ */
+async function lockFolder(folder: string): Promise<() => Promise<void>> {
+  const ownerFile = `${folder}.owner`;
+  let release: () => Promise<void>;
+  try {
+    release = await lock(folder, LOCK_OPTIONS);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || !(await ownerIsGone(ownerFile, folder))) throw error;
+    // Aged, the lock is stale to proper-lockfile, which removes it and takes it by its own rules.
+    await utimes(`${folder}.lock`, 0, 0);
+    release = await lock(folder, LOCK_OPTIONS);
+  }
+  heldHere.add(folder);
+  try {
+    await writeFile(ownerFile, JSON.stringify({ pid: process.pid, host: hostname() }));
+  } catch (error) {
+    heldHere.delete(folder);
+    await release();
+    throw error;
+  }
+  return async () => {
+    heldHere.delete(folder);
+    await rm(ownerFile, { force: true });
+    await release();
+  };
+}
+
+async function ownerIsGone(ownerFile: string, folder: string): Promise<boolean> {
+  let owner: { pid?: unknown; host?: unknown };
+  try {
+    owner = JSON.parse(await readFile(ownerFile, 'utf8'));
+  } catch {
+    return false; // no owner named: only proper-lockfile's staleness can tell
+  }
+  if (owner.host !== hostname() || typeof owner.pid !== 'number') return false;
+  if (owner.pid === process.pid) return !heldHere.has(folder); // a restarted container may get the same pid
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

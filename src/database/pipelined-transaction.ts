@@ -6,6 +6,8 @@ import { DatabaseUnavailableError, isRetryableConflict } from '../common/errors/
 interface PgClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   release(destroy?: boolean | Error): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
@@ -29,8 +31,12 @@ export class PipelinedTransaction {
     const pool = (dataSource.driver as PostgresDriver).master as { connect(): Promise<PgClient> } | undefined;
     if (!dataSource.isInitialized || !pool) throw new DatabaseUnavailableError();
     const client = await pool.connect();
-    const tx = new PipelinedTransaction(client);
     let broken: Error | undefined;
+    // A checked-out client whose connection drops (the database stopped) emits 'error', and with no
+    // listener that would end the process. Its queries reject on their own; the client is dropped.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
+    const tx = new PipelinedTransaction(client);
     try {
       const result = await work(tx);
       if (!tx.finished) await tx.commit();
@@ -39,6 +45,7 @@ export class PipelinedTransaction {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
