@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { Server } from 'node:http';
 
 export interface ShutdownSteps {
   /** Stop taking connections and wait for the requests in flight. */
@@ -58,7 +59,18 @@ async function shutDown(steps: ShutdownSteps): Promise<void> {
 /** The steps for a NestJS application on Fastify. */
 export function applicationSteps(app: INestApplication, drain: () => Promise<void>): ShutdownSteps {
   return {
-    stopHttp: () => app.getHttpAdapter().close() as Promise<void>,
+    stopHttp: async () => {
+      // Closing the server refuses new connections and closes the idle ones, but a kept-alive
+      // connection that was busy then would stay open until its keep-alive timeout (72 s): it is
+      // closed as soon as its answer has gone.
+      const server = app.getHttpServer() as Server;
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      try {
+        await app.getHttpAdapter().close();
+      } finally {
+        clearInterval(sweep);
+      }
+    },
     drain,
     // Nest's own close: lifecycle hooks, then the database (its module closes it at shutdown).
     close: () => app.close(),
