@@ -1,11 +1,13 @@
 import helmet from '@fastify/helmet';
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppError } from './common/errors/app-error';
 import { ErrorFilter } from './common/errors/error.filter';
+import { ResultCode } from './common/errors/result-code';
 import { BULK_BODY } from './common/http/bulk-body';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
@@ -26,7 +28,32 @@ export function createHttpAdapter(config: Pick<AppConfig, 'bodyLimitBytes' | 'tr
     genReqId: () => randomUUID(),
     // After SIGTERM, a request on a kept-alive connection is answered 503 (and the connection closed).
     return503OnClosing: true,
+    frameworkErrors: answerUnroutableUrl,
   });
+}
+
+/**
+ * Fastify answers a URL it cannot route (bad percent-encoding, a path segment past maxParamLength)
+ * itself, before any Nest filter runs: in LINK's ErrorResponse here too. The URL is not echoed, as
+ * Fastify's own message does: it may hold a phone number.
+ */
+function answerUnroutableUrl(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const description = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is not valid: a path segment is badly percent-encoded';
+  void reply.status(error.statusCode ?? 400).send({ resultCode: ResultCode.BadRequest, description, translatedDescription: null });
+}
+
+/** LINK's deepest payloads (template carousels) are 12 levels deep. */
+const MAX_JSON_DEPTH = 64;
+
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /**
@@ -41,6 +68,8 @@ const CONTENT_SECURITY_POLICY = {
     imgSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
     frameAncestors: ["'none'"],
+    // Helmet's default would make a browser fetch /docs's scripts over https, breaking plain-HTTP access.
+    upgradeInsecureRequests: null,
   },
 };
 
@@ -77,7 +106,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parseJson(request, body as string, (error, value) => (error ? done(AppError.invalidJson(), undefined) : done(null, value)));
+    parseJson(request, body as string, (error, value) => {
+      if (error) return done(AppError.invalidJson(), undefined);
+      // class-transformer walks a DTO's body recursively: thousands of levels overflow the stack (a 500).
+      if (nestedDeeperThan(value, MAX_JSON_DEPTH)) return done(AppError.invalidField('body', `must not be nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      done(null, value);
+    });
   });
 
   const document = SwaggerModule.createDocument(

@@ -130,6 +130,8 @@ describe('operations', () => {
       const page = await request(t.http).get('/docs');
       expect(page.status).toBe(200);
       expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      // Served over plain HTTP too: the browser must not be told to fetch its scripts over https.
+      expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       // No inline script, which the policy would block.
       expect(page.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>\s*\S/);
       const init = await request(t.http).get('/docs/swagger-ui-init.js');
