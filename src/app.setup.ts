@@ -114,6 +114,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
     });
   });
 
+  if (config.apiDocs) serveApiDocs(app);
+  return app;
+}
+
+/** Swagger UI at /docs and the OpenAPI document at /docs-json, without a key (API_DOCS=false turns them off). */
+function serveApiDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -125,5 +131,4 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return app;
 }

@@ -18,6 +18,7 @@ describe(loadAppConfig.name, () => {
       trustProxy: false,
       corsOrigins: [],
       shutdownGraceMs: 10000,
+      apiDocs: true,
     });
   });
 

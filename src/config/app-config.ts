@@ -30,6 +30,8 @@ export class AppConfig {
   /** CORS origins; empty turns CORS off. */
   readonly corsOrigins!: readonly string[];
   readonly shutdownGraceMs!: number;
+  /** Whether /docs and /docs-json are served. */
+  readonly apiDocs!: boolean;
   readonly ingestConcurrency!: number;
   /** How often TypeORM retries the first connection; tests set it low. */
   readonly databaseRetryAttempts!: number;
@@ -81,6 +83,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     trustProxy: trustProxy.value,
     corsOrigins: (dto.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
     shutdownGraceMs: dto.SHUTDOWN_GRACE_MS,
+    apiDocs: dto.API_DOCS === 'true',
     ingestConcurrency: dto.INGEST_CONCURRENCY,
     databaseRetryAttempts: 5,
   });

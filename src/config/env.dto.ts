@@ -72,6 +72,10 @@ export class EnvDto {
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
+  /** Serve the API reference (/docs, /docs-json) without a key; it shows the API's shape, no data. */
+  @IsOptional() @IsIn(['true', 'false'])
+  API_DOCS = 'true';
+
   /** After SIGTERM, how long in-flight requests may take before the process exits anyway (code 1). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;

@@ -138,6 +138,16 @@ describe('operations', () => {
       expect(init.status).toBe(200);
     });
 
+    it('serves no API reference with API_DOCS=false', async () => {
+      const closed = await createTestApp({ apiDocs: false });
+      try {
+        expect((await request(closed.http).get('/docs')).status).toBe(404);
+        expect((await request(closed.http).get('/docs-json')).status).toBe(404);
+      } finally {
+        await closed.close();
+      }
+    });
+
     it('answers no CORS headers unless origins are configured', async () => {
       const res = await request(t.http).get('/health/live').set('origin', 'https://crm.example.com');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
