@@ -7,6 +7,7 @@ import { AppError } from '../common/errors/app-error';
 import type { RateLimits } from '../config/app-config';
 import { Metrics } from '../observability/metrics';
 import type { AuthedRequest } from './api-key.guard';
+import { FixedWindowStorage } from './fixed-window.storage';
 import { isWebhookRoute } from './webhook-source.guard';
 
 export const API_LIMIT = 'api';
@@ -17,7 +18,7 @@ export const NoRateLimit = () => SkipThrottle({ [API_LIMIT]: true, [WEBHOOK_LIMI
 
 /**
  * The throttler's two limits: one for the API, one (higher) for webhooks, each counted per key
- * across all routes, in fixed windows. A limit of 0 is no limit.
+ * across all routes, in fixed windows (`FixedWindowStorage`). A limit of 0 is no limit.
  */
 export function rateLimitOptions(limits: RateLimits, reflector: Reflector): ThrottlerModuleOptions {
   return {
@@ -25,6 +26,7 @@ export function rateLimitOptions(limits: RateLimits, reflector: Reflector): Thro
       { name: API_LIMIT, ttl: limits.windowMs, limit: limits.api, skipIf: (context) => limits.api === 0 || isWebhookRoute(reflector, context) },
       { name: WEBHOOK_LIMIT, ttl: limits.windowMs, limit: limits.webhooks, skipIf: (context) => limits.webhooks === 0 || !isWebhookRoute(reflector, context) },
     ],
+    storage: new FixedWindowStorage(),
     // One budget per key and limit, whatever the route (the throttler's default is one per route).
     generateKey: (_context, tracker, name) => `${name}:${tracker}`,
     // Only `Retry-After`, set below; the per-limit X-RateLimit headers would name our limits' internals.
@@ -33,8 +35,8 @@ export function rateLimitOptions(limits: RateLimits, reflector: Reflector): Thro
 }
 
 /**
- * Runs after ApiKeyGuard, so a request is counted against the key that made it (by name); a
- * request without a key, which only public routes let through, is counted by address.
+ * Runs after ApiKeyGuard, so a request is counted against the key that made it (by name). Public
+ * routes (health) are outside every limit, so every request counted has a key.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -48,8 +50,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    const authed = request as unknown as AuthedRequest;
-    return authed.principal ? `key:${authed.principal.name}` : `ip:${authed.ip}`;
+    return `key:${(request as unknown as AuthedRequest).principal?.name ?? ''}`;
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
