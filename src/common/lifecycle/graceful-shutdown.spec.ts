@@ -59,7 +59,10 @@ describe(exitOnSignals.name, () => {
     const { exit, code } = exitCode();
     exitOnSignals(steps, 5_000, quiet, (value) => (exits.push(value), exit(value)), signals);
     signals.emit('SIGTERM');
+    signals.emit('SIGTERM');
     signals.emit('SIGINT');
+    // Still listening: Node's default for a signal nobody listens to would end the process.
+    expect(signals.listenerCount('SIGTERM')).toBe(1);
     await code;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(exits).toEqual([0]);

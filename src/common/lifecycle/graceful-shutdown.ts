@@ -21,7 +21,7 @@ export function exitOnSignals(
   graceMs: number,
   logger: LoggerService,
   exit: (code: number) => void = (code) => process.exit(code),
-  signals: Pick<NodeJS.EventEmitter, 'once'> = process,
+  signals: Pick<NodeJS.EventEmitter, 'on'> = process,
 ): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -32,7 +32,6 @@ export function exitOnSignals(
       logger.error(`Still busy after ${graceMs} ms: exiting without finishing`, undefined, 'Shutdown');
       exit(1);
     }, graceMs);
-    deadline.unref();
     shutDown(steps).then(
       () => {
         clearTimeout(deadline);
@@ -46,8 +45,9 @@ export function exitOnSignals(
       },
     );
   };
-  signals.once('SIGTERM', () => stop('SIGTERM'));
-  signals.once('SIGINT', () => stop('SIGINT'));
+  // `on`, not `once`: with no listener left, a second SIGTERM would end the process at once.
+  signals.on('SIGTERM', () => stop('SIGTERM'));
+  signals.on('SIGINT', () => stop('SIGINT'));
 }
 
 async function shutDown(steps: ShutdownSteps): Promise<void> {
