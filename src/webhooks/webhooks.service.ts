@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import { toErrorResponse } from '../common/errors/error.filter';
 import { Principal, reaches } from '../auth/api-keys.service';
 import { parseBusinessNumber } from '../identities/domain/identifier';
 import { IngestService } from '../identities/ingest.service';
@@ -39,7 +40,9 @@ export class WebhooksService {
       outcome = ack.status;
       return ack;
     } catch (error) {
-      if (error instanceof AppError) outcome = error.status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : error.status < 500 ? 'rejected' : 'failed';
+      // Classified by the answer the sender gets, whatever was thrown (a database error is a 503 too).
+      const { status } = toErrorResponse(error);
+      outcome = status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : status < 500 ? 'rejected' : 'failed';
       throw error;
     } finally {
       this.metrics.webhooks.inc({ kind, outcome });

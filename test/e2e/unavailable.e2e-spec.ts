@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createTestApp, fixture, TestApp } from '../support/test-app';
+import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
 describe('when the database cannot be reached', () => {
   let t: TestApp;
@@ -14,6 +14,13 @@ describe('when the database cannot be reached', () => {
     const res = await t.postMo(fixture('mo-02-text-msisdn-bsuid'));
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ resultCode: 112503, description: expect.stringContaining('retry later'), translatedDescription: null });
+  });
+
+  it('counts those webhooks as retry_later, not as failures', async () => {
+    await t.postMo(fixture('mo-02-text-msisdn-bsuid')).expect(503);
+    const metrics = await request(t.http).get('/metrics').auth(KEYS.metrics, { type: 'bearer' });
+    expect(metrics.text).toMatch(/contact_book_webhooks_total\{kind="mo",outcome="retry_later"\} [1-9]/);
+    expect(metrics.text).not.toContain('outcome="failed"');
   });
 
   it('reports not ready', async () => {
