@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
@@ -49,6 +50,11 @@ export class IngestService {
   private readonly waiting: Waiting[] = [];
   private drains = 0;
   private readonly idle: (() => void)[] = [];
+  /**
+   * A drain serves every request waiting, not the one that started it: bound here, outside any
+   * request, so that what it logs does not carry the first request's id.
+   */
+  private readonly startDrain = AsyncResource.bind(() => void this.drain());
 
   constructor(
     private readonly dataSource: DataSource,
@@ -64,7 +70,7 @@ export class IngestService {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       this.metrics.ingestWaiting.set(this.waiting.length);
-      if (this.drains < this.config.ingestConcurrency) void this.drain();
+      if (this.drains < this.config.ingestConcurrency) this.startDrain();
     });
   }
 

@@ -25,6 +25,9 @@ export function loggingModule(): DynamicModule {
           customAttributeKeys: { reqId: 'requestId' },
           timestamp: pino.stdTimeFunctions.isoTime,
           formatters: { level: (label: string) => ({ level: label }) },
+          // pino-http still binds the raw request and response to a logger of its own; they must
+          // never be written (the URL carries identifiers, the headers secrets).
+          serializers: { req: () => undefined, res: () => undefined },
         },
         destination,
       ],

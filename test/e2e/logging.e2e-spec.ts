@@ -53,6 +53,16 @@ describe('logs', () => {
     );
   });
 
+  it('does not give the graph events of a batch of webhooks the id of one of its requests', async () => {
+    const before = lines.length;
+    const sends = Array.from({ length: 20 }, (_, i) => t.postMo(mo(`+4670555${String(i).padStart(4, '0')}`, null, `log-batch-${i}`, '2026-06-01T10:00:00Z')));
+    expect((await Promise.all(sends)).map((res) => res.status)).toEqual(Array(20).fill(200));
+    await new Promise((resolve) => setImmediate(resolve));
+    const events = lines.slice(before).filter((line) => line.event === 'created');
+    expect(events).toHaveLength(20);
+    expect(events.filter((line) => line.requestId !== undefined)).toEqual([]);
+  });
+
   it('never writes an identifier, a body or a secret in full', () => {
     expect(raw).not.toContain(PHONE);
     expect(raw).not.toContain('+46709999999');
