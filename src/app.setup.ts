@@ -5,8 +5,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { ApiKeysService } from './auth/api-keys.service';
 import { AppError } from './common/errors/app-error';
-import { ErrorFilter } from './common/errors/error.filter';
+import { ErrorFilter, toErrorResponse } from './common/errors/error.filter';
 import { ResultCode } from './common/errors/result-code';
 import { BULK_BODY } from './common/http/bulk-body';
 import { createValidationPipe } from './common/http/validation';
@@ -118,8 +119,22 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   return app;
 }
 
-/** Swagger UI at /docs and the OpenAPI document at /docs-json, without a key (API_DOCS=false turns them off). */
+/**
+ * Swagger UI at /docs and the OpenAPI document at /docs-json, for any valid key (API_DOCS=false
+ * turns them off). A browser without one is asked for Basic credentials: a key's name and secret.
+ */
 function serveApiDocs(app: NestFastifyApplication): void {
+  const keys = app.get(ApiKeysService);
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    if (!/^\/docs(?:[/?-]|$)/.test(request.url)) return done();
+    try {
+      keys.authenticate(request.headers.authorization);
+      done();
+    } catch (error) {
+      const { status, body } = toErrorResponse(error);
+      void reply.status(status).header('www-authenticate', 'Basic realm="Contact Book API reference"').send(body);
+    }
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

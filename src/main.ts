@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
   const ingest = app.get(IngestService);
   exitOnSignals(applicationSteps(app, () => ingest.whenIdle()), config.shutdownGraceMs, logger);
   await app.listen(config.port, '0.0.0.0');
-  logger.log(`Contact Book listening on port ${config.port}; API reference at /docs`, 'Main');
+  logger.log(`Contact Book listening on port ${config.port}${config.apiDocs ? '; API reference at /docs' : ''}`, 'Main');
 }
 
 /** Nest's levels at or above a pino level. */

@@ -45,6 +45,11 @@ describe(loadAppConfig.name, () => {
     expect(ranges).toEqual(expect.arrayContaining([{ address: '213.242.87.36', prefix: 32, family: 'ipv4' }, { address: '10.0.0.0', prefix: 8, family: 'ipv4' }]));
   });
 
+  it('refuses to trust every proxy in front of a webhook allow-list', () => {
+    expect(() => loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link', TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: with WEBHOOK_ALLOWED_CIDRS/);
+    expect(loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link', TRUST_PROXY: '1' }).trustProxy).toBe(1);
+  });
+
   it('names a bad allow-list entry and a bad proxy', () => {
     expect(() => loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link.example', TRUST_PROXY: 'lb' })).toThrow(
       /WEBHOOK_ALLOWED_CIDRS: "link.example" is not an IP address or CIDR[\s\S]*TRUST_PROXY: "lb"/,

@@ -62,6 +62,10 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
   problems.push(...(webhookSources?.problems ?? []));
   const trustProxy = readTrustProxy(dto.TRUST_PROXY);
   problems.push(...trustProxy.problems);
+  if (trustProxy.value === true && webhookSources) {
+    // The client writes the left end of X-Forwarded-For: trusting every hop trusts the client.
+    problems.push('TRUST_PROXY: with WEBHOOK_ALLOWED_CIDRS, name the proxies (addresses or CIDRs) or a hop count, not true');
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }

@@ -72,7 +72,7 @@ export class EnvDto {
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
-  /** Serve the API reference (/docs, /docs-json) without a key; it shows the API's shape, no data. */
+  /** Serve the API reference (/docs, /docs-json) to any valid key. */
   @IsOptional() @IsIn(['true', 'false'])
   API_DOCS = 'true';
 

@@ -176,8 +176,14 @@ describe('credentials and portfolio scope', () => {
       });
     });
 
-    it('serves the OpenAPI document without a key', async () => {
-      const res = await request(t.http).get('/docs-json');
+    it('serves the API reference to any key, and asks a browser without one for Basic credentials', async () => {
+      for (const path of ['/docs', '/docs/', '/docs/swagger-ui-init.js', '/docs-json', '/docs-json?x=1']) {
+        const refused = await request(t.http).get(path);
+        expect([path, refused.status, refused.headers['www-authenticate'], refused.body]).toEqual([path, 401, expect.stringMatching(/^Basic realm=/), unauthorized]);
+      }
+      expect((await request(t.http).get('/docs').auth('crm', KEYS.crm)).status).toBe(200);
+      expect((await request(t.http).get('/docs-json').auth('crm', 'not-the-secret-at-all')).status).toBe(401);
+      const res = await request(t.http).get('/docs-json').auth(KEYS.crm, { type: 'bearer' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual(
         expect.objectContaining({

@@ -31,7 +31,7 @@ describe('OpenAPI document and route protection', () => {
   let paths: Paths;
   beforeAll(async () => {
     t = await createTestApp();
-    paths = (await request(t.http).get('/docs-json')).body.paths;
+    paths = (await request(t.http).get('/docs-json').auth(KEYS.admin, { type: 'bearer' })).body.paths;
   });
   afterAll(() => t.close());
 
@@ -68,7 +68,7 @@ describe('OpenAPI document and route protection', () => {
     }
   });
 
-  it('refuses every route but health and docs without a key (401)', async () => {
+  it('refuses every route but health without a key (401)', async () => {
     const routes = operations(paths).filter(({ template }) => !PUBLIC.test(template));
     expect(routes.length).toBeGreaterThan(15);
     for (const { method, url } of routes) {

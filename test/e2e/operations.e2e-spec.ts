@@ -127,22 +127,22 @@ describe('operations', () => {
     });
 
     it('lets Swagger UI load: its scripts are files of its own origin', async () => {
-      const page = await request(t.http).get('/docs');
+      const page = await request(t.http).get('/docs').auth(KEYS.admin, { type: 'bearer' });
       expect(page.status).toBe(200);
       expect(page.headers['content-security-policy']).toContain("script-src 'self'");
       // Served over plain HTTP too: the browser must not be told to fetch its scripts over https.
       expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       // No inline script, which the policy would block.
       expect(page.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>\s*\S/);
-      const init = await request(t.http).get('/docs/swagger-ui-init.js');
+      const init = await request(t.http).get('/docs/swagger-ui-init.js').auth(KEYS.admin, { type: 'bearer' });
       expect(init.status).toBe(200);
     });
 
     it('serves no API reference with API_DOCS=false', async () => {
       const closed = await createTestApp({ apiDocs: false });
       try {
-        expect((await request(closed.http).get('/docs')).status).toBe(404);
-        expect((await request(closed.http).get('/docs-json')).status).toBe(404);
+        expect((await request(closed.http).get('/docs').auth(KEYS.admin, { type: 'bearer' })).status).toBe(404);
+        expect((await request(closed.http).get('/docs-json').auth(KEYS.admin, { type: 'bearer' })).status).toBe(404);
       } finally {
         await closed.close();
       }
