@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { access, mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
@@ -62,8 +62,10 @@ const LOCK_OPTIONS = { stale: 15_000, update: 5_000, realpath: false };
 
 /**
  * Locks the folder, and names the holder (pid and host) in `<folder>.owner`. A lock left by a
- * process of this host that no longer runs (killed with SIGKILL, crashed) is taken over at once;
- * proper-lockfile alone would refuse it until its mtime is 15 s old.
+ * process of this host that no longer runs (killed with SIGKILL, crashed) is taken over as soon as
+ * it has missed one refresh; proper-lockfile alone would refuse it until its mtime is 15 s old.
+ * Waiting for the missed refresh guards against a pid that only looks dead: a process of another
+ * PID namespace (another container) with the same host name still refreshes its lock.
  */
 async function lockFolder(folder: string): Promise<() => Promise<void>> {
   const ownerFile = `${folder}.owner`;
@@ -72,8 +74,9 @@ async function lockFolder(folder: string): Promise<() => Promise<void>> {
     release = await lock(folder, LOCK_OPTIONS);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || !(await ownerIsGone(ownerFile, folder))) throw error;
+    if (!(await refreshMissed(`${folder}.lock`))) throw error;
     // Aged, the lock is stale to proper-lockfile, which removes it and takes it by its own rules.
-    await utimes(`${folder}.lock`, 0, 0);
+    await utimes(`${folder}.lock`, 0, 0).catch(() => undefined);
     release = await lock(folder, LOCK_OPTIONS);
   }
   heldHere.add(folder);
@@ -89,6 +92,20 @@ async function lockFolder(folder: string): Promise<() => Promise<void>> {
     await rm(ownerFile, { force: true });
     await release();
   };
+}
+
+/** Waits (up to the stale time) for the lock to go unrefreshed for longer than one refresh interval. */
+async function refreshMissed(lockPath: string): Promise<boolean> {
+  const missedAfter = LOCK_OPTIONS.update + 2_000;
+  const deadline = Date.now() + LOCK_OPTIONS.stale;
+  while (Date.now() < deadline) {
+    const info = await stat(lockPath).catch(() => undefined);
+    if (!info) return true; // released meanwhile: free to take
+    const age = Date.now() - info.mtimeMs;
+    if (age > missedAfter) return true;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250, missedAfter - age + 10)));
+  }
+  return false;
 }
 
 async function ownerIsGone(ownerFile: string, folder: string): Promise<boolean> {
