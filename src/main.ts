@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   const ingest = app.get(IngestService);
   exitOnSignals(applicationSteps(app, () => ingest.whenIdle()), config.shutdownGraceMs, logger);
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.host);
   logger.log(`Contact Book listening on port ${config.port}${config.apiDocs ? '; API reference at /docs' : ''}`, 'Main');
 }
 

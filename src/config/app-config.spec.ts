@@ -4,6 +4,7 @@ describe(loadAppConfig.name, () => {
   it('fills defaults for an empty environment', () => {
     expect(loadAppConfig({})).toMatchObject({
       port: 3000,
+      host: '0.0.0.0',
       databaseUrl: undefined,
       dataDir: './data',
       apiKeys: [],

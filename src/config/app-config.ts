@@ -10,6 +10,7 @@ import { EnvDto } from './env.dto';
 /** The typed, frozen configuration every other part injects. Nothing outside `config/` reads `process.env`. */
 export class AppConfig {
   readonly port!: number;
+  readonly host!: string;
   readonly databaseUrl!: string | undefined;
   readonly dataDir!: string;
   readonly apiKeys!: readonly ApiKeyDto[];
@@ -71,6 +72,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
   }
   return AppConfig.of({
     port: dto.PORT,
+    host: dto.HOST,
     databaseUrl: dto.DATABASE_URL,
     dataDir: dto.DATA_DIR,
     apiKeys: keys.keys,

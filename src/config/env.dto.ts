@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'log', 'debug', 'trace', 'verbose'];
 
@@ -7,6 +7,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'log', 'debug', 'tr
 export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
+
+  /** The address to listen on: every interface by default, `127.0.0.1` for this machine only. */
+  @IsOptional() @IsIP()
+  HOST = '0.0.0.0';
 
   @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
