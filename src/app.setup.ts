@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { HttpStatus, INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -35,12 +35,14 @@ export function createHttpAdapter(config: Pick<AppConfig, 'bodyLimitBytes' | 'tr
 
 /**
  * Fastify answers a URL it cannot route (bad percent-encoding, a path segment past maxParamLength)
- * itself, before any Nest filter runs: in LINK's ErrorResponse here too. The URL is not echoed, as
- * Fastify's own message does: it may hold a phone number.
+ * itself, before any hook or Nest filter runs: in LINK's ErrorResponse here too, with the headers
+ * every answer gets. The URL is not echoed, as Fastify's own message does: it may hold a phone number.
  */
-function answerUnroutableUrl(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+function answerUnroutableUrl(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const description = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is not valid: a path segment is badly percent-encoded';
-  void reply.status(error.statusCode ?? 400).send({ resultCode: ResultCode.BadRequest, description, translatedDescription: null });
+  const { status, body } = toErrorResponse(new AppError(error.statusCode ?? HttpStatus.BAD_REQUEST, ResultCode.BadRequest, description));
+  SECURITY_HEADERS(request.raw, reply.raw, () => undefined);
+  void reply.status(status).header('x-request-id', request.id).send(body);
 }
 
 /** LINK's deepest payloads (template carousels) are 12 levels deep. */
@@ -74,15 +76,16 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
+/** Helmet built once (@fastify/helmet builds it again on every request, for per-route options). */
+const SECURITY_HEADERS = helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+
 /** Everything `main.ts` and the tests share: logs, metrics, security headers, validation, errors, OpenAPI. */
 export async function configureApp(app: NestFastifyApplication): Promise<INestApplication> {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  // Helmet built once (@fastify/helmet builds it again on every request, for per-route options).
-  const securityHeaders = helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => SECURITY_HEADERS(request.raw, reply.raw, () => done()));
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
