@@ -46,6 +46,13 @@ describe(loadAppConfig.name, () => {
     expect(ranges).toEqual(expect.arrayContaining([{ address: '213.242.87.36', prefix: 32, family: 'ipv4' }, { address: '10.0.0.0', prefix: 8, family: 'ipv4' }]));
   });
 
+  it('names a CORS origin that a browser would never send', () => {
+    expect(() => loadAppConfig({ CORS_ORIGINS: 'https://crm.example.com, crm.example.com, https://x.example/' })).toThrow(
+      /CORS_ORIGINS: "crm.example.com" is not an origin[\s\S]*CORS_ORIGINS: "https:\/\/x.example\/"/,
+    );
+    expect(loadAppConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
   it('refuses to trust every proxy in front of a webhook allow-list', () => {
     expect(() => loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link', TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: with WEBHOOK_ALLOWED_CIDRS/);
     expect(loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link', TRUST_PROXY: '1' }).trustProxy).toBe(1);

@@ -63,6 +63,11 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
   problems.push(...(webhookSources?.problems ?? []));
   const trustProxy = readTrustProxy(dto.TRUST_PROXY);
   problems.push(...trustProxy.problems);
+  const corsOrigins = (dto.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of corsOrigins) {
+    // A browser sends its origin as scheme://host[:port]: anything else would silently never match.
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin such as https://crm.example.com`);
+  }
   if (trustProxy.value === true && webhookSources) {
     // The client writes the left end of X-Forwarded-For: trusting every hop trusts the client.
     problems.push('TRUST_PROXY: with WEBHOOK_ALLOWED_CIDRS, name the proxies (addresses or CIDRs) or a hop count, not true');
@@ -87,7 +92,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     rateLimit: { windowMs: dto.RATE_LIMIT_WINDOW_SECONDS * 1000, api: dto.RATE_LIMIT_API, webhooks: dto.RATE_LIMIT_WEBHOOKS },
     webhookAllowedRanges: webhookSources?.ranges,
     trustProxy: trustProxy.value,
-    corsOrigins: (dto.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+    corsOrigins,
     shutdownGraceMs: dto.SHUTDOWN_GRACE_MS,
     apiDocs: dto.API_DOCS === 'true',
     ingestConcurrency: dto.INGEST_CONCURRENCY,
