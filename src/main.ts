@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { applicationSteps, exitOnSignals } from './common/lifecycle/graceful-shutdown';
 import { AppConfig, bootConfig, LogLevel } from './config/app-config';
+import { ShutdownState } from './health/shutdown-state';
 import { IngestService } from './identities/ingest.service';
 
 async function bootstrap(): Promise<void> {
@@ -22,7 +23,12 @@ async function bootstrap(): Promise<void> {
   const config = app.get(AppConfig);
   const logger = app.get(Logger);
   const ingest = app.get(IngestService);
-  exitOnSignals(applicationSteps(app, () => ingest.whenIdle()), config.shutdownGraceMs, logger);
+  const shutdown = app.get(ShutdownState);
+  const announce = async () => {
+    shutdown.stopping = true;
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+  };
+  exitOnSignals(applicationSteps(app, announce, () => ingest.whenIdle()), config.shutdownGraceMs, logger);
   await app.listen(config.port, config.host);
   logger.log(`Contact Book listening on port ${config.port}${config.apiDocs ? '; API reference at /docs' : ''}`, 'Main');
 }

@@ -19,6 +19,7 @@ describe(loadAppConfig.name, () => {
       trustProxy: false,
       corsOrigins: [],
       shutdownGraceMs: 10000,
+      shutdownDelayMs: 0,
       apiDocs: true,
     });
   });
@@ -44,6 +45,11 @@ describe(loadAppConfig.name, () => {
     const ranges = loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link, 10.0.0.0/8' }).webhookAllowedRanges ?? [];
     expect(ranges).toHaveLength(25);
     expect(ranges).toEqual(expect.arrayContaining([{ address: '213.242.87.36', prefix: 32, family: 'ipv4' }, { address: '10.0.0.0', prefix: 8, family: 'ipv4' }]));
+  });
+
+  it('wants the shutdown delay inside the grace period', () => {
+    expect(() => loadAppConfig({ SHUTDOWN_DELAY_MS: '10000' })).toThrow(/SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_GRACE_MS/);
+    expect(loadAppConfig({ SHUTDOWN_DELAY_MS: '5000', SHUTDOWN_GRACE_MS: '30000' }).shutdownDelayMs).toBe(5000);
   });
 
   it('names a CORS origin that a browser would never send', () => {

@@ -31,6 +31,8 @@ export class AppConfig {
   /** CORS origins; empty turns CORS off. */
   readonly corsOrigins!: readonly string[];
   readonly shutdownGraceMs!: number;
+  /** After SIGTERM, readiness fails this long before the listener closes. */
+  readonly shutdownDelayMs!: number;
   /** Whether /docs and /docs-json are served. */
   readonly apiDocs!: boolean;
   readonly ingestConcurrency!: number;
@@ -68,6 +70,9 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     // A browser sends its origin as scheme://host[:port]: anything else would silently never match.
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin such as https://crm.example.com`);
   }
+  if (dto.SHUTDOWN_DELAY_MS >= dto.SHUTDOWN_GRACE_MS && dto.SHUTDOWN_DELAY_MS > 0) {
+    problems.push('SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_GRACE_MS, which counts from the same signal');
+  }
   if (trustProxy.value === true && webhookSources) {
     // The client writes the left end of X-Forwarded-For: trusting every hop trusts the client.
     problems.push('TRUST_PROXY: with WEBHOOK_ALLOWED_CIDRS, name the proxies (addresses or CIDRs) or a hop count, not true');
@@ -94,6 +99,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     trustProxy: trustProxy.value,
     corsOrigins,
     shutdownGraceMs: dto.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: dto.SHUTDOWN_DELAY_MS,
     apiDocs: dto.API_DOCS === 'true',
     ingestConcurrency: dto.INGEST_CONCURRENCY,
     databaseRetryAttempts: 5,

@@ -80,6 +80,10 @@ export class EnvDto {
   @IsOptional() @IsIn(['true', 'false'])
   API_DOCS = 'true';
 
+  /** After SIGTERM, how long readiness fails while requests are still served, before the listener closes. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60_000)
+  SHUTDOWN_DELAY_MS = 0;
+
   /** After SIGTERM, how long in-flight requests may take before the process exits anyway (code 1). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;

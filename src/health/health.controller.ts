@@ -5,6 +5,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorServ
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { NoRateLimit } from '../auth/rate-limit.guard';
+import { ShutdownState } from './shutdown-state';
 
 @ApiTags('health')
 @NoRateLimit()
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -41,6 +43,10 @@ export class HealthController {
 
   private check(): Promise<HealthCheckResult> {
     return this.health.check([
+      async () => {
+        const indicator = this.indicators.check('shutdown');
+        return this.shutdown.stopping ? indicator.down({ reason: 'shutting down' }) : indicator.up();
+      },
       () => this.database.pingCheck('database', { timeout: 2_000 }),
       async () => {
         const indicator = this.indicators.check('migrations');

@@ -170,9 +170,9 @@ describe('credentials and portfolio scope', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         status: 'ok',
-        info: { database: { status: 'up' }, migrations: { status: 'up' } },
+        info: { shutdown: { status: 'up' }, database: { status: 'up' }, migrations: { status: 'up' } },
         error: {},
-        details: { database: { status: 'up' }, migrations: { status: 'up' } },
+        details: { shutdown: { status: 'up' }, database: { status: 'up' }, migrations: { status: 'up' } },
       });
     });
 

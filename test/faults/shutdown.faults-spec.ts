@@ -54,7 +54,7 @@ describe('SIGTERM', () => {
     removeTempDirs();
   });
 
-  async function start(database: string, graceMs: number): Promise<Service> {
+  async function start(database: string, graceMs: number, env: Record<string, string> = {}): Promise<Service> {
     const pg = cluster as PgCluster;
     const service = await startService({
       DATABASE_URL: await pg.createDatabase(database),
@@ -63,6 +63,7 @@ describe('SIGTERM', () => {
       LINK_USERNAME: 'link-user',
       LINK_PASSWORD: 'link-pass',
       SHUTDOWN_GRACE_MS: String(graceMs),
+      ...env,
     });
     services.push(service);
     const put = await send(service.port, 'PUT', '/v1/portfolios/acme', ADMIN_AUTH, ACME, { timeoutMs: 10_000 });
@@ -150,6 +151,38 @@ describe('SIGTERM', () => {
       expect((exit as { at: number }).at - signalledAt).toBeLessThan(GRACE_MS);
     } catch (error) {
       note(`FAILED (SIGTERM): ${diagnostics.join('; ')}\n--- service output ---\n${service.output()}\n--- postgres log ---\n${pg.log()}`);
+      throw error;
+    }
+  });
+
+  it('fails readiness at once and keeps serving for SHUTDOWN_DELAY_MS, then stops', async () => {
+    const delayMs = 3_000;
+    const service = await start('contact_book_faults_sigterm_delay', GRACE_MS, { SHUTDOWN_DELAY_MS: String(delayMs) });
+    let detail = '';
+    try {
+      expect((await send(service.port, 'GET', '/health/ready', undefined, undefined, { timeoutMs: 5_000 })).status).toBe(200);
+      const signalledAt = Date.now();
+      service.child.kill('SIGTERM');
+      const notReadyAfterMs = await waitFor(
+        async () => (await send(service.port, 'GET', '/health/ready', undefined, undefined, { timeoutMs: 5_000 })).status === 503,
+        delayMs,
+        'readiness failing after SIGTERM',
+      );
+      // Still serving while balancers notice: a webhook on a new connection is stored.
+      const id = identity(SERIES + 1, 0);
+      const during = await send(service.port, 'POST', '/webhooks/link/mo', WEBHOOK_AUTH, moBody(id), { timeoutMs: 10_000 });
+      const servedAfterMs = Date.now() - signalledAt;
+      const exit = await exitWithin(service, GRACE_MS + 5_000);
+      const stoppedAfterMs = exit ? exit.at - signalledAt : undefined;
+      detail = `not ready ${notReadyAfterMs} ms after SIGTERM; webhook answered ${during.status} at ${servedAfterMs} ms; exit ${JSON.stringify(exit)} ${stoppedAfterMs ?? '-'} ms after`;
+      note(`SIGTERM with a delay: ${detail}`);
+
+      expect(during.status).toBe(200);
+      expect(servedAfterMs).toBeLessThan(delayMs);
+      expect(exit).toMatchObject({ code: 0, signal: null });
+      expect(stoppedAfterMs).toBeGreaterThanOrEqual(delayMs);
+    } catch (error) {
+      note(`FAILED (SIGTERM with a delay): ${detail}\n--- service output ---\n${service.output()}`);
       throw error;
     }
   });

@@ -13,7 +13,7 @@ function recorder(stepMs: Partial<Record<keyof ShutdownSteps, number>> = {}) {
         resolve();
       }, stepMs[name] ?? 0);
     });
-  const steps: ShutdownSteps = { stopHttp: step('stopHttp'), drain: step('drain'), close: step('close') };
+  const steps: ShutdownSteps = { announce: step('announce'), stopHttp: step('stopHttp'), drain: step('drain'), close: step('close') };
   return { calls, steps };
 }
 
@@ -24,14 +24,14 @@ function exitCode(): { exit: (code: number) => void; code: Promise<number> } {
 }
 
 describe(exitOnSignals.name, () => {
-  it('stops HTTP, drains, closes, in that order, then exits 0', async () => {
+  it('announces, stops HTTP, drains, closes, in that order, then exits 0', async () => {
     const { calls, steps } = recorder({ stopHttp: 20, drain: 10 });
     const signals = new EventEmitter();
     const { exit, code } = exitCode();
     exitOnSignals(steps, 5_000, quiet, exit, signals);
     signals.emit('SIGTERM');
     expect(await code).toBe(0);
-    expect(calls).toEqual(['stopHttp started', 'stopHttp done', 'drain started', 'drain done', 'close started', 'close done']);
+    expect(calls).toEqual(['announce started', 'announce done', 'stopHttp started', 'stopHttp done', 'drain started', 'drain done', 'close started', 'close done']);
   });
 
   it('exits 1 when the grace period runs out', async () => {
@@ -46,7 +46,7 @@ describe(exitOnSignals.name, () => {
   it('exits 1 when a step fails', async () => {
     const signals = new EventEmitter();
     const { exit, code } = exitCode();
-    const failing: ShutdownSteps = { stopHttp: async () => undefined, drain: async () => undefined, close: () => Promise.reject(new Error('cannot close')) };
+    const failing: ShutdownSteps = { announce: async () => undefined, stopHttp: async () => undefined, drain: async () => undefined, close: () => Promise.reject(new Error('cannot close')) };
     exitOnSignals(failing, 5_000, quiet, exit, signals);
     signals.emit('SIGTERM');
     expect(await code).toBe(1);

@@ -2,6 +2,8 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { Server } from 'node:http';
 
 export interface ShutdownSteps {
+  /** Fail readiness, then keep serving while balancers notice (SHUTDOWN_DELAY_MS). */
+  announce(): Promise<void>;
   /** Stop taking connections and wait for the requests in flight. */
   stopHttp(): Promise<void>;
   /** Wait for work the requests left behind (webhooks and outbound records still to commit). */
@@ -51,14 +53,16 @@ export function exitOnSignals(
 }
 
 async function shutDown(steps: ShutdownSteps): Promise<void> {
+  await steps.announce();
   await steps.stopHttp();
   await steps.drain();
   await steps.close();
 }
 
 /** The steps for a NestJS application on Fastify. */
-export function applicationSteps(app: INestApplication, drain: () => Promise<void>): ShutdownSteps {
+export function applicationSteps(app: INestApplication, announce: () => Promise<void>, drain: () => Promise<void>): ShutdownSteps {
   return {
+    announce,
     stopHttp: async () => {
       // Closing the server refuses new connections and closes the idle ones, but a kept-alive
       // connection that was busy then would stay open until its keep-alive timeout (72 s): it is

@@ -1,0 +1,7 @@
+import { Injectable } from '@nestjs/common';
+
+/** Whether the service is shutting down: readiness fails from the first moment, so balancers stop sending. */
+@Injectable()
+export class ShutdownState {
+  stopping = false;
+}
