@@ -12,7 +12,7 @@ import { ResultCode } from './common/errors/result-code';
 import { BULK_BODY } from './common/http/bulk-body';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
-import { Metrics } from './observability/metrics';
+import { MetricsService } from './observability/metrics.service';
 import { recordRequests } from './observability/request-log';
 
 /**
@@ -101,7 +101,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
     void reply.header('x-request-id', request.id);
     done();
   });
-  recordRequests(fastify, app.get(Metrics));
+  recordRequests(fastify, app.get(MetricsService));
   // Routes marked @BulkBody() take lists of up to 10,000 rows; every other route keeps the small limit.
   const bulkBodyLimit = config.bulkBodyLimitBytes;
   fastify.addHook('onRoute', (route) => {

@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { applicationSteps, exitOnSignals } from './common/lifecycle/graceful-shutdown';
 import { AppConfig, bootConfig, LogLevel } from './config/app-config';
-import { ShutdownState } from './health/shutdown-state';
+import { ShutdownStateService } from './health/shutdown-state.service';
 import { IngestService } from './identities/ingest.service';
 
 async function bootstrap(): Promise<void> {
@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
   const config = app.get(AppConfig);
   const logger = app.get(Logger);
   const ingest = app.get(IngestService);
-  const shutdown = app.get(ShutdownState);
+  const shutdown = app.get(ShutdownStateService);
   const announce = async () => {
     shutdown.stopping = true;
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));

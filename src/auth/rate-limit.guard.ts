@@ -5,7 +5,7 @@ import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } f
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import type { RateLimits } from '../config/app-config';
-import { Metrics } from '../observability/metrics';
+import { MetricsService } from '../observability/metrics.service';
 import type { AuthedRequest } from './api-key.guard';
 import { FixedWindowStorage } from './fixed-window.storage';
 import { isWebhookRoute } from './webhook-source.guard';
@@ -44,7 +44,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {
     super(options, storage, reflector);
   }

@@ -3,7 +3,7 @@ import { Principal, reaches } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { ContactsDirectoryService } from '../identities/contacts-directory.service';
 import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identities/domain/identifier';
-import { Metrics } from '../observability/metrics';
+import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { TemplatesService } from '../templates/templates.service';
@@ -44,7 +44,7 @@ export class DedupeService {
     private readonly portfolios: PortfoliosService,
     private readonly directory: ContactsDirectoryService,
     private readonly templates: TemplatesService,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   async dedupe(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<DedupeResult> {

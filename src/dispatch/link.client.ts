@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { ResultCode } from '../common/errors/result-code';
 import { AppConfig } from '../config/app-config';
-import { Metrics } from '../observability/metrics';
+import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 
 /**
@@ -16,7 +16,7 @@ export class LinkClient {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** List Templates of one business number: Meta's template list, as LINK passes it on. */

@@ -5,7 +5,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorServ
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { NoRateLimit } from '../auth/rate-limit.guard';
-import { ShutdownState } from './shutdown-state';
+import { ShutdownStateService } from './shutdown-state.service';
 
 @ApiTags('health')
 @NoRateLimit()
@@ -16,7 +16,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
-    private readonly shutdown: ShutdownState,
+    private readonly shutdown: ShutdownStateService,
   ) {}
 
   @Get('live')

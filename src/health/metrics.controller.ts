@@ -3,7 +3,7 @@ import { ApiBasicAuth, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } fro
 import { RequireRole } from '../auth/auth.decorators';
 import { NoRateLimit } from '../auth/rate-limit.guard';
 import { Registry } from 'prom-client';
-import { Metrics } from '../observability/metrics';
+import { MetricsService } from '../observability/metrics.service';
 
 const METRICS_EXAMPLE = [
   '# HELP contact_book_webhooks_total LINK webhooks by kind (mo, dlr) and outcome (applied, duplicate, ignored, rejected, retry_later, failed)',
@@ -16,7 +16,7 @@ const METRICS_EXAMPLE = [
 @ApiBasicAuth()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: Metrics) {}
+  constructor(private readonly metrics: MetricsService) {}
 
   @Get()
   @RequireRole('metrics')

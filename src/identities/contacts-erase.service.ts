@@ -5,7 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import { mask } from '../common/logging/mask';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
-import { GraphEvents } from '../observability/graph-events';
+import { GraphEventsService } from '../observability/graph-events.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactsWriteRepository } from './contacts-write.repository';
 import { ContactsService } from './contacts.service';
@@ -57,7 +57,7 @@ export class ContactsEraseService {
     private readonly dataSource: DataSource,
     private readonly writes: ContactsWriteRepository,
     private readonly contacts: ContactsService,
-    private readonly graphEvents: GraphEvents,
+    private readonly graphEvents: GraphEventsService,
   ) {}
 
   async erase(portfolio: Portfolio, principal: Principal, identifier: string): Promise<ErasureReport> {

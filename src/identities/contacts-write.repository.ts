@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
-import { GraphEvents } from '../observability/graph-events';
+import { GraphEventsService } from '../observability/graph-events.service';
 import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/observation';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
@@ -65,7 +65,7 @@ const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "fiel
  */
 @Injectable()
 export class ContactsWriteRepository {
-  constructor(private readonly graphEvents: GraphEvents) {}
+  constructor(private readonly graphEvents: GraphEventsService) {}
 
   /**
    * Inserts the receipts not seen before (rule 6: a redelivery changes nothing) and loads, locked

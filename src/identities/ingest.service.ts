@@ -6,7 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
-import { Metrics } from '../observability/metrics';
+import { MetricsService } from '../observability/metrics.service';
 import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
 import { Graph } from './domain/graph';
 import { ContactState, HistoryEntry, latest, Observation } from './domain/observation';
@@ -60,7 +60,7 @@ export class IngestService {
     private readonly dataSource: DataSource,
     private readonly writes: ContactsWriteRepository,
     private readonly config: AppConfig,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   ingest(item: IngestItem): Promise<IngestOutcome> {

@@ -1,7 +1,7 @@
 import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { GraphEvents } from './graph-events';
-import { Metrics } from './metrics';
+import { GraphEventsService } from './graph-events.service';
+import { MetricsService } from './metrics.service';
 
 interface PgPool {
   totalCount: number;
@@ -11,10 +11,10 @@ interface PgPool {
 
 /** Metrics and graph-event reporting, for every module to inject. */
 @Global()
-@Module({ providers: [Metrics, GraphEvents], exports: [Metrics, GraphEvents] })
+@Module({ providers: [MetricsService, GraphEventsService], exports: [MetricsService, GraphEventsService] })
 export class ObservabilityModule implements OnApplicationBootstrap {
   constructor(
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
     private readonly dataSource: DataSource,
   ) {}
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { Metrics } from './metrics';
+import { MetricsService } from './metrics.service';
 
 /** The route template (`/v1/portfolios/:portfolio/contacts/:identifier`), never the URL: URLs carry identifiers. */
 function routeOf(request: FastifyRequest): string {
@@ -11,7 +11,7 @@ function routeOf(request: FastifyRequest): string {
  * One JSON line and one histogram observation per request, once the answer is sent. The line goes
  * to the root logger: the request's own child logger would add its `requestId` a second time.
  */
-export function recordRequests(fastify: FastifyInstance, metrics: Metrics): void {
+export function recordRequests(fastify: FastifyInstance, metrics: MetricsService): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
     const ms = reply.elapsedTime;

@@ -4,7 +4,7 @@ import { toErrorResponse } from '../common/errors/error.filter';
 import { Principal, reaches } from '../auth/api-keys.service';
 import { parseBusinessNumber } from '../identities/domain/identifier';
 import { IngestService } from '../identities/ingest.service';
-import { Metrics, WebhookOutcome } from '../observability/metrics';
+import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { readDlrEnvelope, readMoEnvelope } from './domain/link-envelope';
 import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
@@ -22,7 +22,7 @@ export class WebhooksService {
   constructor(
     private readonly portfolios: PortfoliosService,
     private readonly ingest: IngestService,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   receiveMo(principal: Principal, raw: unknown): Promise<WebhookAck> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mask } from '../common/logging/mask';
 import type { HistoryAction, HistoryEntry } from '../identities/domain/observation';
-import { Metrics } from './metrics';
+import { MetricsService } from './metrics.service';
 
 /**
  * The graph event a history row stands for. An identifier leaving a contact (`unlinked`) is the
@@ -27,10 +27,10 @@ const QUIET = new Set(['confirmed']);
  * Called only after the commit, so that a rolled-back batch reports nothing.
  */
 @Injectable()
-export class GraphEvents {
+export class GraphEventsService {
   private readonly logger = new Logger('Graph');
 
-  constructor(private readonly metrics: Metrics) {}
+  constructor(private readonly metrics: MetricsService) {}
 
   committed(history: readonly HistoryEntry[]): void {
     for (const entry of history) {

@@ -19,7 +19,7 @@ export interface PoolUse {
  * global one), so that each application instance, a test's included, counts only itself.
  */
 @Injectable()
-export class Metrics {
+export class MetricsService {
   readonly registry = new Registry();
 
   readonly httpRequests = new Histogram({
