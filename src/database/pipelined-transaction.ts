@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppError } from '../common/errors/app-error';
 import { DatabaseUnavailableError, isRetryableConflict } from '../common/errors/database-errors';
+import { poolOf } from './pool';
 
 interface PgClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -28,9 +28,9 @@ export class PipelinedTransaction {
 
   /** Runs `work` in a transaction; it commits when `work` has not already, and rolls back on error. */
   static async run<T>(dataSource: DataSource, work: (tx: PipelinedTransaction) => Promise<T>): Promise<T> {
-    const pool = (dataSource.driver as PostgresDriver).master as { connect(): Promise<PgClient> } | undefined;
+    const pool = poolOf(dataSource);
     if (!dataSource.isInitialized || !pool) throw new DatabaseUnavailableError();
-    const client = await pool.connect();
+    const client: PgClient = await pool.connect();
     let broken: Error | undefined;
     // A checked-out client whose connection drops (the database stopped) emits 'error', and with no
     // listener that would end the process. Its queries reject on their own; the client is dropped.

@@ -60,13 +60,12 @@ export class LinkClient {
   }
 
   private sendFailed(error: unknown): AppError {
-    const name = (error as { name?: string } | undefined)?.name;
     const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
     if (code && NEVER_CONNECTED.has(code)) {
       this.logger.warn(`LINK could not be reached for POST /messages (${code}): nothing was sent`);
       return AppError.badGateway(`LINK could not be reached (${code}): nothing was sent; it is safe to send again`);
     }
-    const why = name === 'TimeoutError' || name === 'AbortError' ? `did not answer within ${this.config.linkTimeoutMs} ms` : `closed the connection (${code ?? 'no answer'})`;
+    const why = isTimeout(error) ? `did not answer within ${this.config.linkTimeoutMs} ms` : `closed the connection (${code ?? 'no answer'})`;
     this.logger.warn(`LINK ${why} on POST /messages: outcome unknown`);
     return AppError.gatewayTimeout(`LINK ${why}: the messages may or may not have been sent; check before sending them again`);
   }
@@ -80,7 +79,7 @@ export class LinkClient {
         return { response, text: await response.text() };
       },
       ({ response }) => String(response.status),
-      (error) => (['TimeoutError', 'AbortError'].includes((error as { name?: string } | undefined)?.name ?? '') ? 'timeout' : 'unreachable'),
+      (error) => (isTimeout(error) ? 'timeout' : 'unreachable'),
     );
   }
 
@@ -126,8 +125,7 @@ export class LinkClient {
   }
 
   private unreachable(error: unknown, what: string): AppError {
-    const name = (error as { name?: string } | undefined)?.name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
+    if (isTimeout(error)) {
       this.logger.warn(`LINK did not answer ${what} within ${this.config.linkTimeoutMs} ms`);
       return AppError.gatewayTimeout(`LINK did not answer ${what} within ${this.config.linkTimeoutMs} ms; retry later`);
     }
@@ -137,6 +135,12 @@ export class LinkClient {
     this.logger.warn(`LINK could not be reached for ${what}: ${reason}`);
     return AppError.gatewayTimeout(`LINK could not be reached for ${what} (${reason}); retry later`);
   }
+}
+
+/** fetch gave up at LINK_TIMEOUT_MS (AbortSignal.timeout). */
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: string } | undefined)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 /** Network errors raised before a connection existed: the request cannot have reached LINK. */

@@ -1,8 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
 import { RequireRole } from '../auth/auth.decorators';
 import { NoRateLimit } from '../auth/rate-limit.guard';
-import { Registry } from 'prom-client';
 import { MetricsService } from '../observability/metrics.service';
 
 const METRICS_EXAMPLE = [

@@ -1,13 +1,8 @@
 import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { poolOf } from '../database/pool';
 import { GraphEventsService } from './graph-events.service';
 import { MetricsService } from './metrics.service';
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
 
 /** Metrics and graph-event reporting, for every module to inject. */
 @Global()
@@ -19,9 +14,8 @@ export class ObservabilityModule implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    // TypeORM's postgres driver keeps its node-postgres pool as `master`, on PostgreSQL and PGlite alike.
     this.metrics.watchPool(() => {
-      const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
+      const pool = poolOf(this.dataSource);
       return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     });
   }
