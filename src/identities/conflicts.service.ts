@@ -93,6 +93,7 @@ export class ConflictsService {
         [portfolio.key, id],
       );
       if (!conflict) throw AppError.notFound(`No conflict ${id} in portfolio ${portfolio.key}`);
+      if (conflict.status === 'withdrawn') throw AppError.conflict(`Conflict ${id} was withdrawn: a late webhook put its part of the graph in event-time order, where it no longer arises`);
       if (conflict.status !== 'open') throw AppError.conflict(`Conflict ${id} was already settled (${conflict.status})`);
       const contactId = await this.writes.survivorId(tx, portfolio.key, conflict.contactId);
       if (!contactId) throw AppError.notFound(`The contact of conflict ${id} no longer exists`);
@@ -118,7 +119,7 @@ export class ConflictsService {
         now,
         principal.name,
       ]);
-      await this.writes.writeAndCommit(tx, { contacts: [...graph.changed].map((changed) => graph.get(changed)!), history, conflicts: [], exchanges: [] });
+      await this.writes.writeAndCommit(tx, { contacts: [...graph.changed].map((changed) => graph.get(changed)!), history, conflicts: [], exchanges: [], corrected: true });
     });
     this.logger.log(`conflict ${id} in ${portfolio.key} settled (${resolution}) by ${principal.name}`);
     return this.get(portfolio, id);

@@ -69,6 +69,14 @@ export class Contact {
   @Column({ name: 'merged_into', type: 'uuid', nullable: true })
   mergedInto!: string | null;
 
+  /** The order key of the latest observation that touched this contact: an older one arriving later replays (rule 5). */
+  @Column({ name: 'last_event_key', type: 'text', collation: 'C', nullable: true })
+  lastEventKey!: string | null;
+
+  /** Every observation that shaped this contact is in the log: false before the log, and after an admin's correction. */
+  @Column({ name: 'has_full_log', type: 'boolean' })
+  hasFullLog!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -122,6 +122,16 @@ export class ContactsEraseService {
            AND (other_contact_id = ANY($2::uuid[]) OR from_value = ANY($3::text[]) OR to_value = ANY($3::text[])
                 OR ${SNAPSHOT_NAMES_ERASED})
          RETURNING 1
+       ), logged AS (
+         DELETE FROM graph_observation WHERE portfolio = $1
+           AND (msisdn = ANY($3::text[]) OR bsuid = ANY($3::text[]) OR parent_bsuid = ANY($3::text[]))
+         RETURNING msisdn, bsuid, parent_bsuid
+       ), unlogged AS (
+         -- Others seen beside the person lose part of their log: they are no longer replayed from it (rule 5).
+         UPDATE contact SET has_full_log = false WHERE portfolio = $1 AND NOT (id = ANY($2::uuid[])) AND has_full_log
+           AND (msisdn IN (SELECT msisdn FROM logged) OR bsuid IN (SELECT bsuid FROM logged)
+                OR parent_bsuid IN (SELECT parent_bsuid FROM logged))
+         RETURNING 1
        ), contacts AS (
          DELETE FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[]) RETURNING 1
        )

@@ -93,6 +93,8 @@ export class ContactsImportService {
     const outcomes = valid.map(({ observation, externalId }) => {
       const applied = graph.apply(observation);
       history.push(...applied.history);
+      // A claim counts for its strength, not its time: what it changed is never replayed (rule 5).
+      for (const entry of applied.history) if (entry.action !== 'conflict') (graph.get(entry.contactId) as ContactState).hasFullLog = false;
       const contact = applied.contact as ContactState | undefined;
       const renamed = contact !== undefined && externalId !== undefined && contact.externalId !== externalId;
       if (renamed) {

@@ -56,7 +56,7 @@ export class ContactsSplitService {
       if (merged?.mergedInto !== merge.contactId) throw AppError.conflict(`The merge of history row ${entryId} was already split`);
       const evidence = { kind: 'ADMIN' as const, admin: principal.name, mergeEntryId: String(entryId) };
       const split: SplitOutcome = splitMerge(graph, merge.snapshot, graph.get(holderId)!, evidence, new Date());
-      await this.writes.writeAndCommit(tx, { contacts: [...graph.changed].map((id) => graph.get(id)!), history: split.history, conflicts: [], exchanges: [] });
+      await this.writes.writeAndCommit(tx, { contacts: [...graph.changed].map((id) => graph.get(id)!), history: split.history, conflicts: [], exchanges: [], corrected: true });
       return { holderId, restoredId: merged.id, split };
     });
     this.logger.log(`merge ${entryId} in ${portfolio.key} split by ${principal.name}: contact ${outcome.restoredId} restored`);

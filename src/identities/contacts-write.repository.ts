@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { GraphEventsService } from '../observability/graph-events.service';
+import { isTimeOrdered, orderKey } from './domain/event-order';
 import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/observation';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
@@ -24,6 +25,10 @@ export interface BatchWrite {
   history: HistoryEntry[];
   conflicts: HistoryEntry[];
   exchanges: ExchangeRow[];
+  /** The observations applied, for the log a late one replays from (rule 5); only time-ordered ones are kept. */
+  observations?: Observation[];
+  /** An admin's correction or an import: its contacts leave the log's reach and are never replayed. */
+  corrected?: boolean;
 }
 
 const COLUMN: Record<LinkField, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
@@ -32,7 +37,8 @@ const DATE_FIELDS = ['msisdnAt', 'bsuidAt', 'parentBsuidAt', 'firstSeenAt', 'las
 const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" timestamptz,
   "bsuidAt" timestamptz, "parentBsuidAt" timestamptz, "msisdnStrength" text, "bsuidStrength" text,
   "parentBsuidStrength" text, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz,
-  "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz, "invalidAt" timestamptz, "mergedInto" uuid, "externalId" text`;
+  "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz, "invalidAt" timestamptz, "mergedInto" uuid, "externalId" text,
+  "lastEventKey" text, "hasFullLog" boolean`;
 
 /**
  * The columns of a ContactState, named as its fields. Every contact written back was loaded with
@@ -42,7 +48,8 @@ const STATE_COLUMNS = `portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsui
   bsuid_at AS "bsuidAt", parent_bsuid_at AS "parentBsuidAt", msisdn_strength AS "msisdnStrength",
   bsuid_strength AS "bsuidStrength", parent_bsuid_strength AS "parentBsuidStrength", first_seen_at AS "firstSeenAt",
   last_seen_at AS "lastSeenAt", last_inbound_at AS "lastInboundAt", last_outbound_at AS "lastOutboundAt",
-  invalid_at AS "invalidAt", merged_into AS "mergedInto", external_id AS "externalId"`;
+  invalid_at AS "invalidAt", merged_into AS "mergedInto", external_id AS "externalId", last_event_key AS "lastEventKey",
+  has_full_log AS "hasFullLog"`;
 
 /**
  * From each of the contacts `$2` (in portfolio `$1`) along `merged_into` to the contact that holds
@@ -75,7 +82,7 @@ export class ContactsWriteRepository {
     tx: PipelinedTransaction,
     receipts: Receipt[],
     observations: Observation[],
-  ): Promise<{ fresh: Set<string>; contacts: ContactState[] }> {
+  ): Promise<{ fresh: Set<string>; contacts: ContactState[]; latestKeys: Map<string, string> }> {
     const wanted = LINK_FIELDS.flatMap((field) => {
       const carrying = observations.filter((obs) => obs[field] !== undefined);
       return [carrying.map((obs) => obs.portfolio), carrying.map((obs) => obs[field] as string)];
@@ -86,7 +93,13 @@ export class ContactsWriteRepository {
          JOIN unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
            ON c.portfolio = k.portfolio AND c.${COLUMN[field]} = k.value`,
     );
-    const [row] = await tx.query<{ fresh: Receipt[]; contacts: Record<string, unknown>[]; selected: Selection[] }>(
+    const latest = LINK_FIELDS.map(
+      (field, index) =>
+        `SELECT k.portfolio, '${field}' AS field, k.value, (SELECT max(o.order_key) FROM graph_observation o
+           WHERE o.portfolio = k.portfolio AND o.${COLUMN[field]} = k.value) AS key
+         FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)`,
+    );
+    const [row] = await tx.query<{ fresh: Receipt[]; contacts: Record<string, unknown>[]; selected: Selection[]; latest: LatestKey[] }>(
       `WITH fresh AS (
          INSERT INTO webhook_receipt (portfolio, key)
          SELECT * FROM unnest($1::text[], $2::text[])
@@ -100,15 +113,19 @@ export class ContactsWriteRepository {
          WHERE (portfolio, id) IN (SELECT portfolio, id FROM selected)
          ORDER BY id
          FOR UPDATE
+       ), latest AS (
+         ${latest.join(' UNION ALL ')}
        )
        SELECT (SELECT coalesce(json_agg(fresh), '[]') FROM fresh) AS fresh,
               (SELECT coalesce(json_agg(holders), '[]') FROM holders) AS contacts,
-              (SELECT coalesce(json_agg(selected), '[]') FROM selected) AS selected`,
+              (SELECT coalesce(json_agg(selected), '[]') FROM selected) AS selected,
+              (SELECT coalesce(json_agg(latest), '[]') FROM latest WHERE key IS NOT NULL) AS latest`,
       [receipts.map((r) => r.portfolio), receipts.map((r) => r.key), ...wanted],
     );
     const contacts = row.contacts.map(toContactState);
     assertStillHeld(contacts, row.selected);
-    return { fresh: new Set(row.fresh.map((receipt) => receiptId(receipt.portfolio, receipt.key))), contacts };
+    const latestKeys = new Map(row.latest.map((entry) => [identifierAt(entry.portfolio, entry.field, entry.value), entry.key]));
+    return { fresh: new Set(row.fresh.map((receipt) => receiptId(receipt.portfolio, receipt.key))), contacts, latestKeys };
   }
 
   /**
@@ -136,6 +153,68 @@ export class ContactsWriteRepository {
     return contacts;
   }
 
+  /**
+   * Every logged observation connected to the given identifiers through identifiers they share:
+   * the part of the graph a late observation replays. Undefined past `limit` observations.
+   */
+  async loggedComponent(tx: PipelinedTransaction, portfolio: string, seeds: Observation[], limit: number): Promise<Observation[] | undefined> {
+    const known = new Set<string>();
+    const frontier: Record<LinkField, string[]> = { msisdn: [], bsuid: [], parentBsuid: [] };
+    const add = (obs: Pick<Observation, LinkField>) => {
+      for (const field of LINK_FIELDS) {
+        const value = obs[field];
+        if (value === undefined || value === null || known.has(`${field}\u0000${value}`)) continue;
+        known.add(`${field}\u0000${value}`);
+        frontier[field].push(value);
+      }
+    };
+    seeds.forEach(add);
+    const found = new Map<string, Observation>();
+    while (LINK_FIELDS.some((field) => frontier[field].length > 0)) {
+      const rows = await tx.query<{ id: string; observation: Observation & { eventAt: string } }>(
+        `SELECT id, observation FROM graph_observation
+         WHERE portfolio = $1 AND (msisdn = ANY($2::text[]) OR bsuid = ANY($3::text[]) OR parent_bsuid = ANY($4::text[]))`,
+        [portfolio, frontier.msisdn, frontier.bsuid, frontier.parentBsuid],
+      );
+      LINK_FIELDS.forEach((field) => (frontier[field] = []));
+      for (const row of rows) {
+        if (found.has(row.id)) continue;
+        found.set(row.id, { ...row.observation, eventAt: new Date(row.observation.eventAt) });
+        add(row.observation);
+      }
+      if (found.size > limit) return undefined;
+    }
+    return [...found.values()];
+  }
+
+  /** Gives back the receipts of webhooks this transaction leaves for later (a late one, replayed alone). */
+  async releaseReceipts(tx: PipelinedTransaction, receipts: Receipt[]): Promise<void> {
+    await tx.query(`DELETE FROM webhook_receipt WHERE (portfolio, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [
+      receipts.map((receipt) => receipt.portfolio),
+      receipts.map((receipt) => receipt.key),
+    ]);
+  }
+
+  /**
+   * Open conflicts of these contacts that a replay no longer raises are withdrawn. An import's
+   * conflicts stay: imports are not replayed, so a replay never raises them again.
+   */
+  async withdrawConflicts(tx: PipelinedTransaction, portfolio: string, contactIds: string[], kept: HistoryEntry[]): Promise<void> {
+    await tx.query(
+      // A conflict raised on a contact merged into the component since is the component's too.
+      `WITH RECURSIVE family(id) AS (
+         SELECT unnest($2::uuid[])
+         UNION SELECT c.id FROM family f JOIN contact c ON c.portfolio = $1 AND c.merged_into = f.id
+       )
+       UPDATE link_conflict k SET status = 'withdrawn', settled_at = now()
+       WHERE k.portfolio = $1 AND k.contact_id IN (SELECT id FROM family) AND k.status = 'open' AND k.evidence->>'kind' <> 'IMPORT'
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS x("contactId" uuid, "field" text, "fromValue" text, "toValue" text)
+                         WHERE x."contactId" = k.contact_id AND x."field" = k.field AND x."toValue" = k.claimed_value
+                           AND x."fromValue" IS NOT DISTINCT FROM k.existing_value)`,
+      [portfolio, contactIds, JSON.stringify(kept)],
+    );
+  }
+
   /** The contact that holds a contact's identifiers now: itself, or the end of its chain of merges. */
   async survivorId(tx: PipelinedTransaction, portfolio: string, id: string): Promise<string | undefined> {
     const [row] = await tx.query<{ id: string }>(`${SURVIVOR_CHAIN} SELECT id FROM chain WHERE merged_into IS NULL`, [portfolio, [id]]);
@@ -144,7 +223,7 @@ export class ContactsWriteRepository {
 
   /** Writes a batch's contacts, history, conflicts and exchanges in one statement, and commits. */
   async writeAndCommit(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
-    if (batch.contacts.length === 0 && batch.history.length === 0) return tx.commit();
+    if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.observations?.length) return tx.commit();
     await this.commitBatch(tx, batch);
     this.graphEvents.committed(batch.history);
   }
@@ -154,8 +233,12 @@ export class ContactsWriteRepository {
       `WITH contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
                               msisdn_strength, bsuid_strength, parent_bsuid_strength,
-                              first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into, external_id)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
+                              first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into, external_id,
+                              last_event_key, has_full_log)
+         SELECT "portfolio", "id", "msisdn", "bsuid", "parentBsuid", "msisdnAt", "bsuidAt", "parentBsuidAt", "msisdnStrength",
+                "bsuidStrength", "parentBsuidStrength", "firstSeenAt", "lastSeenAt", "lastInboundAt", "lastOutboundAt",
+                "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $6::boolean
+         FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
          ON CONFLICT (portfolio, id) DO UPDATE SET
            msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
            msisdn_at = excluded.msisdn_at, bsuid_at = excluded.bsuid_at, parent_bsuid_at = excluded.parent_bsuid_at,
@@ -163,17 +246,28 @@ export class ContactsWriteRepository {
            parent_bsuid_strength = excluded.parent_bsuid_strength, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
            last_inbound_at = excluded.last_inbound_at, last_outbound_at = excluded.last_outbound_at,
            invalid_at = excluded.invalid_at, merged_into = excluded.merged_into,
-           external_id = excluded.external_id, updated_at = now()
+           external_id = excluded.external_id, last_event_key = excluded.last_event_key,
+           has_full_log = contact.has_full_log AND excluded.has_full_log,
+           -- Only what a client sees makes a contact updated: a new order key or log mark alone does not.
+           updated_at = CASE WHEN (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.first_seen_at, contact.last_seen_at,
+                                   contact.last_inbound_at, contact.last_outbound_at, contact.invalid_at, contact.merged_into, contact.external_id)
+                              IS DISTINCT FROM
+                                  (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.first_seen_at, excluded.last_seen_at,
+                                   excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
+                                   excluded.external_id)
+                             OR (contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength)
+                              IS DISTINCT FROM (excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength)
+                        THEN now() ELSE contact.updated_at END
          -- A contact the batch only looked at (a claim already known, a conflict) keeps its row and its updatedAt.
          WHERE (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.msisdn_at, contact.bsuid_at, contact.parent_bsuid_at,
                 contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength, contact.first_seen_at,
                 contact.last_seen_at, contact.last_inbound_at, contact.last_outbound_at, contact.invalid_at, contact.merged_into,
-                contact.external_id)
+                contact.external_id, contact.last_event_key, contact.has_full_log)
            IS DISTINCT FROM
                (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.msisdn_at, excluded.bsuid_at, excluded.parent_bsuid_at,
                 excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength, excluded.first_seen_at,
                 excluded.last_seen_at, excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
-                excluded.external_id)
+                excluded.external_id, excluded.last_event_key, contact.has_full_log AND excluded.has_full_log)
        ), history AS (
          INSERT INTO link_history (portfolio, contact_id, action, field, from_value, to_value, other_contact_id,
                                    snapshot, strength, evidence, event_at)
@@ -187,10 +281,12 @@ export class ContactsWriteRepository {
                                     strength, evidence, event_at)
          SELECT DISTINCT ON ("contactId", "field", "toValue")
                 "portfolio", "contactId", "field", "fromValue", "toValue", "otherContactId", "strength", "evidence", "eventAt"
-         FROM jsonb_to_recordset($3::jsonb) AS x(${HISTORY_RECORD})
+         FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (${HISTORY_RECORD})) WITH ORDINALITY AS x
          -- The same claim again (a nightly CRM sync) is history, but not a second conflict to settle.
          WHERE NOT EXISTS (SELECT 1 FROM link_conflict k WHERE k.portfolio = x."portfolio" AND k.contact_id = x."contactId"
                              AND k.field = x."field" AND k.claimed_value = x."toValue" AND k.status = 'open')
+         -- Of one claim raised twice in a batch, the first stays open, as if they had come one by one.
+         ORDER BY "contactId", "field", "toValue", x.ordinality
        ), exchanges AS (
          INSERT INTO contact_exchange (portfolio, contact_id, business_number, last_inbound_at, last_outbound_at)
          SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(
@@ -198,15 +294,55 @@ export class ContactsWriteRepository {
          ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
            last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
            last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)
+       ), logged AS (
+         INSERT INTO graph_observation (portfolio, order_key, msisdn, bsuid, parent_bsuid, event_at, observation)
+         SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", x."eventAt", x."observation"
+         FROM jsonb_to_recordset($5::jsonb) AS x(
+           "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" timestamptz, "observation" jsonb)
        )
        SELECT 1`,
-      [JSON.stringify(batch.contacts), JSON.stringify(batch.history), JSON.stringify(batch.conflicts), JSON.stringify(batch.exchanges)],
+      [
+        JSON.stringify(batch.contacts),
+        JSON.stringify(batch.history),
+        JSON.stringify(batch.conflicts),
+        JSON.stringify(batch.exchanges),
+        JSON.stringify(toLogRows(batch.observations ?? [])),
+        batch.corrected === true,
+      ],
     );
   }
 }
 
+/** What the log keeps of each linking observation that names somebody. */
+function toLogRows(observations: Observation[]): Record<string, unknown>[] {
+  return observations
+    .filter((obs) => isTimeOrdered(obs) && LINK_FIELDS.some((field) => obs[field] !== undefined))
+    .map((obs) => ({
+      portfolio: obs.portfolio,
+      orderKey: orderKey(obs),
+      msisdn: obs.msisdn ?? null,
+      bsuid: obs.bsuid ?? null,
+      parentBsuid: obs.parentBsuid ?? null,
+      eventAt: obs.eventAt,
+      observation: obs,
+    }));
+}
+
+/** An identifier within its portfolio, as `claimAndLock` keys the latest logged order keys. */
+export function identifierAt(portfolio: string, field: LinkField, value: string): string {
+  return `${portfolio}\u0000${field}\u0000${value}`;
+}
+
 export function receiptId(portfolio: string, key: string): string {
   return `${portfolio}\u0000${key}`;
+}
+
+/** The order key of the latest logged observation carrying an identifier. */
+interface LatestKey {
+  portfolio: string;
+  field: LinkField;
+  value: string;
+  key: string;
 }
 
 interface Selection {

@@ -16,6 +16,7 @@ import { ContactsController } from './contacts.controller';
 import { ContactsDirectoryService } from './contacts-directory.service';
 import { ContactsService } from './contacts.service';
 import { GroupsController } from './groups.controller';
+import { GraphReplayService } from './graph-replay.service';
 import { IngestService } from './ingest.service';
 import { LinkHistory } from './link-history.entity';
 
@@ -33,6 +34,7 @@ import { LinkHistory } from './link-history.entity';
     ConflictsService,
     ContactsWriteRepository,
     IngestService,
+    GraphReplayService,
   ],
   exports: [ContactsService, ContactsDirectoryService, ContactsResolveService, IngestService],
 })

@@ -7,9 +7,11 @@ import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/dat
 import { AppConfig } from '../config/app-config';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import { MetricsService } from '../observability/metrics.service';
-import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
+import { ContactsWriteRepository, ExchangeRow, identifierAt, receiptId } from './contacts-write.repository';
+import { IdentifierSeen, inEventOrder, isLate } from './domain/event-order';
 import { Graph } from './domain/graph';
-import { ContactState, HistoryEntry, latest, Observation } from './domain/observation';
+import { ContactState, HistoryEntry, latest, LINK_FIELDS, LinkField, Observation } from './domain/observation';
+import { GraphReplayService } from './graph-replay.service';
 
 /** One webhook's worth of observations, applied all or nothing. */
 export interface IngestItem {
@@ -59,6 +61,7 @@ export class IngestService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly writes: ContactsWriteRepository,
+    private readonly replay: GraphReplayService,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -96,9 +99,9 @@ export class IngestService {
   }
 
   private async settle(batch: Waiting[]): Promise<void> {
+    let outcomes: (IngestOutcome | typeof LATE)[];
     try {
-      const outcomes = await this.applyWithRetry(batch.map((waiting) => waiting.item));
-      batch.forEach((waiting, index) => waiting.resolve(outcomes[index]));
+      outcomes = await this.applyWithRetry(batch.map((waiting) => waiting.item));
     } catch (error) {
       if (isDatabaseUnavailable(error) || batch.length === 1) {
         batch.forEach((waiting) => waiting.reject(this.toAppError(error)));
@@ -106,32 +109,56 @@ export class IngestService {
       }
       // One bad webhook must not fail the others: apply each alone.
       for (const waiting of batch) await this.settle([waiting]);
+      return;
     }
+    const late: Waiting[] = [];
+    batch.forEach((waiting, index) => {
+      const outcome = outcomes[index];
+      if (outcome === LATE) late.push(waiting);
+      else waiting.resolve(outcome);
+    });
+    // A late webhook replays its part of the graph alone, after the batch it came in (rule 5).
+    for (const waiting of late) await this.settle([waiting]);
   }
 
   /** Another writer (a replica, an admin) may race us for the same identifiers: then read again and redo. */
-  private applyWithRetry(items: IngestItem[]): Promise<IngestOutcome[]> {
+  private applyWithRetry(items: IngestItem[]): Promise<(IngestOutcome | typeof LATE)[]> {
     return PipelinedTransaction.runRetrying(this.dataSource, (tx) => this.apply(tx, items), MAX_ATTEMPTS);
   }
 
-  private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<IngestOutcome[]> {
+  /**
+   * Applies the batch's new webhooks in event-time order. A webhook older than what the graph
+   * already holds about its identifiers is left out (its receipt given back) and answered LATE:
+   * alone, it replays its part of the graph instead.
+   */
+  private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<(IngestOutcome | typeof LATE)[]> {
     const receipts = items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey }));
     const locked = await this.writes.claimAndLock(tx, receipts, items.flatMap((item) => item.observations));
-    const graph = new Graph(locked.contacts, randomUUID);
+    // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
+    const fresh = items.map((item) => locked.fresh.delete(receiptId(item.portfolio, item.receiptKey)));
+    const seen = seenIn(locked.contacts, locked.latestKeys);
+    const late = items.map((item, index) => fresh[index] && item.observations.some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))));
+    if (items.length === 1 && late[0]) {
+      const replayed = await this.replayLate(tx, items[0]);
+      if (replayed) return [replayed];
+      late[0] = false; // a part of the graph that cannot be replayed takes the webhook as it comes
+    }
 
+    const graph = new Graph(locked.contacts, randomUUID);
     const history: HistoryEntry[] = [];
     const exchanges = new Exchanges();
-    const touched = items.map((item) => {
-      // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
-      if (!locked.fresh.delete(receiptId(item.portfolio, item.receiptKey))) return undefined;
-      return item.observations.flatMap((obs) => {
-        const applied = graph.apply(obs);
-        history.push(...applied.history);
-        if (!applied.contact) return [];
-        exchanges.record(applied.contact.id, obs);
-        return [applied.contact.id];
-      });
-    });
+    const touched = items.map((): string[] => []);
+    const applying = items.flatMap((item, index) => (fresh[index] && !late[index] ? item.observations.map((obs) => ({ obs, index })) : []));
+    const inOrder = inEventOrder(applying.map(({ obs }) => obs));
+    const itemOf = new Map(applying.map(({ obs, index }) => [obs, index]));
+    for (const obs of inOrder) {
+      const applied = graph.apply(obs);
+      history.push(...applied.history);
+      if (!applied.contact) continue;
+      exchanges.record(applied.contact.id, obs);
+      touched[itemOf.get(obs) as number].push(applied.contact.id);
+    }
+    if (late.some(Boolean)) await this.writes.releaseReceipts(tx, receipts.filter((_, index) => late[index]));
 
     // A merged contact keeps its own exchange rows, so that a split gives them back (rule 9).
     const survivorOf = (id: string) => survivor(graph, id);
@@ -140,11 +167,36 @@ export class IngestService {
       history,
       conflicts: history.filter((entry) => entry.action === 'conflict'),
       exchanges: exchanges.rows(survivorOf),
+      observations: inOrder,
     });
 
-    return touched.map((ids) =>
-      ids === undefined ? { status: 'duplicate', contactIds: [] } : { status: 'applied', contactIds: [...new Set(ids.map(survivorOf))] },
-    );
+    return items.map((_, index) => {
+      if (late[index]) return LATE;
+      if (!fresh[index]) return { status: 'duplicate', contactIds: [] };
+      return { status: 'applied', contactIds: [...new Set(touched[index].map(survivorOf))] };
+    });
+  }
+
+  /** A late webhook: its part of the graph applied again in event-time order, written over what it was. */
+  private async replayLate(tx: PipelinedTransaction, item: IngestItem): Promise<IngestOutcome | undefined> {
+    const replay = await this.replay.replay(tx, item.portfolio, item.observations);
+    if (!replay) return undefined;
+    const { replayed, before } = replay;
+    const exchanges = new Exchanges();
+    item.observations.forEach((obs, index) => {
+      const contactId = replayed.contactOf[index];
+      if (contactId) exchanges.record(contactId, obs);
+    });
+    await this.writes.withdrawConflicts(tx, item.portfolio, [...before, ...replayed.contacts.map((contact) => contact.id)], replayed.conflicts);
+    await this.writes.writeAndCommit(tx, {
+      contacts: replayed.contacts,
+      history: replayed.history,
+      conflicts: replayed.conflicts,
+      exchanges: exchanges.rows((id) => id),
+      observations: item.observations,
+    });
+    const contactIds = replayed.contactOf.filter((id): id is string => id !== undefined);
+    return { status: 'applied', contactIds: [...new Set(contactIds)] };
   }
 
   private toAppError(error: unknown): unknown {
@@ -155,6 +207,24 @@ export class IngestService {
     }
     return error;
   }
+}
+
+/** Answered for a webhook that must be applied alone, by replay. */
+const LATE = Symbol('late');
+
+/** For an identifier: the order key of the latest logged observation carrying it, and who holds it now. */
+function seenIn(contacts: ContactState[], latestKeys: Map<string, string>) {
+  const holders = new Map<string, string | null>();
+  for (const contact of contacts) {
+    for (const field of LINK_FIELDS) {
+      const value = contact[field];
+      if (value !== null) holders.set(identifierAt(contact.portfolio, field, value), contact.lastEventKey ?? null);
+    }
+  }
+  return (portfolio: string, field: LinkField, value: string): IdentifierSeen => {
+    const key = identifierAt(portfolio, field, value);
+    return { logged: latestKeys.get(key), held: holders.has(key), holderKey: holders.get(key) };
+  };
 }
 
 /** Follows merges to the contact that holds a merged one's identifiers now. */

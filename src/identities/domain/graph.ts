@@ -16,6 +16,7 @@ import {
   Strength,
   STRENGTH_OF,
 } from './observation';
+import { isTimeOrdered, laterKey, orderKey } from './event-order';
 
 /**
  * The contacts of one batch, indexed by their identifiers. Mutated in place by `apply`;
@@ -25,6 +26,8 @@ export class Graph {
   private readonly byId = new Map<string, ContactState>();
   private readonly byValue = new Map<string, string>();
   readonly changed = new Set<string>();
+  /** What the observation being applied changed: `stamp` marks them. */
+  private changedNow: Set<string> | undefined;
 
   constructor(
     contacts: Iterable<ContactState>,
@@ -48,11 +51,35 @@ export class Graph {
 
   /** Applies one observation: the contact it is about (if any) and the history it writes. */
   apply(observation: Observation): { contact: ContactState | undefined; history: HistoryEntry[] } {
+    this.changedNow = new Set();
     const run = new Application(this, observation);
     const contact = observation.links ? run.link() : run.find();
     if (contact) recordActivity(contact, observation);
-    if (contact) this.changed.add(contact.id);
+    if (contact) this.markChanged(contact.id);
+    if (isTimeOrdered(observation)) this.stamp(observation, run.history, this.changedNow);
+    this.changedNow = undefined;
     return { contact, history: run.history };
+  }
+
+  /**
+   * Every contact a time-ordered observation changed or named in its history carries its order key:
+   * an older observation about any of them that arrives later replays them (rule 5).
+   */
+  private stamp(observation: Observation, history: HistoryEntry[], changedNow: Set<string>): void {
+    const key = orderKey(observation);
+    const named = history.flatMap((entry) => (entry.otherContactId ? [entry.contactId, entry.otherContactId] : [entry.contactId]));
+    for (const id of new Set([...changedNow, ...named])) {
+      const contact = this.byId.get(id);
+      if (!contact) continue;
+      contact.lastEventKey = laterKey(contact.lastEventKey ?? null, key);
+      this.changed.add(id);
+    }
+  }
+
+  /** Names a contact to write back. */
+  markChanged(id: string): void {
+    this.changed.add(id);
+    this.changedNow?.add(id);
   }
 
   create(portfolio: string, at: Date): ContactState {
@@ -74,9 +101,10 @@ export class Graph {
       lastOutboundAt: null,
       invalidAt: null,
       mergedInto: null,
+      lastEventKey: null,
     };
     this.put(contact);
-    this.changed.add(contact.id);
+    this.markChanged(contact.id);
     return contact;
   }
 
@@ -87,7 +115,7 @@ export class Graph {
     contact[LINKED_AT[field]] = value === null ? null : at;
     contact[STRENGTH_OF[field]] = value === null ? null : strength;
     if (value !== null) this.byValue.set(indexKey(contact.portfolio, field, value), contact.id);
-    this.changed.add(contact.id);
+    this.markChanged(contact.id);
   }
 
   private put(contact: ContactState): void {
@@ -209,7 +237,7 @@ class Application {
       this.write(contact, 'confirmed', field, contact[field], contact[field]);
     }
     if (this.present.length > 1) contact[LINKED_AT[field]] = latest(contact[LINKED_AT[field]], this.obs.eventAt);
-    this.graph.changed.add(contact.id);
+    this.graph.markChanged(contact.id);
   }
 
   /**
@@ -266,8 +294,8 @@ class Application {
     survivor.invalidAt = latest(survivor.invalidAt, merged.invalidAt);
     survivor.externalId ??= merged.externalId;
     merged.mergedInto = survivor.id;
-    this.graph.changed.add(survivor.id);
-    this.graph.changed.add(merged.id);
+    this.graph.markChanged(survivor.id);
+    this.graph.markChanged(merged.id);
     return survivor;
   }
 

@@ -68,6 +68,10 @@ export interface ContactState {
   mergedInto: string | null;
   /** The CRM's own id, from an import. It follows a merge to a survivor that has none. */
   externalId?: string | null;
+  /** `orderKey` of the latest linking observation that changed or named this contact (rule 5). */
+  lastEventKey?: string | null;
+  /** Every observation that shaped the contact is in the log, so that it can be replayed (rule 5). */
+  hasFullLog?: boolean;
 }
 
 export type HistoryAction =

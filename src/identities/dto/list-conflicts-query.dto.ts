@@ -2,11 +2,11 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-export const CONFLICT_STATUSES = ['open', 'kept', 'accepted'] as const;
+export const CONFLICT_STATUSES = ['open', 'kept', 'accepted', 'withdrawn'] as const;
 export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
 
 export class ListConflictsQueryDto {
-  @ApiPropertyOptional({ enum: CONFLICT_STATUSES, default: 'open', description: '`kept`: settled keeping the existing link; `accepted`: settled taking the claim' })
+  @ApiPropertyOptional({ enum: CONFLICT_STATUSES, default: 'open', description: '`kept`: settled keeping the existing link; `accepted`: settled taking the claim; `withdrawn`: no longer raised once a late webhook put its part of the graph in event-time order' })
   @IsOptional() @IsIn(CONFLICT_STATUSES)
   status: ConflictStatus = 'open';
 

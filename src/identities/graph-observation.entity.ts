@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * One observation as the graph applied it (rule 5): the log a late observation replays its part of
+ * the graph from. Written and read by `contacts-write.repository.ts`.
+ */
+@Entity('graph_observation')
+export class GraphObservation {
+  @PrimaryColumn({ type: 'text' })
+  portfolio!: string;
+
+  @PrimaryColumn({ type: 'bigint' })
+  id!: string;
+
+  /** Event time, then a deterministic tie-break (`orderKey`); compared byte by byte. */
+  @Column({ name: 'order_key', type: 'text', collation: 'C' })
+  orderKey!: string;
+
+  @Column({ type: 'text', nullable: true })
+  msisdn!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  bsuid!: string | null;
+
+  @Column({ name: 'parent_bsuid', type: 'text', nullable: true })
+  parentBsuid!: string | null;
+
+  @Column({ name: 'event_at', type: 'timestamptz' })
+  eventAt!: Date;
+
+  /** The observation whole (identifiers, strength, activity, evidence), as `Observation` in JSON. */
+  @Column({ type: 'jsonb' })
+  observation!: Record<string, unknown>;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt!: Date;
+}

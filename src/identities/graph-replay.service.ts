@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { PipelinedTransaction } from '../database/pipelined-transaction';
+import { ContactsWriteRepository } from './contacts-write.repository';
+import { isTimeOrdered } from './domain/event-order';
+import { LINK_FIELDS, LinkField, Observation } from './domain/observation';
+import { replayComponent, Replayed } from './domain/replay';
+
+/**
+ * Past this many logged observations a part of the graph is not replayed: one person's webhooks
+ * never come near it, and a component that large points at a shared identifier (a test number
+ * used by many), where replaying would lock half the portfolio.
+ */
+const MAX_COMPONENT = 5_000;
+
+/**
+ * Rule 5 for late webhooks: loads the part of the graph a late observation belongs to (its log
+ * and its contacts, locked) and replays it in event-time order. Parts that cannot be replayed
+ * (contacts from before the log, or corrected by an admin) answer undefined: the webhook is
+ * then applied as it comes, as before the log existed.
+ */
+@Injectable()
+export class GraphReplayService {
+  private readonly logger = new Logger(GraphReplayService.name);
+
+  constructor(private readonly writes: ContactsWriteRepository) {}
+
+  async replay(tx: PipelinedTransaction, portfolio: string, arriving: Observation[]): Promise<{ replayed: Replayed; before: string[] } | undefined> {
+    const logged = await this.writes.loggedComponent(tx, portfolio, arriving.filter(isTimeOrdered), MAX_COMPONENT);
+    if (!logged) {
+      this.logger.warn(`late webhook in ${portfolio} applied as it came: its part of the graph has more than ${MAX_COMPONENT} observations`);
+      return undefined;
+    }
+    const values = identifiersOf([...logged, ...arriving]);
+    const current = await this.writes.lock(tx, portfolio, [], values);
+    // Every identifier the contacts hold must come from the log, or the replay would drop it.
+    const explained = current.every((contact) => contact.hasFullLog !== false && LINK_FIELDS.every((field) => contact[field] === null || values[field].includes(contact[field] as string)));
+    if (!explained) {
+      this.logger.log(`late webhook in ${portfolio} applied as it came: its contacts predate the log or were corrected by an admin`);
+      return undefined;
+    }
+    const replayed = replayComponent({ current, logged, arriving, newId: randomUUID });
+    this.logger.log(`late webhook in ${portfolio}: replayed ${logged.length + arriving.length} observations over ${current.length} contacts in event-time order`);
+    return { replayed, before: current.map((contact) => contact.id) };
+  }
+}
+
+function identifiersOf(observations: Observation[]): Record<LinkField, string[]> {
+  const sets: Record<LinkField, Set<string>> = { msisdn: new Set(), bsuid: new Set(), parentBsuid: new Set() };
+  for (const obs of observations) for (const field of LINK_FIELDS) if (obs[field] !== undefined) sets[field].add(obs[field] as string);
+  return { msisdn: [...sets.msisdn], bsuid: [...sets.bsuid], parentBsuid: [...sets.parentBsuid] };
+}
