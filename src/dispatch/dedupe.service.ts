@@ -88,8 +88,9 @@ export class DedupeService {
     const plan = planDestinations(request.destinations, directory, options, parsed);
     this.count(plan.report);
     if (plan.destinations.length === 0) {
-      // Nothing left to send: the answer says why for each destination.
-      throw AppError.validation(plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` })));
+      // Nothing left to send: the answer says why for each destination, in words and as the report a 200 would carry.
+      const fields = plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` }));
+      throw AppError.validation(fields, { destinations: plan.report });
     }
     return {
       request: { ...request, destinations: plan.destinations },
