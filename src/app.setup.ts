@@ -1,15 +1,18 @@
 import { HttpStatus, INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AppError } from './common/errors/app-error';
 import { ErrorFilter, toErrorResponse } from './common/errors/error.filter';
 import { ResultCode } from './common/errors/result-code';
 import { BULK_BODY } from './common/http/bulk-body';
+import { clientErrorFor, rawErrorResponse } from './common/http/client-error';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './observability/metrics.service';
@@ -30,7 +33,35 @@ export function createHttpAdapter(config: Pick<AppConfig, 'bodyLimitBytes' | 'tr
     // After SIGTERM, a request on a kept-alive connection is answered 503 (and the connection closed).
     return503OnClosing: true,
     frameworkErrors: answerUnroutableUrl,
+    clientErrorHandler: answerClientError,
   });
+}
+
+/** Connections already answered by `answerClientError`, which Node's parser reports again for each chunk that follows. */
+const ANSWERED = new WeakSet<Socket>();
+/**
+ * How long such a connection stays open to take in what the client is still sending: closing it with
+ * unread data would reset the connection, and the client could lose the answer.
+ */
+const LINGER_MS = 2_000;
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (a header block or URL over
+ * the size limit, bytes that are not HTTP): answered in LINK's ErrorResponse with the headers every
+ * answer gets, and `Connection: close`, since nothing more can be read on that connection.
+ */
+function answerClientError(error: ConnectionError, socket: Socket): void {
+  if (ANSWERED.has(socket) || socket.destroyed || error.code === 'ECONNRESET') return;
+  // As Node does: never write into an answer already under way on this connection.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  ANSWERED.add(socket);
+  socket.end(rawErrorResponse(clientErrorFor(error.code), { ...SECURITY_HEADER_VALUES, 'x-request-id': randomUUID() }));
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once('close', () => clearTimeout(linger));
 }
 
 /**
@@ -79,6 +110,19 @@ const CONTENT_SECURITY_POLICY = {
 /** Helmet built once (@fastify/helmet builds it again on every request, for per-route options). */
 const SECURITY_HEADERS = helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
 
+/** The same headers as names and values, for an answer written on a bare socket (there is no response to set them on). */
+const SECURITY_HEADER_VALUES: Readonly<Record<string, string>> = headersOf(SECURITY_HEADERS);
+
+function headersOf(middleware: typeof SECURITY_HEADERS): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  middleware({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
 /** Everything `main.ts` and the tests share: logs, metrics, security headers, validation, errors, OpenAPI. */
 export async function configureApp(app: NestFastifyApplication): Promise<INestApplication> {
   const config = app.get(AppConfig);
@@ -112,6 +156,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Many clients send the content type on every request: an empty body is no body (a DELETE, say), not bad JSON.
+    if (body === '') return done(null, undefined);
     parseJson(request, body as string, (error, value) => {
       if (error) return done(AppError.invalidJson(), undefined);
       // class-transformer walks a DTO's body recursively: thousands of levels overflow the stack (a 500).

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../common/errors/app-error';
 import { ApiKeyDto, parseApiKeys, Role } from '../config/api-key';
 import { AppConfig } from '../config/app-config';
+import { readAuthorization } from './authorization-header';
 
 /** Who is calling: the key's name, roles and the portfolios it reaches. */
 export interface Principal {
@@ -38,21 +39,10 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Reads `Authorization: Bearer <secret>` or `Basic <name:secret>`. */
   authenticate(header: string | undefined): Principal {
-    if (!header) throw AppError.unauthorized('Unauthorized: send Authorization: Bearer <secret> or Basic <name:secret>');
-    const [scheme, value = ''] = header.trim().split(/\s+/, 2);
-    let name: string | undefined;
-    let secret: string;
-    if (/^bearer$/i.test(scheme)) {
-      secret = value;
-    } else if (/^basic$/i.test(scheme)) {
-      const decoded = Buffer.from(value, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) throw AppError.unauthorized();
-      name = decoded.slice(0, colon);
-      secret = decoded.slice(colon + 1);
-    } else {
-      throw AppError.unauthorized();
-    }
+    const credentials = header ? readAuthorization(header) : undefined;
+    if (!credentials) throw AppError.unauthorized('Unauthorized: send Authorization: Bearer <secret> or Basic <name:secret>');
+    const { secret } = credentials;
+    const name = credentials.scheme === 'basic' ? credentials.name : undefined;
     const candidate = digest(secret);
     // Compare against every key, so that the time taken does not tell which one matched.
     let found: StoredKey | undefined;

@@ -58,7 +58,8 @@ export class DedupeService {
     const request = body as MessageRequest;
     const source = parseBusinessNumber(request.source, 'source');
     const portfolio = await this.portfolios.forBusinessNumber(source);
-    if (!reaches(principal, portfolio.key)) throw AppError.noAccess(`No access to portfolio ${portfolio.key}, which owns the source ${source}`);
+    // Which portfolio owns the number is not this key's to know.
+    if (!reaches(principal, portfolio.key)) throw AppError.noAccess('No access: this key does not reach the portfolio of this source');
     // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
     if (portfolio.platformId && (request.platformId !== portfolio.platformId || (portfolio.platformPartnerId && request.platformPartnerId !== portfolio.platformPartnerId))) {
       throw AppError.noAccess(`The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`);
@@ -87,8 +88,9 @@ export class DedupeService {
     const plan = planDestinations(request.destinations, directory, options, parsed);
     this.count(plan.report);
     if (plan.destinations.length === 0) {
-      // Nothing left to send: the answer says why for each destination.
-      throw AppError.validation(plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` })));
+      // Nothing left to send: the answer says why for each destination, in words and as the report a 200 would carry.
+      const fields = plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` }));
+      throw AppError.validation(fields, { destinations: plan.report });
     }
     return {
       request: { ...request, destinations: plan.destinations },

@@ -1,12 +1,12 @@
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/api-keys.service';
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
 import { BulkBody } from '../common/http/bulk-body';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 import { LinkProxyService } from './link-proxy.service';
-import { MESSAGE_REQUEST_EXAMPLE, PROXY_EXAMPLE } from './openapi-examples';
+import { MESSAGE_REQUEST_EXAMPLE, NOTHING_TO_SEND_EXAMPLE, PROXY_EXAMPLE } from './openapi-examples';
 
 @ApiTags('send pipeline')
 @ApiBasicAuth()
@@ -23,6 +23,10 @@ export class LinkProxyController {
   })
   @ApiBody({ schema: { example: MESSAGE_REQUEST_EXAMPLE } })
   @ApiOkResponse({ schema: { example: PROXY_EXAMPLE } })
+  @ApiBadRequestResponse({
+    description: "No destination left to send (the `destinations` report says why for each, as a 200 would), or a request that is not a valid MessageRequest",
+    schema: { example: NOTHING_TO_SEND_EXAMPLE },
+  })
   async send(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,

@@ -19,8 +19,9 @@ export const DEDUPE_EXAMPLE = {
       action: 'duplicate',
       sendAs: '+46701234567',
       duplicateOf: '+46701234567',
+      duplicateOfIndex: 0,
       code: 'DUPLICATE',
-      reason: 'The same person as an earlier destination: sent once, through the kept one',
+      reason: 'The same person as destination 1: sent once, through that one',
     },
     { input: 'nope', action: 'rejected', code: 'INVALID_DESTINATION', reason: '"no***" is neither a phone number nor a BSUID' },
   ],
@@ -33,4 +34,24 @@ export const PROXY_EXAMPLE = {
   description: 'queued',
   messageIds: ['1aU6cwxAKE9NzMLrS6M82C', '1aU6cwxAKE9NzMLrS6M82C', null],
   destinations: DEDUPE_EXAMPLE.destinations,
+};
+
+/** 400 when no destination is left to send: the reasons as `fields`, and the same report a 200 carries. */
+export const NOTHING_TO_SEND_EXAMPLE = {
+  resultCode: 112506,
+  description: 'Validation error',
+  translatedDescription: null,
+  fields: [
+    { field: 'destinations[0]', message: 'BSUID_AUTH_TEMPLATE: Authentication templates cannot be sent to a BSUID, and no phone number is known for this user' },
+    { field: 'destinations[1]', message: 'INVALID_DESTINATION: "no***" is neither a phone number nor a BSUID' },
+  ],
+  destinations: [
+    {
+      input: 'SE.22222222222222222222',
+      action: 'rejected',
+      code: 'BSUID_AUTH_TEMPLATE',
+      reason: 'Authentication templates cannot be sent to a BSUID, and no phone number is known for this user',
+    },
+    { input: 'nope', action: 'rejected', code: 'INVALID_DESTINATION', reason: '"no***" is neither a phone number nor a BSUID' },
+  ],
 };

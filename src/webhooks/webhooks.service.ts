@@ -77,9 +77,12 @@ export class WebhooksService {
   }
 }
 
-/** The portfolio comes from the event, not the path, so the guard cannot check it: done here. */
+/**
+ * The portfolio comes from the event, not the path, so the guard cannot check it: done here. Which
+ * portfolio owns the event's number or platform is not named: the key does not reach it.
+ */
 function assertReaches(principal: Principal, portfolio: string): void {
   if (!reaches(principal, portfolio)) {
-    throw AppError.noAccess(`No access: this key may not post events for portfolio ${portfolio}`);
+    throw AppError.noAccess('No access: this key may not post events for the portfolio of this business number or platform');
   }
 }

@@ -62,11 +62,11 @@ describe('POST /v1/messages/dedupe', () => {
     expect(res.body).toEqual({
       request: { ...body, destinations: [M, B_ONLY] },
       destinations: [
-        { input: B, action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', code: 'DUPLICATE', reason: expect.any(String) },
+        { input: B, action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', duplicateOfIndex: 1, code: 'DUPLICATE', reason: expect.any(String) },
         { input: '+46 70-123 45 67', action: 'send', sendAs: M, reason: expect.any(String) },
         { input: B_ONLY, action: 'send', sendAs: B_ONLY, reason: expect.any(String) },
-        { input: P, action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', code: 'DUPLICATE', reason: expect.any(String) },
-        { input: '0701234567', action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', code: 'DUPLICATE', reason: expect.any(String) },
+        { input: P, action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', duplicateOfIndex: 1, code: 'DUPLICATE', reason: expect.any(String) },
+        { input: '0701234567', action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', duplicateOfIndex: 1, code: 'DUPLICATE', reason: expect.any(String) },
       ],
       templates: [{ name: 'order_shipped', language: 'en', known: true, category: 'UTILITY' }],
       portfolio: 'acme',
@@ -166,6 +166,10 @@ describe('POST /v1/messages/dedupe', () => {
       fields: [
         { field: 'destinations[0]', message: expect.stringContaining('INVALID_DESTINATION') },
         { field: 'destinations[1]', message: expect.stringContaining('BSUID_WRONG_PORTFOLIO') },
+      ],
+      destinations: [
+        { input: 'nope', action: 'rejected', code: 'INVALID_DESTINATION', reason: expect.any(String) },
+        { input: GLOBEX_B, action: 'rejected', code: 'BSUID_WRONG_PORTFOLIO', reason: expect.any(String) },
       ],
     });
   });

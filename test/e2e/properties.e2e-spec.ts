@@ -491,7 +491,7 @@ function expectLinkError(status: number, body: unknown, what: string): void {
   if (!isObject(body)) {
     problems.push('the body is not a JSON object');
   } else {
-    const { resultCode, description, translatedDescription, fields, ...rest } = body;
+    const { resultCode, description, translatedDescription, fields, destinations, ...rest } = body;
     if (!(CODES_BY_STATUS[status] ?? Object.values(CODES_BY_STATUS).flat()).includes(resultCode as number)) problems.push(`resultCode ${String(resultCode)} does not fit ${status}`);
     if (typeof description !== 'string' || description === '') problems.push('description is not a non-empty string');
     if (translatedDescription !== null) problems.push('translatedDescription is not null');
@@ -500,6 +500,11 @@ function expectLinkError(status: number, body: unknown, what: string): void {
       problems.push('fields is not a list of {field, message}');
     }
     if (resultCode === 112506 && fieldList === undefined) problems.push('a validation error names no field');
+    // The send pipeline's 400 when nothing is left to send carries the report of its destinations, every one rejected.
+    const report = destinations as unknown[] | undefined;
+    if (report !== undefined && !(resultCode === 112506 && Array.isArray(report) && report.every((entry) => isObject(entry) && entry.action === 'rejected'))) {
+      problems.push('destinations is not a report of rejected destinations');
+    }
     if (Object.keys(rest).length > 0) problems.push(`unexpected keys ${Object.keys(rest).join(', ')}`);
   }
   if (problems.length > 0) throw new Error(`a LINK ErrorResponse: ${what}: ${problems.join('; ')}`);

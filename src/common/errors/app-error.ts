@@ -13,13 +13,15 @@ export class AppError extends Error {
     readonly resultCode: ResultCode,
     message: string,
     readonly fields: FieldError[] = [],
+    /** More of the answer, in keys of its own beside LINK's ErrorResponse (the dedupe report, say), so that a client reads data, not sentences. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'AppError';
   }
 
-  static validation(fields: FieldError[]): AppError {
-    return new AppError(HttpStatus.BAD_REQUEST, ResultCode.ValidationError, 'Validation error', fields);
+  static validation(fields: FieldError[], details: Readonly<Record<string, unknown>> = {}): AppError {
+    return new AppError(HttpStatus.BAD_REQUEST, ResultCode.ValidationError, 'Validation error', fields, details);
   }
 
   static invalidField(field: string, message: string): AppError {

@@ -4,12 +4,13 @@ import { AppError, FieldError } from './app-error';
 import { isDatabaseUnavailable, sqlState } from './database-errors';
 import { ResultCode } from './result-code';
 
-/** LINK's ErrorResponse, with the fields at fault when validation failed. */
+/** LINK's ErrorResponse, with the fields at fault when validation failed, and an AppError's details. */
 export interface ErrorResponse {
   resultCode: number;
   description: string;
   translatedDescription: string | null;
   fields?: FieldError[];
+  [detail: string]: unknown;
 }
 
 const codeByStatus: Partial<Record<number, ResultCode>> = {
@@ -40,6 +41,8 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorRe
   if (error instanceof AppError) {
     const body: ErrorResponse = { resultCode: error.resultCode, description: error.message, translatedDescription: null };
     if (error.fields.length > 0) body.fields = error.fields;
+    // Details add keys; they never replace LINK's own.
+    for (const [key, value] of Object.entries(error.details)) if (!(key in body) && key !== 'fields') body[key] = value;
     return { status: error.status, body };
   }
   if (error instanceof HttpException) {

@@ -8,7 +8,10 @@ export enum ResultCode {
   BadRequest = 112402,
   NotFound = 112904,
   Conflict = 112909,
+  RequestTimeout = 112908,
   PayloadTooLarge = 112913,
+  /** The request line and headers are larger than the server reads (431). */
+  HeadersTooLarge = 112931,
   TooManyRequests = 112929,
   ServerError = 112500,
   ServiceUnavailable = 112503,

@@ -1,13 +1,30 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldError } from '../errors/app-error';
 
-/** The one validation pipe: strips unknown fields, converts types, and fails as LINK's 112506 with the fields at fault. */
+/**
+ * The one validation pipe: strips unknown fields, converts types, and fails as LINK's 112506 with the fields at fault.
+ * A body read into a DTO must be a JSON object: Nest's own pipe reads `null` or no body as `{}`, which a
+ * DTO of optional fields accepts, so that a PUT would replace a whole resource with nothing.
+ */
+class AppValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && this.toValidate(metadata) && !isJsonObject(value)) {
+      return Promise.reject(AppError.invalidField('body', 'must be a JSON object'));
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     transform: true,
     exceptionFactory: (errors) => AppError.validation(flatten(errors)),
   });
+}
+
+function isJsonObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

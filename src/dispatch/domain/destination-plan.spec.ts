@@ -63,6 +63,18 @@ describe(planDestinations.name, () => {
   });
 
   it.each([
+    ['the phone listed first, the BSUID preferred', [M, B], 'bsuid', [[0, 1, 'destination 2']]],
+    ['the BSUID listed first, the phone preferred', [B, M2, M], 'msisdn', [[0, 2, 'destination 3']]],
+    ['twins by format, the earliest kept', [M, '0046 70-123 45 67', '0701234567'], 'msisdn', [[1, 0, 'destination 1'], [2, 0, 'destination 1']]],
+    ['a phone between a parent BSUID and the preferred BSUID', [P, M, B], 'bsuid', [[0, 2, 'destination 3'], [1, 2, 'destination 3']]],
+  ] as const)('says which destination a duplicate duplicates, by its place: %s', (_, inputs, prefer, duplicates) => {
+    const report = planDestinations([...inputs], directory, options({ prefer })).report;
+    const found = report.flatMap((entry, index) => (entry.action === 'duplicate' ? [[index, entry.duplicateOfIndex, entry.reason]] : []));
+    expect(found).toEqual(duplicates.map(([index, of, named]) => [index, of, expect.stringContaining(`The same person as ${named}:`)]));
+    for (const [index, of] of duplicates) expect(report[index].duplicateOf).toBe(inputs[of]);
+  });
+
+  it.each([
     ['alone', [B_OLD], 'msisdn', [[B_OLD, 'rewritten', M, null, 'BSUID_REPLACED']]],
     ['alone, the BSUID preferred', [B_OLD], 'bsuid', [[B_OLD, 'rewritten', B, null, 'BSUID_REPLACED']]],
     [

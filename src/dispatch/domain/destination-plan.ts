@@ -54,6 +54,8 @@ export interface DestinationReport {
   action: Action;
   sendAs?: string;
   duplicateOf?: unknown;
+  /** Where the destination this one duplicates stands in the request's `destinations`, counted from 0. */
+  duplicateOfIndex?: number;
   code?: ReasonCode;
   reason: string;
 }
@@ -132,7 +134,8 @@ type Decision =
 function reportFor(entry: Entry, decision: Exclude<Decision, { rejected: object }>): DestinationReport {
   const sendAs = decision.sendAs.value;
   if (entry !== decision.kept) {
-    return { input: entry.input, action: 'duplicate', sendAs, duplicateOf: decision.kept.input, code: 'DUPLICATE', reason: DUPLICATE_REASON };
+    const kept = decision.kept;
+    return { input: entry.input, action: 'duplicate', sendAs, duplicateOf: kept.input, duplicateOfIndex: kept.index, code: 'DUPLICATE', reason: duplicateReason(kept.index) };
   }
   if (decision.rewritten) return { input: entry.input, action: 'rewritten', sendAs, ...decision.rewritten };
   return { input: entry.input, action: 'send', sendAs, reason: SEND_REASON[entry.identifier.kind] };
@@ -191,7 +194,8 @@ const SEND_REASON: Record<IdentifierKind, string> = {
   bsuid: 'Sent to the BSUID',
   parentBsuid: 'Sent to the parent BSUID',
 };
-const DUPLICATE_REASON = 'The same person as an earlier destination: sent once, through the kept one';
+/** The kept destination may come later in the list (a BSUID preferred to the phone before it): named by its place, counted from 1. */
+const duplicateReason = (keptIndex: number) => `The same person as destination ${keptIndex + 1}: sent once, through that one`;
 const WRONG_PORTFOLIO: Record<'bsuid' | 'parentBsuid', string> = {
   bsuid: 'This BSUID belongs to another business portfolio: a BSUID works only in the portfolio that learned it',
   parentBsuid: 'This parent BSUID belongs to a portfolio outside this group: a parent BSUID works only within its group',
