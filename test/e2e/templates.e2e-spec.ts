@@ -44,12 +44,28 @@ describe('templates', () => {
       ]);
     });
 
+    it('reads the category and OTP kind in any case, as LINK\'s document writes them, and keeps them in upper case', async () => {
+      const utility = await put('order_update', { language: 'en', category: 'utility' });
+      expect(utility.status).toBe(201);
+      expect(utility.body).toEqual(view({ name: 'order_update', language: 'en', category: 'UTILITY' }));
+      const otp = await put('login_code', { language: 'en', category: ' Authentication', otpType: 'copy_code' });
+      expect(otp.status).toBe(201);
+      expect(otp.body).toEqual(view({ name: 'login_code', language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' }));
+      expect(await rows()).toEqual([
+        { portfolio: 'acme', name: 'login_code', language: 'en', category: 'AUTHENTICATION', otp_type: 'COPY_CODE', status: null, source: 'admin' },
+        { portfolio: 'acme', name: 'order_update', language: 'en', category: 'UTILITY', otp_type: null, status: null, source: 'admin' },
+      ]);
+      const listed = await get(`${url()}?category=authentication`);
+      expect(listed.body).toEqual({ templates: [view({ name: 'login_code', language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' })] });
+    });
+
     it.each([
       [{ category: 'UTILITY' }, 'language'],
       [{ language: 'english', category: 'UTILITY' }, 'language'],
       [{ language: 'en-US', category: 'UTILITY' }, 'language'],
       [{ language: 'en' }, 'category'],
-      [{ language: 'en', category: 'utility' }, 'category'],
+      [{ language: 'en', category: 'utilities' }, 'category'],
+      [{ language: 'en', category: 7 }, 'category'],
       [{ language: 'en', category: 'AUTHENTICATION' }, 'otpType'],
       [{ language: 'en', category: 'AUTHENTICATION', otpType: 'SMS' }, 'otpType'],
       [{ language: 'en', category: 'MARKETING', otpType: 'ONE_TAP' }, 'otpType'],
