@@ -148,18 +148,24 @@ describe('templates', () => {
       expect(bad.body).toEqual(validation('language'));
     });
 
-    it('finds many templates in one call for the send pipeline, keyed by name and language', async () => {
-      const found = await t.app.get(TemplatesService).findMany('acme', [
+    it('matches the templates a request names in one call for the send pipeline, by trimmed name, an authentication name in every language', async () => {
+      const found = await t.app.get(TemplatesService).match('acme', [
         { name: 'login_code', language: 'en_US' },
-        { name: 'welcome', language: 'sv' },
+        { name: ' login_code', language: 'sv' },
         { name: 'welcome', language: 'sv' },
         { name: 'welcome', language: 'fr' },
         { name: 'order_update', language: 'en' },
+        { name: 'nothing', language: 'en' },
       ]);
-      expect([...found.keys()].sort()).toEqual(['login_code\u0000en_US', 'order_update\u0000en', 'welcome\u0000sv']);
-      expect(found.get('login_code\u0000en_US')).toEqual(view({ name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP' }));
-      expect(found.get('order_update\u0000en')?.portfolio).toBe('acme');
-      expect(await t.app.get(TemplatesService).findMany('acme', [])).toEqual(new Map());
+      expect(found).toEqual([
+        { name: 'login_code', language: 'en_US', known: true, category: 'AUTHENTICATION' },
+        { name: 'login_code', language: 'sv', known: true, category: 'AUTHENTICATION' },
+        { name: 'welcome', language: 'sv', known: true, category: 'MARKETING' },
+        { name: 'welcome', language: 'fr', known: true, category: 'MARKETING' },
+        { name: 'order_update', language: 'en', known: true, category: 'UTILITY' },
+        { name: 'nothing', language: 'en', known: false, category: null },
+      ]);
+      expect(await t.app.get(TemplatesService).match('acme', [])).toEqual([]);
     });
   });
 
