@@ -158,7 +158,7 @@ function decide(entries: Entry[], options: PlanOptions): Decision {
   if (phoneOnly && kept.identifier.kind !== 'msisdn') {
     const [code, why]: [ReasonCode, string] = options.authentication
       ? ['BSUID_AUTH_TEMPLATE', 'Authentication templates cannot be sent to a BSUID']
-      : ['TEMPLATE_UNKNOWN', 'The template registry does not know this template, even after asking LINK, and it may be an authentication template, which cannot be sent to a BSUID'];
+      : ['TEMPLATE_UNKNOWN', 'The template registry does not know this template (not even after asking LINK, when it could be asked), and it may be an authentication template, which cannot be sent to a BSUID'];
     if (!contact?.msisdn) return { rejected: { code, reason: `${why}, and no phone number is known for this user` } };
     const reason = `${why}: sent to the contact's phone number ${mask(contact.msisdn)} instead`;
     return { kept, sendAs: { kind: 'msisdn', value: contact.msisdn }, rewritten: { code, reason } };
