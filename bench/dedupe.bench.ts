@@ -57,6 +57,7 @@ import {
   openLoop,
   round2,
   run,
+  sql,
   startService,
   stopService,
 } from './support';
@@ -74,6 +75,8 @@ const LINK_AUTH = `Basic ${Buffer.from(`${LINK_USERNAME}:${LINK_PASSWORD}`).toSt
 // What the service answers for a destination it keeps (default prefer=msisdn, no policies).
 const KEPT = new Set(['send', 'rewritten']);
 
+const TEMPLATE = 'bench_welcome';
+
 /** A LINK MessageRequest from the bench portfolio's business number: one template message. */
 function messageRequest(destinations: string[]): Record<string, unknown> {
   return {
@@ -83,7 +86,7 @@ function messageRequest(destinations: string[]): Record<string, unknown> {
     source: BUSINESS_NUMBER,
     priority: 'NORMAL',
     destinations,
-    messages: [{ type: 'template', template: { name: 'bench_welcome', language: { code: 'en' } } }],
+    messages: [{ type: 'template', template: { name: TEMPLATE, language: { code: 'en' } } }],
   };
 }
 
@@ -102,6 +105,11 @@ async function main(): Promise<void> {
       server = await startService(API_KEYS, env);
     }
     await ensureContacts(PORTFOLIO, CONTACTS);
+    // The registry knows the template sent, as in production: an unknown one would be kept off BSUIDs.
+    await sql(
+      `INSERT INTO template (portfolio, name, language, category, source) VALUES ($1, $2, 'en', 'UTILITY', 'admin') ON CONFLICT DO NOTHING`,
+      [PORTFOLIO, TEMPLATE],
+    );
     const pool = new Pool({ connectionString: DATABASE_URL, max: CONCURRENCY });
     try {
       console.log(`load average before measuring: ${loadavg()[0].toFixed(2)}`);

@@ -6,16 +6,13 @@ import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identiti
 import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { TemplatesService } from '../templates/templates.service';
+import { TemplateLookup, TemplatesLookupService } from '../templates/templates-lookup.service';
 import { DestinationReport, Plan, planDestinations } from './domain/destination-plan';
-import { checkMessageRequest, MessageRequest, readMessageKinds, TemplateRef } from './domain/message-request';
+import { checkMessageRequest, MessageRequest, readMessageKinds } from './domain/message-request';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 
-export interface TemplateReport extends TemplateRef {
-  /** Unknown to the registry: treated as not authentication. */
-  known: boolean;
-  category: string | null;
-}
+/** A template of the request: whether the registry knows its (trimmed) name, its category, and whether LINK was asked. */
+export type TemplateReport = TemplateLookup;
 
 export interface DedupeResult {
   /** The request ready to post to LINK: destinations deduped and rewritten, everything else as sent. */
@@ -43,7 +40,7 @@ export class DedupeService {
   constructor(
     private readonly portfolios: PortfoliosService,
     private readonly directory: ContactsDirectoryService,
-    private readonly templates: TemplatesService,
+    private readonly templates: TemplatesLookupService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -65,20 +62,20 @@ export class DedupeService {
       throw AppError.noAccess(`The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`);
     }
 
-    const kinds = readMessageKinds(request.messages);
-    const registered = await this.templates.findMany(portfolio.key, kinds.templates);
-    const templates = kinds.templates.map((ref) => {
-      const found = registered.get(`${ref.name}\u0000${ref.language}`);
-      return { ...ref, known: found !== undefined, category: found?.category ?? null };
-    });
     const region = this.portfolios.regionFor(portfolio, source);
     const parsed = request.destinations.map((raw) => tryParseIdentifier(raw, region));
+    const kinds = readMessageKinds(request.messages);
+    // Templates fail closed (DESIGN: Dedupe and enforcement): an unknown name asks LINK first, unless only phones would be sent to.
+    const failClosed = portfolio.unknownTemplates === 'phone-or-reject';
+    const toBsuids = parsed.some((result) => result.ok && result.identifier.kind !== 'msisdn');
+    const templates = await this.templates.lookup(portfolio, kinds.templates, failClosed && toBsuids);
     const identifiers = parsed.flatMap((result): Identifier[] => (result.ok ? [result.identifier] : []));
     const directory = await this.directory.directoryFor(portfolio, identifiers);
     const options = {
       region,
       prefer: query.prefer,
       authentication: templates.some((template) => template.category === 'AUTHENTICATION'),
+      unknownTemplate: failClosed && templates.some((template) => !template.known),
       freeForm: kinds.freeForm,
       // The request's own choice, else the portfolio's.
       careWindowPolicy: query.careWindow ?? portfolio.enforceCareWindow,

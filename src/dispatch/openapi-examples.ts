@@ -25,7 +25,7 @@ export const DEDUPE_EXAMPLE = {
     },
     { input: 'nope', action: 'rejected', code: 'INVALID_DESTINATION', reason: '"no***" is neither a phone number nor a BSUID' },
   ],
-  templates: [{ name: 'order_shipped', language: 'en', known: true, category: 'UTILITY' }],
+  templates: [{ name: 'order_shipped', language: 'en', known: true, category: 'UTILITY', refreshTried: false }],
   portfolio: 'acme',
 };
 

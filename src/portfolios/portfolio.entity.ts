@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { BusinessNumber } from './business-number.entity';
 
+export const UNKNOWN_TEMPLATES_POLICIES = ['phone-or-reject', 'send'] as const;
+export type UnknownTemplatesPolicy = (typeof UNKNOWN_TEMPLATES_POLICIES)[number];
+
 @Entity('portfolio')
 export class Portfolio {
   @PrimaryColumn({ type: 'text' })
@@ -31,6 +34,10 @@ export class Portfolio {
 
   @Column({ name: 'skip_invalid_contacts', type: 'boolean', default: false })
   skipInvalidContacts!: boolean;
+
+  /** A template the registry does not know, even after a refresh from LINK: `phone-or-reject` keeps it off BSUIDs, `send` sends it as addressed. */
+  @Column({ name: 'unknown_templates', type: 'text', default: 'phone-or-reject' })
+  unknownTemplates!: UnknownTemplatesPolicy;
 
   @OneToMany(() => BusinessNumber, (number) => number.owner, { cascade: true })
   businessNumbers!: BusinessNumber[];

@@ -1,4 +1,4 @@
-import type { Portfolio } from './portfolio.entity';
+import type { Portfolio, UnknownTemplatesPolicy } from './portfolio.entity';
 
 export interface PortfolioView {
   key: string;
@@ -9,7 +9,7 @@ export interface PortfolioView {
   region: string | null;
   /** Upstream credentials are never returned, only whether there are some. */
   hasUpstreamCredentials: boolean;
-  sendPolicies: { careWindow: boolean; skipInvalid: boolean };
+  sendPolicies: { careWindow: boolean; skipInvalid: boolean; unknownTemplates: UnknownTemplatesPolicy };
   createdAt: string;
   updatedAt: string;
 }
@@ -23,7 +23,7 @@ export function toPortfolioView(portfolio: Portfolio): PortfolioView {
     group: portfolio.group,
     region: portfolio.region,
     hasUpstreamCredentials: Boolean(portfolio.linkUsername && portfolio.linkPassword),
-    sendPolicies: { careWindow: portfolio.enforceCareWindow, skipInvalid: portfolio.skipInvalidContacts },
+    sendPolicies: { careWindow: portfolio.enforceCareWindow, skipInvalid: portfolio.skipInvalidContacts, unknownTemplates: portfolio.unknownTemplates },
     createdAt: portfolio.createdAt.toISOString(),
     updatedAt: portfolio.updatedAt.toISOString(),
   };

@@ -15,7 +15,7 @@ const PORTFOLIO_EXAMPLE = {
   group: 'acme-group',
   region: 'SE',
   hasUpstreamCredentials: true,
-  sendPolicies: { careWindow: false, skipInvalid: false },
+  sendPolicies: { careWindow: false, skipInvalid: false, unknownTemplates: 'phone-or-reject' },
   createdAt: '2026-06-01T09:00:00.000Z',
   updatedAt: '2026-06-01T09:00:00.000Z',
 };

@@ -116,6 +116,7 @@ export class PortfoliosService {
             linkPassword: dto.upstream?.password ?? null,
             enforceCareWindow: dto.sendPolicies?.careWindow ?? false,
             skipInvalidContacts: dto.sendPolicies?.skipInvalid ?? false,
+            unknownTemplates: dto.sendPolicies?.unknownTemplates ?? 'phone-or-reject',
             updatedAt: new Date(),
           },
           ['key'],

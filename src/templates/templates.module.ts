@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LinkModule } from '../dispatch/link.module';
 import { Template } from './template.entity';
+import { TemplatesLookupService } from './templates-lookup.service';
 import { TemplatesSyncService } from './templates-sync.service';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
@@ -9,7 +10,7 @@ import { TemplatesService } from './templates.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Template]), LinkModule],
   controllers: [TemplatesController],
-  providers: [TemplatesService, TemplatesSyncService],
-  exports: [TemplatesService],
+  providers: [TemplatesService, TemplatesSyncService, TemplatesLookupService],
+  exports: [TemplatesService, TemplatesLookupService],
 })
 export class TemplatesModule {}

@@ -4,6 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { templateKey, TemplateCategory } from './domain/template-list';
+import { matchTemplates, TemplateMatch, TemplateRef } from './domain/template-match';
 import { PutTemplateDto } from './dto/put-template.dto';
 import { Template } from './template.entity';
 import { toTemplateView, TemplateView } from './template.view';
@@ -59,14 +60,13 @@ export class TemplatesService {
   }
 
   /**
-   * The templates of a portfolio for a set of (name, language), keyed by `templateKey`
-   * (`${name}\u0000${language}`); unknown ones are absent. At most one query (the portfolio's
-   * templates, kept for CACHE_MS), whatever their number.
+   * What the registry says of the templates a request names: matched by trimmed name, an
+   * authentication name counting in every language (`matchTemplates`). At most one query (the
+   * portfolio's templates, kept for CACHE_MS), whatever their number.
    */
-  async findMany(portfolioKey: string, keys: { name: string; language: string }[]): Promise<Map<string, TemplateView>> {
-    if (keys.length === 0) return new Map();
-    const all = await this.templatesOf(portfolioKey);
-    return new Map(keys.flatMap((key) => (all.has(templateKey(key)) ? [[templateKey(key), all.get(templateKey(key)) as TemplateView]] : [])));
+  async match(portfolioKey: string, refs: TemplateRef[]): Promise<TemplateMatch[]> {
+    if (refs.length === 0) return [];
+    return matchTemplates((await this.templatesOf(portfolioKey)).values(), refs);
   }
 
   /** Drops the cached copy of a portfolio's templates (of every portfolio without a key): they changed. */

@@ -35,7 +35,7 @@ describe('portfolios', () => {
         group: 'acme-group',
         region: 'SE',
         hasUpstreamCredentials: true,
-        sendPolicies: { careWindow: false, skipInvalid: false },
+        sendPolicies: { careWindow: false, skipInvalid: false, unknownTemplates: 'phone-or-reject' },
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });
@@ -71,7 +71,7 @@ describe('portfolios', () => {
         group: null,
         region: null,
         hasUpstreamCredentials: false,
-        sendPolicies: { careWindow: false, skipInvalid: false },
+        sendPolicies: { careWindow: false, skipInvalid: false, unknownTemplates: 'phone-or-reject' },
         createdAt: first.body.createdAt,
         updatedAt: expect.any(String),
       });
@@ -209,7 +209,7 @@ describe('portfolios', () => {
     it('lists every portfolio, default included, for an admin of all', async () => {
       const res = await request(t.http).get('/v1/portfolios').auth(KEYS.admin, { type: 'bearer' });
       expect(res.status).toBe(200);
-      const view = { platformId: null, platformPartnerId: null, group: null, region: null, hasUpstreamCredentials: false, sendPolicies: { careWindow: false, skipInvalid: false }, createdAt: expect.any(String), updatedAt: expect.any(String) };
+      const view = { platformId: null, platformPartnerId: null, group: null, region: null, hasUpstreamCredentials: false, sendPolicies: { careWindow: false, skipInvalid: false, unknownTemplates: 'phone-or-reject' }, createdAt: expect.any(String), updatedAt: expect.any(String) };
       expect(res.body).toEqual({
         portfolios: [
           { ...view, key: 'acme', businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1' },
@@ -232,7 +232,7 @@ describe('portfolios', () => {
             group: null,
             region: 'NO',
             hasUpstreamCredentials: false,
-            sendPolicies: { careWindow: false, skipInvalid: false },
+            sendPolicies: { careWindow: false, skipInvalid: false, unknownTemplates: 'phone-or-reject' },
             createdAt: expect.any(String),
             updatedAt: expect.any(String),
           },

@@ -322,6 +322,10 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     link.reset();
     if (route.template === '/link/messages') {
       link.enqueue({ body: { resultCode: 112001, description: 'queued', messageIds: Array.from({ length: 8 }, () => `msg-${++messageNumber}`) } });
+    } else if (route.template === '/v1/messages/dedupe') {
+      // Dedupe asks LINK only to refresh the registry for an unknown template: a sync of its own, which
+      // a 400 for the request does not undo. LINK is down for it here, so a 4xx shows the request's own writes.
+      link.enqueue({ status: 503, body: { resultCode: 112503, description: 'unavailable', translatedDescription: null } });
     } else {
       link.enqueue({ body: { data: [{ name: 'login_code', language: 'en', category: 'AUTHENTICATION', status: 'APPROVED', components: [{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }] }] } });
     }

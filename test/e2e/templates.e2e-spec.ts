@@ -44,12 +44,28 @@ describe('templates', () => {
       ]);
     });
 
+    it('reads the category and OTP kind in any case, as LINK\'s document writes them, and keeps them in upper case', async () => {
+      const utility = await put('order_update', { language: 'en', category: 'utility' });
+      expect(utility.status).toBe(201);
+      expect(utility.body).toEqual(view({ name: 'order_update', language: 'en', category: 'UTILITY' }));
+      const otp = await put('login_code', { language: 'en', category: ' Authentication', otpType: 'copy_code' });
+      expect(otp.status).toBe(201);
+      expect(otp.body).toEqual(view({ name: 'login_code', language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' }));
+      expect(await rows()).toEqual([
+        { portfolio: 'acme', name: 'login_code', language: 'en', category: 'AUTHENTICATION', otp_type: 'COPY_CODE', status: null, source: 'admin' },
+        { portfolio: 'acme', name: 'order_update', language: 'en', category: 'UTILITY', otp_type: null, status: null, source: 'admin' },
+      ]);
+      const listed = await get(`${url()}?category=authentication`);
+      expect(listed.body).toEqual({ templates: [view({ name: 'login_code', language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' })] });
+    });
+
     it.each([
       [{ category: 'UTILITY' }, 'language'],
       [{ language: 'english', category: 'UTILITY' }, 'language'],
       [{ language: 'en-US', category: 'UTILITY' }, 'language'],
       [{ language: 'en' }, 'category'],
-      [{ language: 'en', category: 'utility' }, 'category'],
+      [{ language: 'en', category: 'utilities' }, 'category'],
+      [{ language: 'en', category: 7 }, 'category'],
       [{ language: 'en', category: 'AUTHENTICATION' }, 'otpType'],
       [{ language: 'en', category: 'AUTHENTICATION', otpType: 'SMS' }, 'otpType'],
       [{ language: 'en', category: 'MARKETING', otpType: 'ONE_TAP' }, 'otpType'],
@@ -132,18 +148,24 @@ describe('templates', () => {
       expect(bad.body).toEqual(validation('language'));
     });
 
-    it('finds many templates in one call for the send pipeline, keyed by name and language', async () => {
-      const found = await t.app.get(TemplatesService).findMany('acme', [
+    it('matches the templates a request names in one call for the send pipeline, by trimmed name, an authentication name in every language', async () => {
+      const found = await t.app.get(TemplatesService).match('acme', [
         { name: 'login_code', language: 'en_US' },
-        { name: 'welcome', language: 'sv' },
+        { name: ' login_code', language: 'sv' },
         { name: 'welcome', language: 'sv' },
         { name: 'welcome', language: 'fr' },
         { name: 'order_update', language: 'en' },
+        { name: 'nothing', language: 'en' },
       ]);
-      expect([...found.keys()].sort()).toEqual(['login_code\u0000en_US', 'order_update\u0000en', 'welcome\u0000sv']);
-      expect(found.get('login_code\u0000en_US')).toEqual(view({ name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP' }));
-      expect(found.get('order_update\u0000en')?.portfolio).toBe('acme');
-      expect(await t.app.get(TemplatesService).findMany('acme', [])).toEqual(new Map());
+      expect(found).toEqual([
+        { name: 'login_code', language: 'en_US', known: true, category: 'AUTHENTICATION' },
+        { name: 'login_code', language: 'sv', known: true, category: 'AUTHENTICATION' },
+        { name: 'welcome', language: 'sv', known: true, category: 'MARKETING' },
+        { name: 'welcome', language: 'fr', known: true, category: 'MARKETING' },
+        { name: 'order_update', language: 'en', known: true, category: 'UTILITY' },
+        { name: 'nothing', language: 'en', known: false, category: null },
+      ]);
+      expect(await t.app.get(TemplatesService).match('acme', [])).toEqual([]);
     });
   });
 

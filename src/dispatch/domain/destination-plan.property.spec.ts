@@ -7,6 +7,7 @@ const options: PlanOptions = {
   region: 'SE',
   prefer: 'msisdn',
   authentication: false,
+  unknownTemplate: false,
   freeForm: false,
   careWindowPolicy: false,
   skipInvalidPolicy: false,

@@ -30,6 +30,7 @@ const options = (changes: Partial<PlanOptions> = {}): PlanOptions => ({
   region: 'SE',
   prefer: 'msisdn',
   authentication: false,
+  unknownTemplate: false,
   freeForm: false,
   careWindowPolicy: false,
   skipInvalidPolicy: false,
@@ -133,6 +134,41 @@ describe(planDestinations.name, () => {
       ],
       positions: [null, 0],
     });
+  });
+
+  it.each([
+    ['a BSUID with a known phone', [B], [[B, 'rewritten', M, null, 'TEMPLATE_UNKNOWN']], [M]],
+    ['a parent BSUID with a known phone', [P], [[P, 'rewritten', M, null, 'TEMPLATE_UNKNOWN']], [M]],
+    ['an old BSUID with a known phone', [B_OLD], [[B_OLD, 'rewritten', M, null, 'TEMPLATE_UNKNOWN']], [M]],
+    ['a BSUID without a known phone', [B_ONLY], [[B_ONLY, 'rejected', null, null, 'TEMPLATE_UNKNOWN']], []],
+    ['a BSUID unknown to the book', ['SE.33333333333333333333'], [['SE.33333333333333333333', 'rejected', null, null, 'TEMPLATE_UNKNOWN']], []],
+    ['a phone number, which carries every template', [M2], [[M2, 'send', M2, null, null]], [M2]],
+    [
+      'a BSUID and its twin phone, the BSUID preferred',
+      [B, M],
+      [
+        [B, 'duplicate', M, M, 'DUPLICATE'],
+        [M, 'send', M, null, null],
+      ],
+      [M],
+    ],
+  ] as const)('sends a template the registry does not know, to %s, only to a phone', (_, inputs, report, destinations) => {
+    const result = summary([...inputs], { unknownTemplate: true, prefer: 'bsuid' });
+    expect(result.report).toEqual(report);
+    expect(result.destinations).toEqual(destinations);
+  });
+
+  it('names the authentication rule when a request holds an authentication template and an unknown one', () => {
+    expect(summary([B, B_ONLY], { authentication: true, unknownTemplate: true }).report).toEqual([
+      [B, 'rewritten', M, null, 'BSUID_AUTH_TEMPLATE'],
+      [B_ONLY, 'rejected', null, null, 'BSUID_AUTH_TEMPLATE'],
+    ]);
+  });
+
+  it('says why a template the registry does not know went to the phone, with the number masked', () => {
+    const [rewritten] = planDestinations([B], directory, options({ unknownTemplate: true })).report;
+    expect(rewritten.reason).toMatch(/does not know this template.*\+4670\*+67/);
+    expect(rewritten.reason).not.toContain(M);
   });
 
   it.each([

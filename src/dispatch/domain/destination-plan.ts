@@ -16,7 +16,8 @@ export type ReasonCode =
   | 'BSUID_WRONG_PORTFOLIO'
   | 'CARE_WINDOW_CLOSED'
   | 'INVALID_CONTACT'
-  | 'BSUID_REPLACED';
+  | 'BSUID_REPLACED'
+  | 'TEMPLATE_UNKNOWN';
 
 /** A contact of the sending portfolio, as the planner needs it. */
 export interface KnownContact {
@@ -42,6 +43,8 @@ export interface PlanOptions {
   prefer: Prefer;
   /** A message is an authentication template (one-tap, zero-tap, copy-code). */
   authentication: boolean;
+  /** A message is a template the registry does not know (after a refresh), and the portfolio keeps those off BSUIDs. */
+  unknownTemplate: boolean;
   /** A message is not a template: it needs the 24-hour customer care window. */
   freeForm: boolean;
   careWindowPolicy: boolean;
@@ -150,15 +153,18 @@ function decide(entries: Entry[], options: PlanOptions): Decision {
   if (options.careWindowPolicy && options.freeForm && !(contact?.careWindowOpenUntil && contact.careWindowOpenUntil > options.now)) {
     return { rejected: { code: 'CARE_WINDOW_CLOSED', reason: 'No message from this user in the last 24 hours: outside the care window only templates may be sent' } };
   }
-  // Authentication templates never go to a BSUID (DESIGN: Dedupe and enforcement): the phone is preferred whatever was asked.
-  const prefer = options.authentication ? 'msisdn' : options.prefer;
+  // Authentication templates never go to a BSUID, and neither does a template that may be one
+  // (DESIGN: Dedupe and enforcement): the phone is preferred whatever was asked.
+  const phoneOnly = options.authentication || options.unknownTemplate;
+  const prefer = phoneOnly ? 'msisdn' : options.prefer;
   const kept = choose(entries, prefer, contact);
-  if (options.authentication && kept.identifier.kind !== 'msisdn') {
-    if (!contact?.msisdn) {
-      return { rejected: { code: 'BSUID_AUTH_TEMPLATE', reason: 'Authentication templates cannot be sent to a BSUID, and no phone number is known for this user' } };
-    }
-    const reason = `Authentication templates cannot be sent to a BSUID: sent to the contact's phone number ${mask(contact.msisdn)} instead`;
-    return { kept, sendAs: { kind: 'msisdn', value: contact.msisdn }, rewritten: { code: 'BSUID_AUTH_TEMPLATE', reason } };
+  if (phoneOnly && kept.identifier.kind !== 'msisdn') {
+    const [code, why]: [ReasonCode, string] = options.authentication
+      ? ['BSUID_AUTH_TEMPLATE', 'Authentication templates cannot be sent to a BSUID']
+      : ['TEMPLATE_UNKNOWN', 'The template registry does not know this template (not even after asking LINK, when it could be asked), and it may be an authentication template, which cannot be sent to a BSUID'];
+    if (!contact?.msisdn) return { rejected: { code, reason: `${why}, and no phone number is known for this user` } };
+    const reason = `${why}: sent to the contact's phone number ${mask(contact.msisdn)} instead`;
+    return { kept, sendAs: { kind: 'msisdn', value: contact.msisdn }, rewritten: { code, reason } };
   }
   if (contact && kept.identifier.kind === 'bsuid' && kept.identifier.value !== contact.bsuid) {
     // A BSUID the contact held once (it survives only in history): send to what reaches the person now.

@@ -51,6 +51,9 @@ describe(readMessageKinds.name, () => {
     ['a template with its language as a string', [{ type: 'template', template: { name: 'otp', language: 'en_US' } }], [{ name: 'otp', language: 'en_US' }], false],
     ['text and a template', [{ type: 'text' }, { type: 'template', template: { name: 'a', language: { code: 'sv' } } }], [{ name: 'a', language: 'sv' }], true],
     ['the same template twice', [{ type: 'template', template: { name: 'a', language: { code: 'sv' } } }, { type: 'template', template: { name: 'a', language: { code: 'sv' } } }], [{ name: 'a', language: 'sv' }], false],
+    ['a template typed in upper case, its name and language with stray spaces', [{ type: 'TEMPLATE', template: { name: ' otp ', language: { code: 'en_US ' } } }], [{ name: 'otp', language: 'en_US' }], false],
+    ['one template named with and without a leading space', [{ type: 'template', template: { name: ' a', language: 'sv' } }, { type: 'Template', template: { name: 'a', language: 'sv' } }], [{ name: 'a', language: 'sv' }], false],
+    ['a template without its template object', [{ type: 'template' }], [{ name: '', language: '' }], false],
     ['media, location and interactive messages', [{ type: 'image' }, { type: 'location' }, { type: 'interactive' }], [], true],
   ])('reads %s', (_, messages, templates, freeForm) => {
     expect(readMessageKinds(messages)).toEqual({ templates, freeForm });

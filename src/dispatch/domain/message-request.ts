@@ -56,18 +56,19 @@ export function checkMessageRequest(body: unknown): FieldError[] {
   return problems;
 }
 
-/** The templates the request sends (by name and language code), and whether it sends anything else. */
+/** The templates the request sends (by trimmed name and language code), and whether it sends anything else. */
 export function readMessageKinds(messages: Record<string, unknown>[]): MessageKinds {
   const templates = new Map<string, TemplateRef>();
   let freeForm = false;
   for (const message of messages) {
-    if (message.type !== 'template') {
+    // Read as loosely as LINK's document writes it: a type in any case, names with stray spaces.
+    if (typeof message.type !== 'string' || message.type.trim().toLowerCase() !== 'template') {
       freeForm = true;
       continue;
     }
     const template = isObject(message.template) ? message.template : {};
     const language = isObject(template.language) ? template.language.code : template.language;
-    const ref = { name: String(template.name ?? ''), language: String(language ?? '') };
+    const ref = { name: String(template.name ?? '').trim(), language: String(language ?? '').trim() };
     templates.set(`${ref.name}\u0000${ref.language}`, ref);
   }
   return { templates: [...templates.values()], freeForm };

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { UNKNOWN_TEMPLATES_POLICIES } from '../portfolio.entity';
+import type { UnknownTemplatesPolicy } from '../portfolio.entity';
 
 export class UpstreamCredentialsDto {
   @ApiPropertyOptional({ example: 'link-user' })
@@ -12,7 +14,7 @@ export class UpstreamCredentialsDto {
   password!: string;
 }
 
-/** What the send pipeline does when a request does not say; both off by default. */
+/** What the send pipeline does when a request does not say. */
 export class SendPoliciesDto {
   @ApiPropertyOptional({ default: false, description: 'Reject non-template messages to people outside the 24-hour care window' })
   @IsOptional() @IsBoolean()
@@ -21,6 +23,15 @@ export class SendPoliciesDto {
   @ApiPropertyOptional({ default: false, description: 'Skip people LINK reported invalid' })
   @IsOptional() @IsBoolean()
   skipInvalid?: boolean;
+
+  @ApiPropertyOptional({
+    enum: UNKNOWN_TEMPLATES_POLICIES,
+    default: 'phone-or-reject',
+    description:
+      'A template the registry does not know, even after a refresh from LINK, may be an authentication template: `phone-or-reject` sends it to the phone number instead of a BSUID, or rejects it (TEMPLATE_UNKNOWN); `send` sends it as addressed',
+  })
+  @IsOptional() @IsIn(UNKNOWN_TEMPLATES_POLICIES)
+  unknownTemplates?: UnknownTemplatesPolicy;
 }
 
 /** A portfolio's settings, replaced whole by `PUT /v1/portfolios/{portfolio}`. */

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, ValidateBy, ValidationArguments } from 'class-validator';
 import { OTP_TYPES, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGE } from '../domain/template-list';
 import type { OtpType, TemplateCategory } from '../domain/template-list';
+import { UpperCase } from './upper-case';
 
 /** A template entered by an admin, replaced whole by `PUT …/templates/{name}`. */
 export class PutTemplateDto {
@@ -9,12 +10,12 @@ export class PutTemplateDto {
   @IsString() @Matches(TEMPLATE_LANGUAGE, { message: 'language must be a language code such as en, en_US or pt_BR' })
   language!: string;
 
-  @ApiProperty({ enum: TEMPLATE_CATEGORIES, example: 'AUTHENTICATION' })
-  @IsIn(TEMPLATE_CATEGORIES)
+  @ApiProperty({ enum: TEMPLATE_CATEGORIES, example: 'AUTHENTICATION', description: 'In any case (`utility` reads as `UTILITY`)' })
+  @UpperCase() @IsIn(TEMPLATE_CATEGORIES)
   category!: TemplateCategory;
 
-  @ApiPropertyOptional({ enum: OTP_TYPES, example: 'COPY_CODE', description: 'Required for AUTHENTICATION templates, absent otherwise' })
-  @OtpTypeFitsCategory()
+  @ApiPropertyOptional({ enum: OTP_TYPES, example: 'COPY_CODE', description: 'Required for AUTHENTICATION templates, absent otherwise; in any case' })
+  @UpperCase() @OtpTypeFitsCategory()
   otpType?: OtpType | null;
 }
 
