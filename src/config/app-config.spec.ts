@@ -47,6 +47,12 @@ describe(loadAppConfig.name, () => {
     expect(ranges).toEqual(expect.arrayContaining([{ address: '213.242.87.36', prefix: 32, family: 'ipv4' }, { address: '10.0.0.0', prefix: 8, family: 'ipv4' }]));
   });
 
+  it('keeps sent messages and webhook receipts 30 days unless RETENTION_DAYS says otherwise', () => {
+    expect(loadAppConfig({}).retentionDays).toBe(30);
+    expect(loadAppConfig({ RETENTION_DAYS: '7' }).retentionDays).toBe(7);
+    for (const bad of ['0', '-1', '2.5', 'month', '3651']) expect(() => loadAppConfig({ RETENTION_DAYS: bad })).toThrow(/RETENTION_DAYS: /);
+  });
+
   it('wants the shutdown delay inside the grace period', () => {
     expect(() => loadAppConfig({ SHUTDOWN_DELAY_MS: '10000' })).toThrow(/SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_GRACE_MS/);
     expect(loadAppConfig({ SHUTDOWN_DELAY_MS: '5000', SHUTDOWN_GRACE_MS: '30000' }).shutdownDelayMs).toBe(5000);

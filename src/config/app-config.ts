@@ -38,6 +38,8 @@ export class AppConfig {
   readonly ingestConcurrency!: number;
   /** How often TypeORM retries the first connection; tests set it low. */
   readonly databaseRetryAttempts!: number;
+  /** Days sent messages and webhook receipts are kept before the prune deletes them. */
+  readonly retentionDays!: number;
 
   static of(values: Omit<AppConfig, never>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
@@ -103,6 +105,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     apiDocs: dto.API_DOCS === 'true',
     ingestConcurrency: dto.INGEST_CONCURRENCY,
     databaseRetryAttempts: 5,
+    retentionDays: dto.RETENTION_DAYS,
   });
 }
 

@@ -87,4 +87,8 @@ export class EnvDto {
   /** After SIGTERM, how long in-flight requests may take before the process exits anyway (code 1). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;
+
+  /** Days a sent message (for DLR attribution) and a webhook receipt (for redeliveries) are kept. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  RETENTION_DAYS = 30;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentitiesModule } from '../identities/identities.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
+import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { DedupeController } from './dedupe.controller';
 import { DedupeService } from './dedupe.service';
@@ -10,7 +11,7 @@ import { LinkModule } from './link.module';
 
 /** The send pipeline: dedupe and enforcement in front of LINK's POST /messages. */
 @Module({
-  imports: [IdentitiesModule, PortfoliosModule, TemplatesModule, LinkModule],
+  imports: [IdentitiesModule, PortfoliosModule, TemplatesModule, LinkModule, SentMessagesModule],
   controllers: [DedupeController, LinkProxyController],
   providers: [DedupeService, LinkProxyService],
 })

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
 import { IngestService } from '../identities/ingest.service';
 import type { Observation } from '../identities/domain/observation';
+import { SentDestination, SentMessagesService } from '../sent-messages/sent-messages.service';
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 import { LinkClient } from './link.client';
@@ -31,6 +32,7 @@ export class LinkProxyService {
     private readonly dedupe: DedupeService,
     private readonly link: LinkClient,
     private readonly ingest: IngestService,
+    private readonly sentMessages: SentMessagesService,
   ) {}
 
   async send(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<ProxyAnswer> {
@@ -46,8 +48,28 @@ export class LinkProxyService {
     }
     // A duplicate gets its kept twin's id, a rejected destination null.
     const messageIds = planned.plan.positions.map((position) => (position === null ? null : (ids[position] ?? null)));
-    this.recordOutbound(planned, ids);
+    const now = new Date();
+    await this.recordSent(planned, ids, now);
+    this.recordOutbound(planned, ids, now);
     return { status: upstream.status, body: { ...response, messageIds, destinations: planned.destinations } };
+  }
+
+  /**
+   * Each destination LINK gave a messageId is kept, so that its DLRs are attributed to this send
+   * (DESIGN: Rules). One statement, stored before the outbound record is queued, and the answer
+   * waits for it: a DLR can arrive as soon as LINK has the message. A failure is logged, never
+   * answered: the messages were sent.
+   */
+  private async recordSent(planned: PlannedSend, ids: unknown[], now: Date): Promise<void> {
+    const destinations = planned.plan.sent.flatMap((sentAs, position): SentDestination[] => {
+      const messageId = ids[position];
+      return SentMessagesService.isMessageId(messageId) ? [{ messageId, sentAs }] : [];
+    });
+    try {
+      await this.sentMessages.record(planned.owner.key, planned.source, now, destinations);
+    } catch (error) {
+      this.logger.error(`${destinations.length} sent messages in ${planned.owner.key} not kept, their DLRs go by platform: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -55,8 +77,7 @@ export class LinkProxyService {
    * answer: the messages are gone by now, so a failure here is logged, never answered as a failed
    * send (a retry would send them twice), and the caller does not wait for the database.
    */
-  private recordOutbound(planned: PlannedSend, ids: unknown[]): void {
-    const now = new Date();
+  private recordOutbound(planned: PlannedSend, ids: unknown[], now: Date): void {
     const observations = planned.plan.sent.map(
       (identifier, position): Observation => ({
         portfolio: planned.owner.key,

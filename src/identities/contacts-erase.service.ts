@@ -7,6 +7,7 @@ import { mask } from '../common/logging/mask';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import { GraphEventsService } from '../observability/graph-events.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
+import { SentMessagesService } from '../sent-messages/sent-messages.service';
 import { ContactsWriteRepository } from './contacts-write.repository';
 import { ContactsService } from './contacts.service';
 import { LinkField } from './domain/observation';
@@ -44,7 +45,7 @@ const COLUMN_FIELD: Record<string, LinkField> = { msisdn: 'msisdn', bsuid: 'bsui
 
 /**
  * Erasure of a person's personal data (identifiers, timestamps, history): the contact and every
- * contact merged into it are deleted, with their history, conflicts and exchanges. Other
+ * contact merged into it are deleted, with their history, conflicts, exchanges and sent messages. Other
  * contacts' history rows that name the person or carry one of their identifiers (a move, a merge,
  * a clash, a past holder of a recycled number) keep the event but lose the values. A later
  * webhook may learn the person again, as a new contact.
@@ -58,6 +59,7 @@ export class ContactsEraseService {
     private readonly writes: ContactsWriteRepository,
     private readonly contacts: ContactsService,
     private readonly graphEvents: GraphEventsService,
+    private readonly sentMessages: SentMessagesService,
   ) {}
 
   async erase(portfolio: Portfolio, principal: Principal, identifier: string): Promise<ErasureReport> {
@@ -139,6 +141,8 @@ export class ContactsEraseService {
               (SELECT count(*) FROM exchanges) AS exchanges, (SELECT count(*) FROM redacted) AS "redactedHistoryRows"`,
       [portfolio, family.ids, family.erased],
     );
+    // What was sent to the person is theirs too: by contact, or by an identifier that was theirs.
+    await this.sentMessages.eraseIn(tx, portfolio, family.ids, family.erased);
     return {
       contactIds: family.ids,
       identifiers: family.identifiers.map(({ field, value }) => ({ field: COLUMN_FIELD[field], value: mask(value) })),

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
+import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
 import { ContactExchange } from './contact-exchange.entity';
@@ -21,7 +22,7 @@ import { IngestService } from './ingest.service';
 import { LinkHistory } from './link-history.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact, ContactExchange, LinkHistory]), PortfoliosModule],
+  imports: [TypeOrmModule.forFeature([Contact, ContactExchange, LinkHistory]), PortfoliosModule, SentMessagesModule],
   controllers: [ContactsController, ContactStatsController, ConflictsController, GroupsController],
   providers: [
     ContactsService,

@@ -72,6 +72,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly dlrAttribution = new Counter({
+    name: 'contact_book_dlr_attribution_total',
+    help: 'DLRs by what found their portfolio: messageId (a send through the proxy), platform (platformId/platformPartnerId) or default',
+    labelNames: ['by'] as const,
+    registers: [this.registry],
+  });
+
+  readonly pruned = new Counter({
+    name: 'contact_book_pruned_rows_total',
+    help: 'Rows deleted for being older than RETENTION_DAYS, by table (sent_message, webhook_receipt)',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   private readonly poolSources: (() => PoolUse | undefined)[] = [];
 
   constructor() {

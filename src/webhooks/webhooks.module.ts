@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { IdentitiesModule } from '../identities/identities.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
+import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [IdentitiesModule, PortfoliosModule],
+  imports: [IdentitiesModule, PortfoliosModule, SentMessagesModule],
   controllers: [WebhooksController],
   providers: [WebhooksService],
 })

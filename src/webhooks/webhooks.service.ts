@@ -6,6 +6,7 @@ import { parseBusinessNumber } from '../identities/domain/identifier';
 import { IngestService } from '../identities/ingest.service';
 import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
+import { SentMessagesService } from '../sent-messages/sent-messages.service';
 import { readDlrEnvelope, readMoEnvelope } from './domain/link-envelope';
 import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
 
@@ -23,6 +24,7 @@ export class WebhooksService {
     private readonly portfolios: PortfoliosService,
     private readonly ingest: IngestService,
     private readonly metrics: MetricsService,
+    private readonly sentMessages: SentMessagesService,
   ) {}
 
   receiveMo(principal: Principal, raw: unknown): Promise<WebhookAck> {
@@ -58,16 +60,22 @@ export class WebhooksService {
     return this.apply(portfolio.key, readMo(body, { portfolio: portfolio.key, region, businessNumber }));
   }
 
+  /** Attributed by its messageId when the proxy sent the message, else by its platform fields (DESIGN: Rules). */
   private async dlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
     const body = readDlrEnvelope(raw);
     const parameters = readParameters(body.customParameters);
-    const portfolio = await this.portfolios.forPlatform(parameters.get('platformId'), parameters.get('platformPartnerId'));
+    const sent = await this.sentMessages.find(body.messageId);
+    const sender = sent && (await this.portfolios.find(sent.portfolio));
+    const platformId = parameters.get('platformId');
+    const portfolio = sender ?? (await this.portfolios.forPlatform(platformId, parameters.get('platformPartnerId')));
+    this.metrics.dlrAttribution.inc({ by: sender ? 'messageId' : platformId && portfolio.platformId === platformId ? 'platform' : 'default' });
     assertReaches(principal, portfolio.key);
-    // DLRs carry no business number: with one, the portfolio's own is the one that sent.
+    // Only a send tells the business number; else, with one, the portfolio's own is the one that sent.
     const numbers = portfolio.businessNumbers ?? [];
-    const businessNumber = numbers.length === 1 ? numbers[0].number : undefined;
+    const businessNumber = sender ? sent.businessNumber : numbers.length === 1 ? numbers[0].number : undefined;
     const region = this.portfolios.regionFor(portfolio, businessNumber);
-    return this.apply(portfolio.key, readDlr(body, { portfolio: portfolio.key, region, businessNumber }, parameters));
+    const context = { portfolio: portfolio.key, region, businessNumber, sentAs: sender ? sent.sentAs : undefined };
+    return this.apply(portfolio.key, readDlr(body, context, parameters));
   }
 
   private async apply(portfolio: string, event: ReadEvent): Promise<WebhookAck> {

@@ -179,6 +179,30 @@ describe(readDlr.name, () => {
     const event = readDlr(dlr({ resultCode: 112006, customParameters: { ' whatsappParentUserId ': P } }), context);
     expect(event.observations[0]).toMatchObject({ parentBsuid: P });
   });
+
+  describe('of a message this service sent', () => {
+    const M = '+46701234567';
+    const toPhone: EventContext = { ...context, sentAs: { kind: 'msisdn', value: M } };
+    const ids = (event: ReturnType<typeof readDlr>) =>
+      event.observations.map(({ msisdn, bsuid, parentBsuid, links, activity }) => ({ msisdn, bsuid, parentBsuid, links, activity }));
+
+    it.each([
+      ['no recipient, sent', 112006, null, { msisdn: M, bsuid: undefined, parentBsuid: undefined, links: true, activity: 'outbound' }],
+      ['no recipient, invalid contact', 112404, null, { msisdn: M, bsuid: undefined, parentBsuid: undefined, links: false, activity: 'invalid' }],
+      ['a BSUID and parent, sent', 112006, { whatsappUserId: B, whatsappParentUserId: P }, { msisdn: M, bsuid: B, parentBsuid: P, links: true, activity: 'outbound' }],
+      ['a BSUID, failed', 112403, { whatsappUserId: B }, { msisdn: M, bsuid: B, parentBsuid: undefined, links: false, activity: undefined }],
+      ['another phone, which wins', 112006, { destination: '+46709999999' }, { msisdn: '+46709999999', bsuid: undefined, parentBsuid: undefined, links: true, activity: 'outbound' }],
+    ])('names whom it was sent to beside what it carries: %s', (_, resultCode, customParameters, expected) => {
+      expect(ids(readDlr(dlr({ resultCode, customParameters }), toPhone))).toEqual([expected]);
+    });
+
+    it('adds a BSUID sent to beside the phone the DLR carries', () => {
+      const toBsuid: EventContext = { ...context, sentAs: { kind: 'bsuid', value: B } };
+      expect(ids(readDlr(dlr({ resultCode: 112006, customParameters: { destination: M } }), toBsuid))).toEqual([
+        { msisdn: M, bsuid: B, parentBsuid: undefined, links: true, activity: 'outbound' },
+      ]);
+    });
+  });
 });
 
 describe(readTimestamp.name, () => {

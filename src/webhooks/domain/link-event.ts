@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { AppError, FieldError } from '../../common/errors/app-error';
-import { describeInput, IdentifierKind, tryParseIdentifier } from '../../identities/domain/identifier';
+import { describeInput, Identifier, IdentifierKind, tryParseIdentifier } from '../../identities/domain/identifier';
 import type { Activity, Evidence, Observation } from '../../identities/domain/observation';
 import type { DlrEnvelope, MoEnvelope } from './link-envelope';
 
@@ -9,6 +9,8 @@ export interface EventContext {
   portfolio: string;
   region: CountryCode;
   businessNumber?: string;
+  /** A DLR of a message the proxy sent: the identifier it was sent to. */
+  sentAs?: Identifier;
 }
 
 export interface ReadEvent {
@@ -61,7 +63,11 @@ export function readMo(body: MoEnvelope, context: EventContext): ReadEvent {
   return { receiptKey: `mo:${messageId}`, observations };
 }
 
-/** A message status notification (DLR): the user is in `customParameters`; only a sent one links. */
+/**
+ * A message status notification (DLR): the user is in `customParameters`, and in what the message
+ * was sent to when this service sent it (an identifier the DLR carries wins over it); only a sent
+ * DLR links.
+ */
 export function readDlr(body: DlrEnvelope, context: EventContext, parameters = readParameters(body.customParameters)): ReadEvent {
   const errors: FieldError[] = [];
   const ids: Identifiers = {};
@@ -69,6 +75,9 @@ export function readDlr(body: DlrEnvelope, context: EventContext, parameters = r
   addParameter(ids, errors, parameters, 'whatsappUserId', 'bsuid', context);
   addParameter(ids, errors, parameters, 'whatsappParentUserId', 'parentBsuid', context);
   if (errors.length > 0) throw AppError.validation(errors);
+  // The message went to this identifier: a DLR naming nobody, or only the BSUID of a message sent
+  // to the phone, is still about that person (DESIGN: DLR attributed by its messageId).
+  if (context.sentAs && ids[context.sentAs.kind] === undefined) ids[context.sentAs.kind] = context.sentAs.value;
 
   const { messageId, resultCode } = body;
   const receiptKey = `dlr:${messageId}:${Number(body.messageIndex ?? 0)}:${resultCode}`;

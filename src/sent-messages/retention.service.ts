@@ -1,0 +1,93 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../observability/metrics.service';
+
+/** Rows deleted per statement: each one commits on its own, so no lock is held for long. */
+const BATCH = 1_000;
+const FIRST_RUN_MS = 60_000;
+const INTERVAL_MS = 60 * 60_000;
+
+/** The tables kept for RETENTION_DAYS, by the column that dates their rows. */
+const TABLES = [
+  { table: 'sent_message', at: 'sent_at', key: 'message_id' },
+  { table: 'webhook_receipt', at: 'received_at', key: 'portfolio, key' },
+] as const;
+
+export interface PruneReport {
+  sent_message: number;
+  webhook_receipt: number;
+}
+
+/**
+ * Deletes sent messages and webhook receipts older than RETENTION_DAYS, a minute after start and
+ * hourly after that, in batches of their oldest rows. Every replica runs it: a batch skips rows
+ * another replica is deleting. A redelivery of a webhook older than the retention applies again,
+ * and a DLR of a message sent before it falls back to its platform fields.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RetentionService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PruneReport> | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(FIRST_RUN_MS);
+  }
+
+  /** Stops the timer and lets a batch in progress finish before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass over both tables; a pass already running is joined, not doubled. */
+  prune(): Promise<PruneReport> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      this.prune()
+        .catch((error: Error) => this.logger.error(`pruning rows older than ${this.config.retentionDays} days failed: ${error.message}`))
+        .finally(() => this.schedule(INTERVAL_MS));
+    }, delayMs);
+    // The prune never keeps the process alive by itself.
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<PruneReport> {
+    const report: PruneReport = { sent_message: 0, webhook_receipt: 0 };
+    for (const { table, at, key } of TABLES) {
+      for (;;) {
+        if (this.stopping) return report;
+        const [batch] = await this.dataSource.query<{ n: number }[]>(
+          `WITH gone AS (
+             DELETE FROM ${table} WHERE (${key}) IN (
+               SELECT ${key} FROM ${table} WHERE ${at} < now() - make_interval(days => $1)
+               ORDER BY ${at} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+             RETURNING 1
+           ) SELECT count(*)::int AS n FROM gone`,
+          [this.config.retentionDays],
+        );
+        report[table] += batch.n;
+        this.metrics.pruned.inc({ table }, batch.n);
+        if (batch.n < BATCH) break;
+      }
+    }
+    if (report.sent_message + report.webhook_receipt > 0) {
+      this.logger.log(`pruned ${report.sent_message} sent messages and ${report.webhook_receipt} webhook receipts older than ${this.config.retentionDays} days`);
+    }
+    return report;
+  }
+}

@@ -1,0 +1,33 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { IdentifierKind } from '../identities/domain/identifier';
+
+/** A message the proxy forwarded to LINK, by the messageId LINK gave it: what its DLRs are about. */
+@Entity('sent_message')
+@Check('sent_message_sent_as_kind_check', `sent_as_kind IN ('msisdn', 'bsuid', 'parentBsuid')`)
+@Index('sent_message_sent_at_idx', ['sentAt'])
+@Index('sent_message_contact_idx', ['portfolio', 'contactId'], { where: 'contact_id IS NOT NULL' })
+@Index('sent_message_sent_as_idx', ['portfolio', 'sentAs'])
+export class SentMessage {
+  @PrimaryColumn({ name: 'message_id', type: 'text' })
+  messageId!: string;
+
+  @Column({ type: 'text' })
+  portfolio!: string;
+
+  /** The request's source, canonical. */
+  @Column({ name: 'business_number', type: 'text' })
+  businessNumber!: string;
+
+  /** The contact the identifier sent to belonged to when sent; null when the book did not know it. */
+  @Column({ name: 'contact_id', type: 'uuid', nullable: true })
+  contactId!: string | null;
+
+  @Column({ name: 'sent_as_kind', type: 'text' })
+  sentAsKind!: IdentifierKind;
+
+  @Column({ name: 'sent_as', type: 'text' })
+  sentAs!: string;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', default: () => 'now()' })
+  sentAt!: Date;
+}

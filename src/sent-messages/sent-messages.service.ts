@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import type { PipelinedTransaction } from '../database/pipelined-transaction';
+import type { Identifier } from '../identities/domain/identifier';
+import { SentMessage } from './sent-message.entity';
+
+/** One destination LINK accepted: its messageId and the identifier it went to. */
+export interface SentDestination {
+  messageId: string;
+  sentAs: Identifier;
+}
+
+/** What a DLR's messageId tells about its send. */
+export interface SentMessageView {
+  portfolio: string;
+  businessNumber: string;
+  contactId: string | null;
+  sentAs: Identifier;
+  sentAt: Date;
+}
+
+/** LINK's messageIds are short ids; anything else in its answer is not kept. */
+const MESSAGE_ID = /^[^\u0000]{1,256}$/;
+
+/** The contact holding the identifier `m.value` of kind `m.kind` in portfolio $1, if any. */
+const HOLDER = `coalesce(
+    (SELECT c.id FROM contact c WHERE m.kind = 'msisdn' AND c.portfolio = $1 AND c.msisdn = m.value),
+    (SELECT c.id FROM contact c WHERE m.kind = 'bsuid' AND c.portfolio = $1 AND c.bsuid = m.value),
+    (SELECT c.id FROM contact c WHERE m.kind = 'parentBsuid' AND c.portfolio = $1 AND c.parent_bsuid = m.value))`;
+
+/** The messages the proxy sent, by LINK's messageId: what DLRs are attributed by (DESIGN: Rules). */
+@Injectable()
+export class SentMessagesService {
+  constructor(
+    @InjectRepository(SentMessage) private readonly messages: Repository<SentMessage>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  static isMessageId(value: unknown): value is string {
+    return typeof value === 'string' && MESSAGE_ID.test(value);
+  }
+
+  /**
+   * One statement for a whole send, each row with the contact its identifier belongs to now (an
+   * identifier the book does not know yet has none: a send creates nobody). A messageId seen
+   * before keeps its first row.
+   */
+  async record(portfolio: string, businessNumber: string, sentAt: Date, destinations: SentDestination[]): Promise<void> {
+    if (destinations.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO sent_message (message_id, portfolio, business_number, contact_id, sent_as_kind, sent_as, sent_at)
+       SELECT m.message_id, $1, $2, ${HOLDER}, m.kind, m.value, $3
+       FROM unnest($4::text[], $5::text[], $6::text[]) AS m(message_id, kind, value)
+       ON CONFLICT (message_id) DO NOTHING`,
+      [
+        portfolio,
+        businessNumber,
+        sentAt,
+        destinations.map((sent) => sent.messageId),
+        destinations.map((sent) => sent.sentAs.kind),
+        destinations.map((sent) => sent.sentAs.value),
+      ],
+    );
+  }
+
+  async find(messageId: string): Promise<SentMessageView | undefined> {
+    const found = await this.messages.findOneBy({ messageId });
+    if (!found) return undefined;
+    return {
+      portfolio: found.portfolio,
+      businessNumber: found.businessNumber,
+      contactId: found.contactId,
+      sentAs: { kind: found.sentAsKind, value: found.sentAs },
+      sentAt: found.sentAt,
+    };
+  }
+
+  /** Erasure: the person's sends, found by contact or by an identifier that was theirs. */
+  async eraseIn(tx: PipelinedTransaction, portfolio: string, contactIds: string[], identifiers: string[]): Promise<number> {
+    const [gone] = await tx.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM sent_message WHERE portfolio = $1 AND (contact_id = ANY($2::uuid[]) OR sent_as = ANY($3::text[])) RETURNING 1
+       ) SELECT count(*)::int AS n FROM gone`,
+      [portfolio, contactIds, identifiers],
+    );
+    return gone.n;
+  }
+}
