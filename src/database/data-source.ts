@@ -7,6 +7,8 @@ import { Templates1764100004000 } from '../../migrations/1764100004000-Templates
 import { PastBsuids1764100005000 } from '../../migrations/1764100005000-PastBsuids';
 import { SendPolicies1764100006000 } from '../../migrations/1764100006000-SendPolicies';
 import { ForeignBsuids1764100007000 } from '../../migrations/1764100007000-ForeignBsuids';
+import { ContactBook1764100010000 } from '../../migrations/1764100010000-ContactBook';
+import { ContactBookEntry } from '../identities/contact-book-entry.entity';
 import { ContactExchange } from '../identities/contact-exchange.entity';
 import { Contact } from '../identities/contact.entity';
 import { LinkHistory } from '../identities/link-history.entity';
@@ -14,10 +16,10 @@ import { BusinessNumber } from '../portfolios/business-number.entity';
 import { Portfolio } from '../portfolios/portfolio.entity';
 import { Template } from '../templates/template.entity';
 
-export const ENTITIES = [Portfolio, BusinessNumber, Contact, ContactExchange, LinkHistory, Template];
+export const ENTITIES = [Portfolio, BusinessNumber, Contact, ContactExchange, LinkHistory, Template, ContactBookEntry];
 
 /** Listed as classes, not globs, so that they load the same under ts-jest and compiled. */
-export const MIGRATIONS = [Portfolios1764100000000, ContactGraph1764100001000, WebhookReceipts1764100002000, ContactAdmin1764100003000, Templates1764100004000, PastBsuids1764100005000, SendPolicies1764100006000, ForeignBsuids1764100007000];
+export const MIGRATIONS = [Portfolios1764100000000, ContactGraph1764100001000, WebhookReceipts1764100002000, ContactAdmin1764100003000, Templates1764100004000, PastBsuids1764100005000, SendPolicies1764100006000, ForeignBsuids1764100007000, ContactBook1764100010000];
 
 /**
  * The one set of TypeORM options for the app, the CLI and the tests. `extra` carries the pool

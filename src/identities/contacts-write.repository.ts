@@ -3,6 +3,7 @@ import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { GraphEventsService } from '../observability/graph-events.service';
 import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/observation';
+import type { ContactBookEntryRow } from './domain/phone-visibility';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
 export interface ExchangeRow {
@@ -24,6 +25,8 @@ export interface BatchWrite {
   history: HistoryEntry[];
   conflicts: HistoryEntry[];
   exchanges: ExchangeRow[];
+  /** Phone numbers logged into a business number's contact book. */
+  contactBook?: ContactBookEntryRow[];
 }
 
 const COLUMN: Record<LinkField, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
@@ -142,9 +145,9 @@ export class ContactsWriteRepository {
     return row?.id;
   }
 
-  /** Writes a batch's contacts, history, conflicts and exchanges in one statement, and commits. */
+  /** Writes a batch's contacts, history, conflicts, exchanges and contact-book entries in one statement, and commits. */
   async writeAndCommit(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
-    if (batch.contacts.length === 0 && batch.history.length === 0) return tx.commit();
+    if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.contactBook?.length) return tx.commit();
     await this.commitBatch(tx, batch);
     this.graphEvents.committed(batch.history);
   }
@@ -198,9 +201,15 @@ export class ContactsWriteRepository {
          ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
            last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
            last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)
+       ), contact_book AS (
+         INSERT INTO contact_book_entry (portfolio, msisdn, business_number, entered_at)
+         SELECT * FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" timestamptz)
+         -- The first entry stays, whatever order the exchanges arrive in.
+         ON CONFLICT (portfolio, msisdn, business_number) DO UPDATE SET entered_at = excluded.entered_at
+         WHERE excluded.entered_at < contact_book_entry.entered_at
        )
        SELECT 1`,
-      [JSON.stringify(batch.contacts), JSON.stringify(batch.history), JSON.stringify(batch.conflicts), JSON.stringify(batch.exchanges)],
+      [JSON.stringify(batch.contacts), JSON.stringify(batch.history), JSON.stringify(batch.conflicts), JSON.stringify(batch.exchanges), JSON.stringify(batch.contactBook ?? [])],
     );
   }
 }

@@ -10,6 +10,7 @@ import { MetricsService } from '../observability/metrics.service';
 import { ContactsWriteRepository, ExchangeRow, receiptId } from './contacts-write.repository';
 import { Graph } from './domain/graph';
 import { ContactState, HistoryEntry, latest, Observation } from './domain/observation';
+import { contactBookEntries } from './domain/phone-visibility';
 
 /** One webhook's worth of observations, applied all or nothing. */
 export interface IngestItem {
@@ -140,6 +141,11 @@ export class IngestService {
       history,
       conflicts: history.filter((entry) => entry.action === 'conflict'),
       exchanges: exchanges.rows(survivorOf),
+      // Kept by phone number, from the new webhooks only (DESIGN: phoneVisibleUntil).
+      contactBook: contactBookEntries(
+        items.flatMap((item, index) => (touched[index] === undefined ? [] : item.observations)),
+        this.config.contactBookSince,
+      ),
     });
 
     return touched.map((ids) =>
