@@ -107,7 +107,7 @@ async function prepare(url: string | undefined): Promise<Target> {
     // A previous soak's people would share identifiers with this one's: start from an empty contact book.
     const [{ migrated }] = await db.query<{ migrated: boolean }>(`SELECT to_regclass('contact') IS NOT NULL AS migrated`);
     if (migrated) {
-      await db.query('TRUNCATE contact, contact_exchange, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number');
+      await db.query('TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number');
       await db.query(`DELETE FROM portfolio WHERE key <> 'default'`);
     }
   } finally {

@@ -112,7 +112,7 @@ async function ensureDatabase(): Promise<void> {
 async function resetData(): Promise<void> {
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
-  await client.query('TRUNCATE bench_baseline, contact, contact_exchange, link_history, link_conflict, webhook_receipt, graph_observation');
+  await client.query('TRUNCATE bench_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation');
   await client.query('VACUUM ANALYZE');
   await client.end();
 }

@@ -24,6 +24,16 @@ describe(loadAppConfig.name, () => {
     });
   });
 
+  it('takes CONTACT_BOOK_SINCE as a date at UTC midnight or a date-time with its zone', () => {
+    expect(loadAppConfig({}).contactBookSince).toEqual(new Date('2026-04-01T00:00:00Z'));
+    expect(loadAppConfig({ CONTACT_BOOK_SINCE: '2026-04-15' }).contactBookSince).toEqual(new Date('2026-04-15T00:00:00Z'));
+    expect(loadAppConfig({ CONTACT_BOOK_SINCE: '2026-04-15T08:00:00+02:00' }).contactBookSince).toEqual(new Date('2026-04-15T06:00:00Z'));
+  });
+
+  it.each(['April 2026', '2026-04-31', '2026-04-15T08:00:00', '1775001600000'])('refuses CONTACT_BOOK_SINCE=%s', (value) => {
+    expect(() => loadAppConfig({ CONTACT_BOOK_SINCE: value })).toThrow(/CONTACT_BOOK_SINCE/);
+  });
+
   it.each([
     ['log', 'info'],
     ['verbose', 'trace'],

@@ -15,6 +15,8 @@ export class AppConfig {
   readonly dataDir!: string;
   readonly apiKeys!: readonly ApiKeyDto[];
   readonly defaultRegion!: CountryCode;
+  /** Meta's contact-book launch: exchanges by phone number from then on log the person into it. */
+  readonly contactBookSince!: Date;
   readonly linkBaseUrl!: string;
   readonly linkUsername!: string | undefined;
   readonly linkPassword!: string | undefined;
@@ -89,6 +91,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     dataDir: dto.DATA_DIR,
     apiKeys: keys.keys,
     defaultRegion: dto.DEFAULT_REGION as CountryCode,
+    contactBookSince: new Date(dto.CONTACT_BOOK_SINCE),
     linkBaseUrl: dto.LINK_BASE_URL,
     linkUsername: dto.LINK_USERNAME,
     linkPassword: dto.LINK_PASSWORD,

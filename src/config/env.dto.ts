@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsIP, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'log', 'debug', 'trace', 'verbose'];
 
@@ -23,6 +23,17 @@ export class EnvDto {
 
   @IsOptional() @IsISO31661Alpha2() @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_REGION must be two upper-case letters' })
   DEFAULT_REGION = 'SE';
+
+  /**
+   * Meta's contact-book launch: an exchange by phone number on or after it logs the person into the
+   * business's contact book. A date (UTC midnight) or a date-time with its zone.
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, {
+    message: 'CONTACT_BOOK_SINCE must be a date (2026-04-01) or a date-time with its zone (2026-04-01T00:00:00Z)',
+  })
+  CONTACT_BOOK_SINCE = '2026-04-01';
 
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
   LINK_BASE_URL = 'https://n-eu.linkmobility.io/whatsapp-message';

@@ -86,6 +86,7 @@ export class LinkProxyService {
         strength: 'attested',
         links: false,
         activity: 'outbound',
+        byPhone: identifier.kind === 'msisdn',
         evidence: { kind: 'SEND', messageId: typeof ids[position] === 'string' ? (ids[position] as string) : undefined, businessNumber: planned.source },
       }),
     );

@@ -14,7 +14,12 @@ export class ContactStatsController {
 
   @Get()
   @RequireRole('read')
-  @ApiOperation({ summary: "Counts of the portfolio's contacts: with phone, BSUID only, with parent, invalid, in conflict, phone visibility at risk" })
+  @ApiOperation({
+    summary: "Counts of the portfolio's contacts: with phone, BSUID only, with parent, invalid, in conflict, in the contact book, phone visibility at risk",
+    description:
+      '`inContactBook` and `needsContactBookEntry` split the contacts with a phone number; `phoneVisibilityAtRisk` counts only contacts ' +
+      'not in the contact book, whose phone stops arriving within `atRiskWithinDays`',
+  })
   @ApiOkResponse({ schema: { example: STATS_EXAMPLE } })
   stats(@PortfolioScope() portfolio: Portfolio, @Query() query: GetStatsQueryDto): Promise<ContactStats> {
     return this.search.stats(portfolio, query.atRiskWithinDays);

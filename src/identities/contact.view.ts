@@ -1,9 +1,9 @@
 import { isInvalid } from './domain/observation';
-import type { Contact } from './contact.entity';
+import { phoneVisibility, PhoneVisibility } from './domain/phone-visibility';
+import type { ContactRead } from './contact.entity';
 import type { LinkHistory } from './link-history.entity';
 
 const CARE_WINDOW_MS = 24 * 60 * 60 * 1000;
-const PHONE_VISIBLE_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface ContactView {
   id: string;
@@ -17,7 +17,12 @@ export interface ContactView {
   lastInboundAt: string | null;
   lastOutboundAt: string | null;
   careWindowOpenUntil: string | null;
+  /** Null when the phone keeps arriving with no end (`contactBook`), or nothing keeps it arriving. */
   phoneVisibleUntil: string | null;
+  /** Why the phone keeps arriving in webhooks: `contactBook`, `window`, `none`; null without a phone. */
+  phoneVisibility: PhoneVisibility | null;
+  /** When an exchange by phone first logged the person into the business's contact book, as far as this service saw. */
+  contactBookAt: string | null;
   externalId: string | null;
   /** The identifier to message: the phone when known (it works for every template), else the BSUID. */
   sendTo: string | null;
@@ -34,8 +39,8 @@ const SEND_TO_REASON = {
   none: 'The contact holds no identifier any more (it was moved to another contact): there is nothing to send to.',
 } as const;
 
-export function toContactView(contact: Contact): ContactView {
-  const lastExchange = Math.max(contact.lastInboundAt?.getTime() ?? 0, contact.lastOutboundAt?.getTime() ?? 0);
+export function toContactView(contact: ContactRead): ContactView {
+  const visibility = phoneVisibility(contact);
   return {
     id: contact.id,
     portfolio: contact.portfolio,
@@ -50,14 +55,16 @@ export function toContactView(contact: Contact): ContactView {
     // An MO opens WhatsApp's 24-hour customer care window.
     careWindowOpenUntil: contact.lastInboundAt ? new Date(contact.lastInboundAt.getTime() + CARE_WINDOW_MS).toISOString() : null,
     // Meta keeps sending the phone of a username adopter while a business number exchanged
-    // messages with it in the last 30 days; the latest exchange over all numbers counts.
-    phoneVisibleUntil: contact.msisdn && lastExchange > 0 ? new Date(lastExchange + PHONE_VISIBLE_MS).toISOString() : null,
+    // messages with it in the last 30 days, or while it is in the business's contact book.
+    phoneVisibleUntil: iso(visibility.phoneVisibleUntil),
+    phoneVisibility: visibility.phoneVisibility,
+    contactBookAt: contact.msisdn ? iso(contact.contactBookAt) : null,
     externalId: contact.externalId,
     ...sendTo(contact),
   };
 }
 
-function sendTo(contact: Contact): Pick<ContactView, 'sendTo' | 'sendToKind' | 'sendToReason'> {
+function sendTo(contact: ContactRead): Pick<ContactView, 'sendTo' | 'sendToKind' | 'sendToReason'> {
   const kind = contact.msisdn ? 'msisdn' : contact.bsuid ? 'bsuid' : contact.parentBsuid ? 'parentBsuid' : null;
   return { sendTo: kind ? contact[kind] : null, sendToKind: kind, sendToReason: SEND_TO_REASON[kind ?? 'none'] };
 }

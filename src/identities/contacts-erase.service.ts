@@ -20,6 +20,8 @@ export interface ErasureReport {
   historyRows: number;
   conflicts: number;
   exchanges: number;
+  /** Contact-book entries of the person's phone numbers (those no other contact holds). */
+  contactBookEntries: number;
   /** Rows of other contacts' history that named the person, with those values blanked. */
   redactedHistoryRows: number;
 }
@@ -111,6 +113,8 @@ export class ContactsEraseService {
          RETURNING 1
        ), exchanges AS (
          DELETE FROM contact_exchange WHERE portfolio = $1 AND contact_id = ANY($2::uuid[]) RETURNING 1
+       ), contact_book AS (
+         DELETE FROM contact_book_entry WHERE portfolio = $1 AND msisdn = ANY($3::text[]) RETURNING 1
        ), redacted AS (
          UPDATE link_history SET
            from_value = CASE WHEN from_value = ANY($3::text[]) THEN NULL ELSE from_value END,
@@ -138,7 +142,8 @@ export class ContactsEraseService {
          DELETE FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[]) RETURNING 1
        )
        SELECT (SELECT count(*) FROM history) AS "historyRows", (SELECT count(*) FROM conflicts) AS conflicts,
-              (SELECT count(*) FROM exchanges) AS exchanges, (SELECT count(*) FROM redacted) AS "redactedHistoryRows"`,
+              (SELECT count(*) FROM exchanges) AS exchanges, (SELECT count(*) FROM contact_book) AS "contactBookEntries",
+              (SELECT count(*) FROM redacted) AS "redactedHistoryRows"`,
       [portfolio, family.ids, family.erased],
     );
     // What was sent to the person is theirs too: by contact, or by an identifier that was theirs.
@@ -149,6 +154,7 @@ export class ContactsEraseService {
       historyRows: Number(counts.historyRows),
       conflicts: Number(counts.conflicts),
       exchanges: Number(counts.exchanges),
+      contactBookEntries: Number(counts.contactBookEntries),
       redactedHistoryRows: Number(counts.redactedHistoryRows),
     };
   }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { Contact, CONTACT_COLUMNS } from './contact.entity';
+import { CONTACT_COLUMNS, ContactRead } from './contact.entity';
 import { ContactView, toContactView } from './contact.view';
 import { describeInput, Identifier, parseIdentifier, tryParseIdentifier } from './domain/identifier';
 
@@ -39,7 +39,7 @@ export class ContactsResolveService {
 
     // One index look-up per identifier (joins on unnest): an OR of three `= ANY` lists is planned
     // as a scan of the whole portfolio once the lists are long.
-    const rows: Contact[] = await this.dataSource.query(
+    const rows: ContactRead[] = await this.dataSource.query(
       `SELECT ${CONTACT_COLUMNS} FROM unnest($2::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.msisdn = k.value
        UNION ALL
        SELECT ${CONTACT_COLUMNS} FROM unnest($3::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.bsuid = k.value
@@ -69,7 +69,7 @@ export class ContactsResolveService {
     if (members.length === 0) throw AppError.notFound(`No group ${group} among the portfolios this key reaches`);
     const parent = parseIdentifier(raw, this.portfolios.regionFor(members[0]), 'parentBsuid');
     assertParent(parent, raw);
-    const rows: Contact[] = await this.dataSource.query(
+    const rows: ContactRead[] = await this.dataSource.query(
       `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.portfolio = ANY($1::text[]) AND c.parent_bsuid = $2 ORDER BY c.portfolio`,
       [members.map((member) => member.key), parent.value],
     );

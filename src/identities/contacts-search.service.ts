@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { CountryCode, getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import type { Portfolio } from '../portfolios/portfolio.entity';
-import { Contact, CONTACT_COLUMNS, IS_INVALID } from './contact.entity';
+import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from './contact.entity';
 import { ContactView, toContactView } from './contact.view';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
+import { phoneVisibilitySql } from './phone-visibility.sql';
 
 export interface ContactPage {
   items: ContactView[];
@@ -21,6 +22,11 @@ export interface ContactStats {
   invalid: number;
   inConflict: number;
   openConflicts: number;
+  /** Contacts with a phone in the contact book: it keeps arriving in webhooks with no end. */
+  inContactBook: number;
+  /** Contacts with a phone that no exchange by phone has logged into the contact book yet ("send one MT"). */
+  needsContactBookEntry: number;
+  /** Contacts not in the contact book whose phone stops arriving within `atRiskWithinDays`. */
   phoneVisibilityAtRisk: number;
   atRiskWithinDays: number;
 }
@@ -40,11 +46,11 @@ const CONFLICTED = `conflicted AS (
     SELECT DISTINCT id FROM chain WHERE merged_into IS NULL)`;
 const HAS_OPEN_CONFLICT = `(c.id IN (SELECT id FROM conflicted))`;
 
-/** Meta keeps sending the phone for 30 days after the last exchange (as `phoneVisibleUntil`, in SQL). */
-function phoneVisibilityEndsWithin(days: string): string {
-  return `(c.msisdn IS NOT NULL AND greatest(c.last_inbound_at, c.last_outbound_at) + interval '30 days'
-    BETWEEN now() AND now() + make_interval(days => ${days}))`;
-}
+/** A page probes each contact's phone for a contact-book entry. */
+const PAGE_VISIBILITY = phoneVisibilitySql();
+/** The stats join the portfolio's entries once: a probe per contact costs more over a whole portfolio. */
+const BOOKED = `booked AS (SELECT DISTINCT b.msisdn FROM contact_book_entry b WHERE b.portfolio = $1)`;
+const PORTFOLIO_VISIBILITY = phoneVisibilitySql('(bk.msisdn IS NOT NULL)');
 
 /** The contact list with its filters, and the portfolio's counts. */
 @Injectable()
@@ -61,7 +67,7 @@ export class ContactsSearchService {
     const where = ['c.portfolio = $1', 'c.merged_into IS NULL', ...filters(query, params)];
     params.push(query.limit + 1);
     const conflicted = query.inConflict === undefined ? '' : `WITH ${CONFLICTED} `;
-    const rows: Contact[] = await this.dataSource.query(
+    const rows: ContactRead[] = await this.dataSource.query(
       `${conflicted}SELECT ${CONTACT_COLUMNS} FROM contact c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
       params,
     );
@@ -71,17 +77,19 @@ export class ContactsSearchService {
 
   async stats(portfolio: Portfolio, atRiskWithinDays: number): Promise<ContactStats> {
     const [row] = await this.dataSource.query(
-      `WITH ${CONFLICTED}
+      `WITH ${CONFLICTED}, ${BOOKED}
        SELECT count(*) AS contacts,
               count(*) FILTER (WHERE c.msisdn IS NOT NULL) AS "withPhone",
               count(*) FILTER (WHERE c.bsuid IS NOT NULL) AS "withBsuid",
               count(*) FILTER (WHERE c.msisdn IS NULL AND c.bsuid IS NOT NULL) AS "bsuidOnly",
               count(*) FILTER (WHERE c.parent_bsuid IS NOT NULL) AS "withParent",
               count(*) FILTER (WHERE ${IS_INVALID}) AS invalid,
-              count(*) FILTER (WHERE ${phoneVisibilityEndsWithin('$2::int')}) AS "phoneVisibilityAtRisk",
+              count(*) FILTER (WHERE ${PORTFOLIO_VISIBILITY.inContactBook}) AS "inContactBook",
+              count(*) FILTER (WHERE ${PORTFOLIO_VISIBILITY.needsContactBookEntry}) AS "needsContactBookEntry",
+              count(*) FILTER (WHERE ${PORTFOLIO_VISIBILITY.visibilityEndsWithin('$2::int')}) AS "phoneVisibilityAtRisk",
               (SELECT count(*) FROM conflicted) AS "inConflict",
               (SELECT count(*) FROM link_conflict k WHERE k.portfolio = $1 AND k.status = 'open') AS "openConflicts"
-       FROM contact c
+       FROM contact c LEFT JOIN booked bk ON bk.msisdn = c.msisdn
        WHERE c.portfolio = $1 AND c.merged_into IS NULL`,
       [portfolio.key, atRiskWithinDays],
     );
@@ -105,7 +113,10 @@ function filters(query: ListContactsQueryDto, params: unknown[]): string[] {
     ...(query.seenSince ? [`c.last_seen_at >= ${param(query.seenSince)}::timestamptz`] : []),
     ...(query.updatedSince ? [`c.updated_at >= ${param(query.updatedSince)}::timestamptz`] : []),
     ...either(query.careWindowOpen, `coalesce(${CARE_WINDOW_OPEN}, false)`),
-    ...(query.phoneVisibilityEndsWithinDays === undefined ? [] : [phoneVisibilityEndsWithin(`${param(query.phoneVisibilityEndsWithinDays)}::int`)]),
+    ...(query.phoneVisibilityEndsWithinDays === undefined
+      ? []
+      : [PAGE_VISIBILITY.visibilityEndsWithin(`${param(query.phoneVisibilityEndsWithinDays)}::int`)]),
+    ...either(query.needsContactBookEntry, PAGE_VISIBILITY.needsContactBookEntry),
     ...either(query.inConflict, HAS_OPEN_CONFLICT),
     ...(query.externalId ? [`c.external_id = ${param(query.externalId)}`] : []),
   ];

@@ -4,6 +4,7 @@ import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { GraphEventsService } from '../observability/graph-events.service';
 import { isTimeOrdered, orderKey } from './domain/event-order';
 import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/observation';
+import type { ContactBookEntryRow } from './domain/phone-visibility';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
 export interface ExchangeRow {
@@ -29,6 +30,8 @@ export interface BatchWrite {
   observations?: Observation[];
   /** An admin's correction or an import: its contacts leave the log's reach and are never replayed. */
   corrected?: boolean;
+  /** Phone numbers logged into a business number's contact book. */
+  contactBook?: ContactBookEntryRow[];
 }
 
 const COLUMN: Record<LinkField, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
@@ -221,9 +224,9 @@ export class ContactsWriteRepository {
     return row?.id;
   }
 
-  /** Writes a batch's contacts, history, conflicts and exchanges in one statement, and commits. */
+  /** Writes a batch's contacts, history, conflicts, exchanges and contact-book entries in one statement, and commits. */
   async writeAndCommit(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
-    if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.observations?.length) return tx.commit();
+    if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.observations?.length && !batch.contactBook?.length) return tx.commit();
     await this.commitBatch(tx, batch);
     this.graphEvents.committed(batch.history);
   }
@@ -237,7 +240,7 @@ export class ContactsWriteRepository {
                               last_event_key, has_full_log)
          SELECT "portfolio", "id", "msisdn", "bsuid", "parentBsuid", "msisdnAt", "bsuidAt", "parentBsuidAt", "msisdnStrength",
                 "bsuidStrength", "parentBsuidStrength", "firstSeenAt", "lastSeenAt", "lastInboundAt", "lastOutboundAt",
-                "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $6::boolean
+                "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $7::boolean
          FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
          ON CONFLICT (portfolio, id) DO UPDATE SET
            msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
@@ -294,10 +297,17 @@ export class ContactsWriteRepository {
          ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
            last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
            last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)
+       ), contact_book AS (
+         INSERT INTO contact_book_entry (portfolio, msisdn, business_number, entered_at)
+         SELECT * FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" timestamptz)
+         -- The first entry stays, whatever order the exchanges arrive in.
+         ON CONFLICT (portfolio, msisdn, business_number) DO UPDATE SET entered_at = excluded.entered_at
+         WHERE excluded.entered_at < contact_book_entry.entered_at
+       )
        ), logged AS (
          INSERT INTO graph_observation (portfolio, order_key, msisdn, bsuid, parent_bsuid, event_at, observation)
          SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", x."eventAt", x."observation"
-         FROM jsonb_to_recordset($5::jsonb) AS x(
+         FROM jsonb_to_recordset($6::jsonb) AS x(
            "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" timestamptz, "observation" jsonb)
        )
        SELECT 1`,
@@ -306,6 +316,7 @@ export class ContactsWriteRepository {
         JSON.stringify(batch.history),
         JSON.stringify(batch.conflicts),
         JSON.stringify(batch.exchanges),
+        JSON.stringify(batch.contactBook ?? []),
         JSON.stringify(toLogRows(batch.observations ?? [])),
         batch.corrected === true,
       ],

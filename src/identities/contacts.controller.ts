@@ -16,7 +16,7 @@ import { HistoryQueryDto } from './dto/history-query.dto';
 import { ImportContactsDto } from './dto/import-contacts.dto';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
 import { ResolveContactsDto } from './dto/resolve-contacts.dto';
-import { CONTACT_EXAMPLE, ERASURE_EXAMPLE, HISTORY_EXAMPLE, IMPORT_EXAMPLE, PAGE_EXAMPLE, RESOLVE_EXAMPLE, SPLIT_EXAMPLE } from './openapi-examples';
+import { CONTACT_EXAMPLE, ERASURE_EXAMPLE, HISTORY_EXAMPLE, IMPORT_EXAMPLE, PAGE_EXAMPLE, PHONE_VISIBILITY_DOC, RESOLVE_EXAMPLE, SPLIT_EXAMPLE } from './openapi-examples';
 
 const IDENTIFIER = 'An MSISDN in any accepted form (URL-encoded), a BSUID, a parent BSUID or a contact id';
 
@@ -35,7 +35,10 @@ export class ContactsController {
 
   @Get()
   @RequireRole('read')
-  @ApiOperation({ summary: 'List and search contacts, in pages (keyset: pass nextCursor as cursor)' })
+  @ApiOperation({
+    summary: 'List and search contacts, in pages (keyset: pass nextCursor as cursor)',
+    description: `needsContactBookEntry=true lists the "send one MT" worklist. ${PHONE_VISIBILITY_DOC}`,
+  })
   @ApiOkResponse({ schema: { example: PAGE_EXAMPLE } })
   list(@PortfolioScope() portfolio: Portfolio, @Query() query: ListContactsQueryDto): Promise<ContactPage> {
     return this.search.list(portfolio, query);
@@ -62,7 +65,7 @@ export class ContactsController {
 
   @Get(':identifier')
   @RequireRole('read')
-  @ApiOperation({ summary: `The contact for ${IDENTIFIER} (a merged-away id answers with the surviving contact)` })
+  @ApiOperation({ summary: `The contact for ${IDENTIFIER} (a merged-away id answers with the surviving contact)`, description: PHONE_VISIBILITY_DOC })
   @ApiOkResponse({ schema: { example: CONTACT_EXAMPLE } })
   get(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string): Promise<ContactView> {
     return this.contacts.getByIdentifier(portfolio, identifier);

@@ -5,14 +5,14 @@ import { AppError } from '../common/errors/app-error';
 import { mask } from '../common/logging/mask';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { Contact, CONTACT_COLUMNS } from './contact.entity';
+import { Contact, CONTACT_COLUMNS, ContactRead } from './contact.entity';
 import { SURVIVOR_CHAIN } from './contacts-write.repository';
 import { ContactView, HistoryView, toContactView, toHistoryView } from './contact.view';
 import { parseIdentifier } from './domain/identifier';
 import { LinkHistory } from './link-history.entity';
 
 const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const COLUMN = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parentBsuid' } as const;
+const COLUMN = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' } as const;
 
 export interface HistoryPage {
   contact: ContactView;
@@ -61,9 +61,9 @@ export class ContactsService {
    * The contacts that hold the identifiers of each of `ids` now (following merges), by the id
    * asked for. An id whose contact was erased is absent.
    */
-  async survivors(portfolio: string, ids: string[]): Promise<Map<string, Contact>> {
+  async survivors(portfolio: string, ids: string[]): Promise<Map<string, ContactRead>> {
     if (ids.length === 0) return new Map();
-    const rows: (Contact & { start: string })[] = await this.contacts.query(
+    const rows: (ContactRead & { start: string })[] = await this.contacts.query(
       `${SURVIVOR_CHAIN}
        SELECT chain.start, ${CONTACT_COLUMNS} FROM chain JOIN contact c ON c.portfolio = $1 AND c.id = chain.id
        WHERE chain.merged_into IS NULL`,
@@ -73,19 +73,23 @@ export class ContactsService {
   }
 
   /** The live contact for an MSISDN, BSUID, parent BSUID or contact id (a merged-away id gives its survivor); 404 if none. */
-  async findOrFail(portfolio: Portfolio, raw: string): Promise<Contact> {
+  async findOrFail(portfolio: Portfolio, raw: string): Promise<ContactRead> {
     const contact = CONTACT_ID.test(raw) ? await this.findById(portfolio.key, raw) : await this.findByIdentifier(portfolio, raw);
     if (!contact) throw AppError.notFound(`No contact for ${CONTACT_ID.test(raw) ? raw : mask(raw)} in portfolio ${portfolio.key}`);
     return contact;
   }
 
-  private async findByIdentifier(portfolio: Portfolio, raw: string): Promise<Contact | null> {
+  private async findByIdentifier(portfolio: Portfolio, raw: string): Promise<ContactRead | null> {
     const identifier = parseIdentifier(raw, this.portfolios.regionFor(portfolio), 'identifier');
-    return this.contacts.findOneBy({ portfolio: portfolio.key, [COLUMN[identifier.kind]]: identifier.value });
+    const [row]: ContactRead[] = await this.contacts.query(
+      `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.portfolio = $1 AND c.${COLUMN[identifier.kind]} = $2`,
+      [portfolio.key, identifier.value],
+    );
+    return row ?? null;
   }
 
   /** A merged-away id answers with the contact it was merged into. */
-  private async findById(portfolio: string, id: string): Promise<Contact | null> {
+  private async findById(portfolio: string, id: string): Promise<ContactRead | null> {
     const canonical = id.toLowerCase(); // PostgreSQL answers uuids in lower case
     return (await this.survivors(portfolio, [canonical])).get(canonical) ?? null;
   }

@@ -12,6 +12,7 @@ import { IdentifierSeen, inEventOrder, isLate } from './domain/event-order';
 import { Graph } from './domain/graph';
 import { ContactState, HistoryEntry, latest, LINK_FIELDS, LinkField, Observation } from './domain/observation';
 import { GraphReplayService } from './graph-replay.service';
+import { contactBookEntries } from './domain/phone-visibility';
 
 /** One webhook's worth of observations, applied all or nothing. */
 export interface IngestItem {
@@ -168,6 +169,8 @@ export class IngestService {
       conflicts: history.filter((entry) => entry.action === 'conflict'),
       exchanges: exchanges.rows(survivorOf),
       observations: inOrder,
+      // Kept by phone number, from the new webhooks only (DESIGN: phoneVisibleUntil).
+      contactBook: contactBookEntries(inOrder, this.config.contactBookSince),
     });
 
     return items.map((_, index) => {
@@ -194,6 +197,7 @@ export class IngestService {
       conflicts: replayed.conflicts,
       exchanges: exchanges.rows((id) => id),
       observations: item.observations,
+      contactBook: contactBookEntries(item.observations, this.config.contactBookSince),
     });
     const contactIds = replayed.contactOf.filter((id): id is string => id !== undefined);
     return { status: 'applied', contactIds: [...new Set(contactIds)] };

@@ -12,12 +12,22 @@ export const CONTACT_EXAMPLE = {
   lastInboundAt: '2026-06-03T08:15:00.000Z',
   lastOutboundAt: '2026-06-02T12:00:00.000Z',
   careWindowOpenUntil: '2026-06-04T08:15:00.000Z',
-  phoneVisibleUntil: '2026-07-03T08:15:00.000Z',
+  phoneVisibleUntil: null,
+  phoneVisibility: 'contactBook',
+  contactBookAt: '2026-06-01T10:00:00.000Z',
   externalId: 'crm-4711',
   sendTo: '+46701234567',
   sendToKind: 'msisdn',
   sendToReason: 'The phone number is known: it reaches the user from any portfolio and carries every template, authentication included.',
 };
+
+/** What a contact's `phoneVisibility` says (DESIGN: phoneVisibleUntil). */
+export const PHONE_VISIBILITY_DOC =
+  '`phoneVisibility` tells why the phone number keeps arriving in webhooks for a user who adopted a username: ' +
+  '`contactBook` when an exchange by phone number (an MO from it, a message sent to it) on or after CONTACT_BOOK_SINCE logged it into ' +
+  "the contact book of one of the portfolio's business numbers (`phoneVisibleUntil` is null: it keeps arriving; `contactBookAt` says since when); " +
+  '`window` when only the last exchange keeps it arriving, until `phoneVisibleUntil` (last exchange + 30 days; a past time means it has stopped); ' +
+  '`none` when no exchange with the phone was seen (an imported number); null when no phone number is known.';
 
 export const RESOLVE_EXAMPLE = {
   results: [
@@ -38,6 +48,8 @@ export const STATS_EXAMPLE = {
   invalid: 4,
   inConflict: 2,
   openConflicts: 3,
+  inContactBook: 800,
+  needsContactBookEntry: 300,
   phoneVisibilityAtRisk: 25,
   atRiskWithinDays: 7,
 };
@@ -108,6 +120,7 @@ export const ERASURE_EXAMPLE = {
   historyRows: 5,
   conflicts: 0,
   exchanges: 1,
+  contactBookEntries: 1,
   redactedHistoryRows: 0,
 };
 

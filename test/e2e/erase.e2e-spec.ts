@@ -50,8 +50,9 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
       value,
       portfolio,
     ]),
+    contactBook: await count('SELECT count(*) AS n FROM contact_book_entry WHERE portfolio = $2 AND msisdn = $1', [value, portfolio]),
   });
-  const gone = { contact: 0, history: 0, conflicts: 0 };
+  const gone = { contact: 0, history: 0, conflicts: 0, contactBook: 0 };
   const expectHidden = (body: unknown, values: string[]) => {
     const text = JSON.stringify(body);
     for (const value of values) expect(text).not.toContain(value);
@@ -90,6 +91,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
         historyRows: before.history,
         conflicts: 0,
         exchanges: before.exchanges,
+        contactBookEntries: 1,
         redactedHistoryRows: 0,
       });
       expectHidden(res.body, [PHONE, B, P, '46701234567', '13491208655302741918', '11815799212886844830']);
@@ -212,6 +214,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
         historyRows: before.history,
         conflicts: 0,
         exchanges: before.exchanges,
+        contactBookEntries: 1,
         redactedHistoryRows: 0,
       });
       expect(res.body.contactIds).toHaveLength(2);
@@ -274,6 +277,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
         historyRows: before.history - naming.length,
         conflicts: 0,
         exchanges: before.exchanges,
+        contactBookEntries: 1,
         // The rows that name the erased contact, and the former holder's own row that linked the phone.
         redactedHistoryRows: naming.length + 1,
       });
@@ -317,6 +321,8 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
         historyRows: before.history - naming,
         conflicts: 0,
         exchanges: before.exchanges,
+        // The phone stays with its holder now, and so does its contact-book entry.
+        contactBookEntries: 0,
         redactedHistoryRows: naming,
       });
       expectHidden(res.body, [PHONE, B]);
@@ -328,6 +334,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
       expect((await get(B)).status).toBe(404);
       expect(await rowsOf([first])).toEqual(none);
       expect(await traces(B)).toEqual(gone);
+      expect((await traces(PHONE)).contactBook).toBe(1);
 
       const items = (await history(PHONE)).body.items as HistoryItem[];
       expect(items.map((item) => [item.contactId, item.action, item.field, item.from, item.to, item.otherContactId])).toEqual([
@@ -382,6 +389,7 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
       historyRows: own,
       conflicts: 1,
       exchanges: 1,
+      contactBookEntries: 1,
       redactedHistoryRows: 1,
     });
     expect(await count('SELECT count(*) AS n FROM link_conflict')).toBe(0);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { noAccess, unauthorized, validationIncluding } from '../support/expected-errors';
 import { mo } from '../support/link-builders';
 import { resetWithAcmeAndGlobex } from '../support/portfolios';
-import { A_PHONE, DAY, HOUR, Item, Key, searchRequests, seedContacts, seededKeys } from '../support/search-seed';
+import { A_PHONE, BEFORE_THE_CONTACT_BOOK, DAY, HOUR, Item, Key, searchRequests, seedContacts, seededKeys } from '../support/search-seed';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 describe('contact search and stats', () => {
@@ -12,7 +12,7 @@ describe('contact search and stats', () => {
   let ids: Record<Key, string>;
   let globexId: string;
 
-  beforeAll(async () => (t = await createTestApp()));
+  beforeAll(async () => (t = await createTestApp(BEFORE_THE_CONTACT_BOOK)));
   afterAll(() => t.close());
 
   const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -107,6 +107,8 @@ describe('contact search and stats', () => {
       invalid: 1,
       inConflict: 1,
       openConflicts: 2,
+      inContactBook: 0,
+      needsContactBookEntry: 5,
     };
 
     it('counts the seeded set, phone visibility at risk within 7 days by default', async () => {
@@ -136,6 +138,8 @@ describe('contact search and stats', () => {
       expect(body.invalid).toBe((await listKeys('status=invalid')).length);
       expect(body.inConflict).toBe((await listKeys('inConflict=true')).length);
       expect(body.phoneVisibilityAtRisk).toBe((await listKeys('phoneVisibilityEndsWithinDays=29')).length);
+      expect(body.needsContactBookEntry).toBe((await listKeys('needsContactBookEntry=true')).length);
+      expect(body.inContactBook).toBe((await listKeys('needsContactBookEntry=false&hasPhone=true')).length);
     });
 
     it.each(['atRiskWithinDays=-1', 'atRiskWithinDays=31', 'atRiskWithinDays=soon'])('answers 400 112506 for %s', async (query) => {
@@ -182,6 +186,8 @@ describe('contact search and stats', () => {
             lastOutboundAt: null,
             careWindowOpenUntil: ago(HOUR - DAY),
             phoneVisibleUntil: ago(HOUR - 30 * DAY),
+            phoneVisibility: 'window',
+            contactBookAt: null,
             externalId: null,
             sendTo: A_PHONE,
             sendToKind: 'msisdn',
@@ -206,6 +212,8 @@ describe('contact search and stats', () => {
         invalid: 0,
         inConflict: 0,
         openConflicts: 0,
+        inContactBook: 0,
+        needsContactBookEntry: 1,
         phoneVisibilityAtRisk: 1,
         atRiskWithinDays: 30,
       });

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { validation, validationIncluding } from '../support/expected-errors';
 import { acmeDlr as dlr, mo } from '../support/link-builders';
 import { resetWithAcmeAndGlobex } from '../support/portfolios';
-import { A_PHONE, B_PHONE, C_BSUID, DAY, G_BSUID, G_PHONE, HOUR, Item, Key, searchRequests, seedContacts, seededKeys } from '../support/search-seed';
+import { A_PHONE, BEFORE_THE_CONTACT_BOOK, B_PHONE, C_BSUID, DAY, G_BSUID, G_PHONE, HOUR, Item, Key, searchRequests, seedContacts, seededKeys } from '../support/search-seed';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 describe('contact search and stats', () => {
@@ -13,7 +13,7 @@ describe('contact search and stats', () => {
   let mergedAway: string;
   let globexId: string;
 
-  beforeAll(async () => (t = await createTestApp()));
+  beforeAll(async () => (t = await createTestApp(BEFORE_THE_CONTACT_BOOK)));
   afterAll(() => t.close());
 
   const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -59,6 +59,8 @@ describe('contact search and stats', () => {
             lastOutboundAt: null,
             careWindowOpenUntil: ago(HOUR - DAY),
             phoneVisibleUntil: ago(HOUR - 30 * DAY),
+            phoneVisibility: 'window',
+            contactBookAt: null,
             externalId: 'crm-a',
             sendTo: A_PHONE,
             sendToKind: 'msisdn',
@@ -90,6 +92,8 @@ describe('contact search and stats', () => {
       ['phoneVisibilityEndsWithinDays=7', ['b']],
       ['phoneVisibilityEndsWithinDays=29', ['b', 'e']],
       ['phoneVisibilityEndsWithinDays=30', ['a', 'b', 'e']],
+      ['needsContactBookEntry=true', ['a', 'b', 'e', 'f', 'g']],
+      ['needsContactBookEntry=false', ['c', 'd']],
       ['inConflict=true', ['f']],
       ['inConflict=false', ['a', 'b', 'c', 'd', 'e', 'g']],
       ['externalId=crm-a', ['a']],
@@ -208,6 +212,7 @@ describe('contact search and stats', () => {
       ['bsuidOnly=2', 'bsuidOnly'],
       ['careWindowOpen=', 'careWindowOpen'],
       ['inConflict=no', 'inConflict'],
+      ['needsContactBookEntry=yes', 'needsContactBookEntry'],
       ['status=deleted', 'status'],
       ['country=XX', 'country'],
       ['country=Sweden', 'country'],

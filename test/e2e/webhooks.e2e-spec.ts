@@ -74,7 +74,10 @@ describe('LINK webhooks', () => {
         lastInboundAt: '2020-03-21T17:41:58.000Z',
         lastOutboundAt: null,
         careWindowOpenUntil: '2020-03-22T17:41:58.000Z',
+        // An MO from the phone long before Meta's contact book: 30 days after the last exchange.
         phoneVisibleUntil: '2020-04-20T17:41:58.000Z',
+        phoneVisibility: 'window',
+        contactBookAt: null,
         externalId: null,
         sendTo: '+46000000001',
         sendToKind: 'msisdn',

@@ -48,6 +48,9 @@ export const imported = (fields: Partial<Record<'id' | 'msisdn' | 'bsuid' | 'par
     lastOutboundAt: null,
     careWindowOpenUntil: null,
     phoneVisibleUntil: null,
+    // No exchange with an imported phone was seen: nothing keeps it arriving.
+    phoneVisibility: view.msisdn ? 'none' : null,
+    contactBookAt: null,
     sendTo: view[kind],
     sendToKind: kind,
     sendToReason: expect.any(String),

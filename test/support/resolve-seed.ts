@@ -56,6 +56,8 @@ export async function seedResolveContacts(t: TestApp): Promise<ResolveSeed> {
     lastOutboundAt: null,
     careWindowOpenUntil: null,
     phoneVisibleUntil: null,
+    phoneVisibility: null,
+    contactBookAt: null,
     externalId: null,
     sendToReason: expect.any(String),
   };
@@ -68,7 +70,9 @@ export async function seedResolveContacts(t: TestApp): Promise<ResolveSeed> {
     firstSeenAt: '2026-06-01T10:00:00.000Z',
     lastInboundAt: '2026-06-01T10:00:00.000Z',
     careWindowOpenUntil: '2026-06-02T10:00:00.000Z',
-    phoneVisibleUntil: '2026-07-01T10:00:00.000Z',
+    // An MO from the phone after April 2026: in the contact book, the phone keeps arriving.
+    phoneVisibility: 'contactBook',
+    contactBookAt: '2026-06-01T10:00:00.000Z',
     sendTo: PHONE,
     sendToKind: 'msisdn',
   };
@@ -100,7 +104,8 @@ export async function seedResolveContacts(t: TestApp): Promise<ResolveSeed> {
     firstSeenAt: '2026-06-04T10:00:00.000Z',
     lastInboundAt: '2026-06-04T10:00:00.000Z',
     careWindowOpenUntil: '2026-06-05T10:00:00.000Z',
-    phoneVisibleUntil: '2026-07-04T10:00:00.000Z',
+    phoneVisibility: 'contactBook',
+    contactBookAt: '2026-06-04T10:00:00.000Z',
     sendTo: GLOBEX_PHONE,
     sendToKind: 'msisdn',
   };

@@ -89,7 +89,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
     config,
     async resetDatabase() {
       await dataSource.query(
-        'TRUNCATE contact, contact_exchange, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number, sent_message',
+        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number, sent_message',
       );
       await dataSource.query(`DELETE FROM portfolio WHERE key <> 'default'`);
       app.get(PortfoliosService).invalidate();

@@ -44,6 +44,11 @@ export interface Observation {
   /** False for a failed DLR: it finds the contact to update its status, but never links. */
   links: boolean;
   activity?: Activity;
+  /**
+   * The exchange went to, or came from, the user's phone number (an MO from it, a DLR or a send to
+   * it): Meta's contact book logs such exchanges (DESIGN: phoneVisibleUntil).
+   */
+  byPhone?: boolean;
   evidence: Evidence;
 }
 

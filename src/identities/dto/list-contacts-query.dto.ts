@@ -55,10 +55,21 @@ export class ListContactsQueryDto {
   @ApiPropertyOptional({
     minimum: 0,
     maximum: 30,
-    description: 'Contacts whose phone number stops arriving in webhooks within this many days (phoneVisibleUntil between now and then)',
+    description:
+      'Contacts whose phone number stops arriving in webhooks within this many days (phoneVisibleUntil between now and then). ' +
+      'A contact in the contact book (phoneVisibility `contactBook`) is never listed: its phone keeps arriving',
   })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(30)
   phoneVisibilityEndsWithinDays?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'true: the "send one MT" worklist, contacts with a phone number that no exchange by phone (on or after CONTACT_BOOK_SINCE) ' +
+      'has logged into the contact book yet (phoneVisibility `window` or `none`). false: every other contact, those in the ' +
+      'contact book and those without a phone number (with hasPhone=true: the contact book)',
+  })
+  @IsOptional() @QueryBoolean() @IsBoolean()
+  needsContactBookEntry?: boolean;
 
   @ApiPropertyOptional({ description: 'Has (true) or has no (false) open conflict' })
   @IsOptional() @QueryBoolean() @IsBoolean()

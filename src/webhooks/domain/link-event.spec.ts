@@ -94,6 +94,7 @@ describe(readMo.name, () => {
           strength: 'attested',
           links: true,
           activity: 'inbound',
+          byPhone: true,
           evidence: { kind: 'MO', messageId: 'm1', businessNumber: '+46000000000' },
         },
       ],
@@ -103,6 +104,12 @@ describe(readMo.name, () => {
   it('reads a BSUID source, and a parent BSUID source', () => {
     expect(readMo(mo({ source: B }), context).observations[0]).toMatchObject({ bsuid: B });
     expect(readMo(mo({ source: P }), context).observations[0]).toMatchObject({ parentBsuid: P });
+  });
+
+  it('counts an MO as by phone only when its source is the phone number', () => {
+    expect(readMo(mo({ source: B }), context).observations[0]).toMatchObject({ byPhone: false });
+    expect(readMo(mo({ source: P }), context).observations[0]).toMatchObject({ byPhone: false });
+    expect(readMo(mo({ source: '0701234567', customParameters: { whatsappUserId: B } }), context).observations[0]).toMatchObject({ byPhone: true });
   });
 
   it('reads a local-form source in the context region', () => {
@@ -165,6 +172,16 @@ describe(readDlr.name, () => {
   ])('reads result %i as links=%s, activity %s', (resultCode, links, activity) => {
     const event = readDlr(dlr({ resultCode, customParameters: { destination: '+4600000002', whatsappUserId: B } }), context);
     expect(event.observations).toEqual([expect.objectContaining({ msisdn: '+4600000002', bsuid: B, links, activity })]);
+  });
+
+  it.each([
+    [112006, { destination: '+4600000002', whatsappUserId: B }, true],
+    [112002, { destination: '+4600000002' }, true],
+    [112006, { whatsappUserId: B }, false],
+    [112404, { destination: '+4600000002' }, false],
+    [112403, { destination: '+4600000002' }, false],
+  ])('counts result %i naming %j as by phone: %s', (resultCode, customParameters, byPhone) => {
+    expect(readDlr(dlr({ resultCode, customParameters }), context).observations[0]).toMatchObject({ byPhone });
   });
 
   it('keys redeliveries by message, index and result', () => {

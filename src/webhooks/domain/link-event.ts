@@ -58,7 +58,9 @@ export function readMo(body: MoEnvelope, context: EventContext): ReadEvent {
   const eventAt = readTimestamp(body.timestamp);
   const base = { portfolio: context.portfolio, eventAt, links: true as const };
   const evidence: Evidence = { kind: 'MO', messageId, businessNumber: context.businessNumber };
-  const observations: Observation[] = [{ ...base, ...ids, strength: 'attested', activity: 'inbound', evidence }];
+  // An MO whose source is the phone number is an exchange by phone (Meta's contact book logs it).
+  const byPhone = source.ok && source.identifier.kind === 'msisdn';
+  const observations: Observation[] = [{ ...base, ...ids, strength: 'attested', activity: 'inbound', byPhone, evidence }];
   observations.push(...readSharedContacts(body, ids, context, { ...base, messageId }));
   return { receiptKey: `mo:${messageId}`, observations };
 }
@@ -92,6 +94,8 @@ export function readDlr(body: DlrEnvelope, context: EventContext, parameters = r
     // A failed DLR carries no link: it only updates status (DESIGN: Rules).
     links: sent,
     activity,
+    // A message sent to a phone number given as its destination is an exchange by phone.
+    byPhone: sent && ids.msisdn !== undefined,
     evidence: { kind: 'DLR', messageId, resultCode, businessNumber: context.businessNumber },
   };
   return { receiptKey, observations: [observation] };
