@@ -119,6 +119,8 @@ export class ConflictsService {
         now,
         principal.name,
       ]);
+      // An admin's word is not an observation a replay could repeat: the contact leaves the log's reach (rule 5).
+      graph.markChanged(contact.id);
       await this.writes.writeAndCommit(tx, { contacts: [...graph.changed].map((changed) => graph.get(changed)!), history, conflicts: [], exchanges: [], corrected: true });
     });
     this.logger.log(`conflict ${id} in ${portfolio.key} settled (${resolution}) by ${principal.name}`);

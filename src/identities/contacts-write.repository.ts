@@ -176,8 +176,9 @@ export class ContactsWriteRepository {
     while (LINK_FIELDS.some((field) => frontier[field].length > 0)) {
       const rows = await tx.query<{ id: string; observation: Observation & { eventAt: string } }>(
         `SELECT id, observation FROM graph_observation
-         WHERE portfolio = $1 AND (msisdn = ANY($2::text[]) OR bsuid = ANY($3::text[]) OR parent_bsuid = ANY($4::text[]))`,
-        [portfolio, frontier.msisdn, frontier.bsuid, frontier.parentBsuid],
+         WHERE portfolio = $1 AND (msisdn = ANY($2::text[]) OR bsuid = ANY($3::text[]) OR parent_bsuid = ANY($4::text[]))
+         LIMIT $5`,
+        [portfolio, frontier.msisdn, frontier.bsuid, frontier.parentBsuid, limit + 1],
       );
       LINK_FIELDS.forEach((field) => (frontier[field] = []));
       for (const row of rows) {
@@ -187,7 +188,8 @@ export class ContactsWriteRepository {
       }
       if (found.size > limit) return undefined;
     }
-    return [...found.values()];
+    // In the order they were logged: observations with one order key keep their webhook's own order.
+    return [...found.entries()].sort(([a], [b]) => Number(BigInt(a) - BigInt(b))).map(([, obs]) => obs);
   }
 
   /** Gives back the receipts of webhooks this transaction leaves for later (a late one, replayed alone). */
@@ -303,7 +305,6 @@ export class ContactsWriteRepository {
          -- The first entry stays, whatever order the exchanges arrive in.
          ON CONFLICT (portfolio, msisdn, business_number) DO UPDATE SET entered_at = excluded.entered_at
          WHERE excluded.entered_at < contact_book_entry.entered_at
-       )
        ), logged AS (
          INSERT INTO graph_observation (portfolio, order_key, msisdn, bsuid, parent_bsuid, event_at, observation)
          SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", x."eventAt", x."observation"

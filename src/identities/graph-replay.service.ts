@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { ContactsWriteRepository } from './contacts-write.repository';
 import { isTimeOrdered } from './domain/event-order';
@@ -12,6 +13,8 @@ import { replayComponent, Replayed } from './domain/replay';
  * used by many), where replaying would lock half the portfolio.
  */
 const MAX_COMPONENT = 5_000;
+/** Rounds of reading the log and locking its contacts before the transaction starts again. */
+const MAX_ROUNDS = 3;
 
 /**
  * Rule 5 for late webhooks: loads the part of the graph a late observation belongs to (its log
@@ -26,22 +29,39 @@ export class GraphReplayService {
   constructor(private readonly writes: ContactsWriteRepository) {}
 
   async replay(tx: PipelinedTransaction, portfolio: string, arriving: Observation[]): Promise<{ replayed: Replayed; before: string[] } | undefined> {
-    const logged = await this.writes.loggedComponent(tx, portfolio, arriving.filter(isTimeOrdered), MAX_COMPONENT);
-    if (!logged) {
-      this.logger.warn(`late webhook in ${portfolio} applied as it came: its part of the graph has more than ${MAX_COMPONENT} observations`);
-      return undefined;
-    }
-    const values = identifiersOf([...logged, ...arriving]);
-    const current = await this.writes.lock(tx, portfolio, [], values);
+    const loaded = await this.loadLocked(tx, portfolio, arriving);
+    if (!loaded) return undefined;
+    const { logged, current, values } = loaded;
     // Every identifier the contacts hold must come from the log, or the replay would drop it.
     const explained = current.every((contact) => contact.hasFullLog !== false && LINK_FIELDS.every((field) => contact[field] === null || values[field].includes(contact[field] as string)));
     if (!explained) {
-      this.logger.log(`late webhook in ${portfolio} applied as it came: its contacts predate the log or were corrected by an admin`);
+      this.logger.log(`late webhook in ${portfolio} applied as it came: its contacts predate the log or were changed by an import or an admin`);
       return undefined;
     }
     const replayed = replayComponent({ current, logged, arriving, newId: randomUUID });
     this.logger.log(`late webhook in ${portfolio}: replayed ${logged.length + arriving.length} observations over ${current.length} contacts in event-time order`);
     return { replayed, before: current.map((contact) => contact.id) };
+  }
+
+  /**
+   * The component's log and its contacts, locked. The log is read again once the contacts are
+   * locked: a writer that committed in between (a merge on another replica) may have joined more
+   * to it, whose contacts must be locked too. Once nothing new joins, nobody else can change it.
+   */
+  private async loadLocked(tx: PipelinedTransaction, portfolio: string, arriving: Observation[]) {
+    const seeds = arriving.filter(isTimeOrdered);
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const logged = await this.writes.loggedComponent(tx, portfolio, seeds, MAX_COMPONENT);
+      if (!logged) {
+        this.logger.warn(`late webhook in ${portfolio} applied as it came: its part of the graph has more than ${MAX_COMPONENT} observations`);
+        return undefined;
+      }
+      const values = identifiersOf([...logged, ...arriving]);
+      const current = await this.writes.lock(tx, portfolio, [], values);
+      const again = await this.writes.loggedComponent(tx, portfolio, seeds, MAX_COMPONENT);
+      if (again && again.length === logged.length) return { logged, current, values };
+    }
+    throw new ConcurrentChangeError();
   }
 }
 

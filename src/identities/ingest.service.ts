@@ -218,16 +218,17 @@ const LATE = Symbol('late');
 
 /** For an identifier: the order key of the latest logged observation carrying it, and who holds it now. */
 function seenIn(contacts: ContactState[], latestKeys: Map<string, string>) {
-  const holders = new Map<string, string | null>();
+  const holders = new Map<string, ContactState>();
   for (const contact of contacts) {
     for (const field of LINK_FIELDS) {
       const value = contact[field];
-      if (value !== null) holders.set(identifierAt(contact.portfolio, field, value), contact.lastEventKey ?? null);
+      if (value !== null) holders.set(identifierAt(contact.portfolio, field, value), contact);
     }
   }
   return (portfolio: string, field: LinkField, value: string): IdentifierSeen => {
     const key = identifierAt(portfolio, field, value);
-    return { logged: latestKeys.get(key), held: holders.has(key), holderKey: holders.get(key) };
+    const holder = holders.get(key);
+    return { logged: latestKeys.get(key), held: holder !== undefined, holderKey: holder?.lastEventKey ?? null };
   };
 }
 

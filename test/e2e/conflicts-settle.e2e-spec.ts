@@ -40,7 +40,8 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       expect(res.body).toEqual({ ...before, status: 'kept', settledAt: expect.any(String), settledBy: 'admin' });
       expect(await getConflict(conflictId).then((r) => r.body)).toEqual(res.body);
 
-      expect(await t.dataSource.query('SELECT * FROM contact ORDER BY id')).toEqual(rowsBefore);
+      // Only the log mark changes: an admin's word is never replayed (rule 5).
+      expect(await t.dataSource.query('SELECT * FROM contact ORDER BY id')).toEqual(rowsBefore.map((row: object) => ({ ...row, has_full_log: false })));
       expect(await conflictRows()).toEqual([
         { id: conflictId, contact_id: contactId, field: 'msisdn', existing_value: PHONE, claimed_value: PHONE2, other_contact_id: null, status: 'kept', settled_by: 'admin', settled: true },
       ]);

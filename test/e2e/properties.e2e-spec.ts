@@ -379,10 +379,10 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(M1)}`).auth(KEYS.admin, { type: 'bearer' }).expect(200);
     expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual([]);
     await sendMo(t, mo(M1, null, 'snapshot-1', '2026-06-02T10:00:00Z'));
-    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual(['contact', 'contact_exchange', 'webhook_receipt']);
+    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual(['contact', 'contact_exchange', 'graph_observation', 'webhook_receipt']);
     await t.dataSource.query(`UPDATE migrations SET name = name || '' WHERE false`);
     await t.dataSource.query(`INSERT INTO template (portfolio, name, language, category, source) VALUES ('acme', 'x', 'en', 'UTILITY', 'admin')`);
-    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual(['contact', 'contact_exchange', 'template', 'webhook_receipt']);
+    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual(['contact', 'contact_exchange', 'graph_observation', 'template', 'webhook_receipt']);
   });
 
   it('answers arbitrary path and query parameters, with or without a valid body, with a 2xx or a LINK error', async () => {

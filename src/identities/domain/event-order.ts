@@ -3,20 +3,18 @@
  * that depends only on what the observation says. Applied in this order, the same observations
  * give the same graph whatever order they arrived in.
  */
-import { createHash } from 'node:crypto';
 import { LINK_FIELDS, LinkField, Observation } from './observation';
 
 /**
  * The observation's place in event-time order, as text that sorts byte by byte (PostgreSQL's "C"
- * collation sorts it alike): the ISO time, then what the observation is, then a digest of its
- * identifiers. The digest keeps phone numbers and BSUIDs out of a key that contacts carry and
- * merge snapshots copy, so that erasing a person leaves none of theirs behind. Two observations
- * with the same key say the same thing at the same instant, so either order of them gives one graph.
+ * collation sorts it alike): the ISO time, then what the observation is and the webhook it came
+ * in. It names no phone number or BSUID: contacts carry it and merge snapshots copy it, and an
+ * erased person must leave none behind. Observations with one key came in one webhook, in an
+ * order of their own that a stable sort keeps.
  */
 export function orderKey(obs: Observation): string {
-  const ids = createHash('sha256').update(`${obs.bsuid ?? ''}|${obs.parentBsuid ?? ''}|${obs.msisdn ?? ''}`).digest('hex').slice(0, 16);
-  const evidence = `${obs.evidence.kind}|${obs.evidence.messageId ?? ''}|${obs.evidence.importBatch ?? ''}`;
-  return `${obs.eventAt.toISOString()}|${obs.strength}|${obs.links ? 1 : 0}|${obs.activity ?? ''}|${evidence}|${ids}`;
+  const { kind, messageId, resultCode, importBatch } = obs.evidence;
+  return `${obs.eventAt.toISOString()}|${obs.strength}|${obs.links ? 1 : 0}|${obs.activity ?? ''}|${kind}|${messageId ?? ''}|${resultCode ?? ''}|${importBatch ?? ''}`;
 }
 
 /** Sorts in event-time order (a copy). */
@@ -70,10 +68,6 @@ export function isLate(obs: Observation, seen: (field: LinkField, value: string)
   if (!isTimeOrdered(obs)) return false;
   const key = orderKey(obs);
   const after = (other: string | null | undefined) => other != null && compareKeys(other, key) > 0;
-  return LINK_FIELDS.some((field) => {
-    const value = obs[field];
-    if (value === undefined) return false;
-    const { logged, held, holderKey } = seen(field, value);
-    return after(logged) || after(holderKey) || (logged != null && !held);
-  });
+  const known = LINK_FIELDS.flatMap((field) => (obs[field] === undefined ? [] : [seen(field, obs[field] as string)]));
+  return known.some(({ logged, held, holderKey }) => after(logged) || after(holderKey) || (logged != null && !held));
 }
