@@ -4,7 +4,7 @@
  * every contact involved and writes back `graph.changed` and the history answered here.
  */
 import { Graph } from './graph';
-import { ContactState, Evidence, HistoryAction, HistoryEntry, LINK_FIELDS, LINKED_AT, LinkField, MergeSnapshot, STRENGTH_OF } from './observation';
+import { ContactState, Evidence, HistoryAction, HistoryEntry, historyEntry, LINK_FIELDS, LINKED_AT, LinkField, MergeSnapshot, STRENGTH_OF } from './observation';
 
 export interface SplitOutcome {
   history: HistoryEntry[];
@@ -127,19 +127,8 @@ class HistoryLog {
     toValue: string | null,
     otherContactId: string | null,
   ): void {
-    this.entries.push({
-      contactId: contact.id,
-      portfolio: contact.portfolio,
-      action,
-      field,
-      fromValue,
-      toValue,
-      otherContactId,
-      snapshot: null,
-      strength: 'attested',
-      evidence: this.evidence,
-      eventAt: this.at,
-    });
+    const source = { strength: 'attested' as const, evidence: this.evidence, eventAt: this.at };
+    this.entries.push(historyEntry(contact, action, field, fromValue, toValue, otherContactId, source));
   }
 }
 

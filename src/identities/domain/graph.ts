@@ -8,6 +8,7 @@ import {
   earliest,
   HistoryAction,
   HistoryEntry,
+  historyEntry,
   latest,
   LINK_FIELDS,
   LINKED_AT,
@@ -274,7 +275,7 @@ class Application {
   private merge(a: ContactState, b: ContactState): ContactState {
     const [survivor, merged] = older(a, b) === a ? [a, b] : [b, a];
     const snapshot = { survivor: { ...survivor }, merged: { ...merged } };
-    this.history.push({ ...this.entry(survivor, 'merged', null, null, null, merged.id), snapshot });
+    this.history.push({ ...historyEntry(survivor, 'merged', null, null, null, merged.id, this.obs), snapshot });
     for (const field of LINK_FIELDS) {
       const value = merged[field];
       if (value === null) continue;
@@ -318,30 +319,7 @@ class Application {
     toValue: string | null,
     otherContactId: string | null = null,
   ): void {
-    this.history.push(this.entry(contact, action, field, fromValue, toValue, otherContactId));
-  }
-
-  private entry(
-    contact: ContactState,
-    action: HistoryAction,
-    field: LinkField | null,
-    fromValue: string | null,
-    toValue: string | null,
-    otherContactId: string | null,
-  ): HistoryEntry {
-    return {
-      contactId: contact.id,
-      portfolio: contact.portfolio,
-      action,
-      field,
-      fromValue,
-      toValue,
-      otherContactId,
-      snapshot: null,
-      strength: this.obs.strength,
-      evidence: this.obs.evidence,
-      eventAt: this.obs.eventAt,
-    };
+    this.history.push(historyEntry(contact, action, field, fromValue, toValue, otherContactId, this.obs));
   }
 }
 

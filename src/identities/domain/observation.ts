@@ -112,6 +112,34 @@ export interface HistoryEntry {
   eventAt: Date;
 }
 
+/** On whose word, and when, a history row was written: an observation's, or an admin's. */
+export type HistorySource = Pick<HistoryEntry, 'strength' | 'evidence' | 'eventAt'>;
+
+/** One history row about a contact (rule 7). */
+export function historyEntry(
+  contact: Pick<ContactState, 'id' | 'portfolio'>,
+  action: HistoryAction,
+  field: LinkField | null,
+  fromValue: string | null,
+  toValue: string | null,
+  otherContactId: string | null,
+  source: HistorySource,
+): HistoryEntry {
+  return {
+    contactId: contact.id,
+    portfolio: contact.portfolio,
+    action,
+    field,
+    fromValue,
+    toValue,
+    otherContactId,
+    snapshot: null,
+    strength: source.strength,
+    evidence: source.evidence,
+    eventAt: source.eventAt,
+  };
+}
+
 export const LINKED_AT: Record<LinkField, 'msisdnAt' | 'bsuidAt' | 'parentBsuidAt'> = {
   msisdn: 'msisdnAt',
   bsuid: 'bsuidAt',

@@ -10,6 +10,7 @@ import {
   earliest,
   HistoryAction,
   HistoryEntry,
+  historyEntry,
   latest,
   LINK_FIELDS,
   LINKED_AT,
@@ -114,8 +115,7 @@ function staleRows(obs: Observation, contacts: ContactState[], own: HistoryEntry
     const holder = holderOf(field);
     if (!holder || holder === primary || own.some((entry) => entry.evidence === obs.evidence && entry.field === field)) return [];
     const value = obs[field] as string;
-    return [{ contactId: holder.id, portfolio: holder.portfolio, action: 'stale' as const, field, fromValue: value, toValue: value,
-      otherContactId: primary?.id ?? null, snapshot: null, strength: obs.strength, evidence: obs.evidence, eventAt: obs.eventAt }];
+    return [historyEntry(holder, 'stale', field, value, value, primary?.id ?? null, obs)];
   });
 }
 
@@ -203,15 +203,15 @@ class Diff {
   }
 
   compare(old: ContactState | undefined, now: ContactState, holderBefore: (field: LinkField, value: string) => string | null): void {
-    if (!old) this.links.push(this.entry(now, 'created', null, null, null, null));
+    if (!old) this.links.push(historyEntry(now, 'created', null, null, null, null, this.obs));
     for (const field of LINK_FIELDS) {
       const was = old?.[field] ?? null;
       const is = now[field];
       if (was === is) continue;
-      if (was !== null) this.unlinks.push(this.entry(now, 'unlinked', field, was, null, null));
+      if (was !== null) this.unlinks.push(historyEntry(now, 'unlinked', field, was, null, null, this.obs));
       if (is !== null) {
         const from = holderBefore(field, is);
-        this.links.push(this.entry(now, 'linked', field, null, is, from === now.id ? null : from));
+        this.links.push(historyEntry(now, 'linked', field, null, is, from === now.id ? null : from, this.obs));
       }
     }
   }
@@ -220,33 +220,10 @@ class Diff {
   retire(old: ContactState, retired: ContactState, holderNow: (field: LinkField, value: string) => string | null, heir?: ContactState): void {
     for (const field of LINK_FIELDS) {
       const was = old[field];
-      if (was !== null) this.unlinks.push(this.entry(old, 'unlinked', field, was, null, holderNow(field, was)));
+      if (was !== null) this.unlinks.push(historyEntry(old, 'unlinked', field, was, null, holderNow(field, was), this.obs));
     }
     if (heir && retired.mergedInto) {
-      this.links.push({ ...this.entry(heir, 'merged', null, null, null, old.id), snapshot: { survivor: { ...heir }, merged: { ...old } } });
+      this.links.push({ ...historyEntry(heir, 'merged', null, null, null, old.id, this.obs), snapshot: { survivor: { ...heir }, merged: { ...old } } });
     }
-  }
-
-  private entry(
-    contact: Pick<ContactState, 'id' | 'portfolio'>,
-    action: HistoryAction,
-    field: LinkField | null,
-    fromValue: string | null,
-    toValue: string | null,
-    otherContactId: string | null,
-  ): HistoryEntry {
-    return {
-      contactId: contact.id,
-      portfolio: contact.portfolio,
-      action,
-      field,
-      fromValue,
-      toValue,
-      otherContactId,
-      snapshot: null,
-      strength: this.obs.strength,
-      evidence: this.obs.evidence,
-      eventAt: this.obs.eventAt,
-    };
   }
 }
