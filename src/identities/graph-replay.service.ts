@@ -50,16 +50,17 @@ export class GraphReplayService {
    */
   private async loadLocked(tx: PipelinedTransaction, portfolio: string, arriving: Observation[]) {
     const seeds = arriving.filter(isTimeOrdered);
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const logged = await this.writes.loggedComponent(tx, portfolio, seeds, MAX_COMPONENT);
-      if (!logged) {
-        this.logger.warn(`late webhook in ${portfolio} applied as it came: its part of the graph has more than ${MAX_COMPONENT} observations`);
-        return undefined;
-      }
+    let logged = await this.writes.loggedComponent(tx, portfolio, seeds, MAX_COMPONENT);
+    for (let round = 0; logged && round < MAX_ROUNDS; round++) {
       const values = identifiersOf([...logged, ...arriving]);
       const current = await this.writes.lock(tx, portfolio, [], values);
-      const again = await this.writes.loggedComponent(tx, portfolio, seeds, MAX_COMPONENT);
-      if (again && again.length === logged.length) return { logged, current, values };
+      const again: Observation[] | undefined = await this.writes.loggedComponent(tx, portfolio, seeds, MAX_COMPONENT);
+      if (again?.length === logged.length) return { logged, current, values };
+      logged = again;
+    }
+    if (!logged) {
+      this.logger.warn(`late webhook in ${portfolio} applied as it came: its part of the graph has more than ${MAX_COMPONENT} observations`);
+      return undefined;
     }
     throw new ConcurrentChangeError();
   }

@@ -13,9 +13,17 @@ import { LINK_FIELDS, LinkField, Observation } from './observation';
  * order of their own that a stable sort keeps.
  */
 export function orderKey(obs: Observation): string {
-  const { kind, messageId, resultCode, importBatch } = obs.evidence;
-  return `${obs.eventAt.toISOString()}|${obs.strength}|${obs.links ? 1 : 0}|${obs.activity ?? ''}|${kind}|${messageId ?? ''}|${resultCode ?? ''}|${importBatch ?? ''}`;
+  let key = keys.get(obs);
+  if (key === undefined) {
+    const { kind, messageId, resultCode, importBatch } = obs.evidence;
+    key = `${obs.eventAt.toISOString()}|${obs.strength}|${obs.links ? 1 : 0}|${obs.activity ?? ''}|${kind}|${messageId ?? ''}|${resultCode ?? ''}|${importBatch ?? ''}`;
+    keys.set(obs, key);
+  }
+  return key;
 }
+
+/** A webhook's observation is sorted, checked, stamped and logged: its key is made once (observations are never changed). */
+const keys = new WeakMap<Observation, string>();
 
 /** Sorts in event-time order (a copy). */
 export function inEventOrder<T extends Observation>(observations: readonly T[]): T[] {
