@@ -5,24 +5,14 @@ import request from 'supertest';
 import { snapshotDatabase } from '../support/db-snapshot';
 import { linkError, noAccess, unauthorized, validation } from '../support/expected-errors';
 import { FakeLink, startFakeLink } from '../support/fake-link';
-import { mo, sendMo } from '../support/link-builders';
-import { ACME, ACME_NUMBER, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
+import { messageRequest, mo, sendMo } from '../support/link-builders';
+import { ACME, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
 const M = '+46701234567';
 const B = 'SE.13491208655302741918';
 const B_ONLY = 'SE.22222222222222222222';
 const GLOBEX_B = 'SE.99999999999999999999';
-
-const messageRequest = (destinations: unknown[], source = ACME_NUMBER) => ({
-  platformId: 'TEST_XA',
-  platformPartnerId: '1',
-  priority: 'NORMAL',
-  refId: 'order-4711',
-  source,
-  destinations,
-  messages: [{ type: 'text', text: { body: 'Your order has shipped' } }],
-});
 
 /** An answer read off a raw connection: status, headers (lower-case names) and body. */
 interface RawAnswer {

@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { api, HistoryItem } from '../support/api';
 import { FakeLink, startFakeLink } from '../support/fake-link';
-import { acmeDlr, mo, sendMo } from '../support/link-builders';
+import { acmeDlr, messageRequest, mo, sendMo } from '../support/link-builders';
 import { ACME_NUMBER, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { DAY, HOUR } from '../support/search-seed';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
@@ -171,15 +171,7 @@ describe("phone visibility and Meta's contact book", () => {
       request(t.http)
         .post('/link/messages')
         .auth('acme-sender', KEYS.sender)
-        .send({
-          platformId: 'TEST_XA',
-          platformPartnerId: '1',
-          priority: 'NORMAL',
-          refId: 'order-4711',
-          source: ACME_NUMBER,
-          destinations,
-          messages: [{ type: 'text', text: { body: 'Your order has shipped' } }],
-        });
+        .send(messageRequest(destinations));
     /** The proxy records a send after answering: wait (a bounded while) until it has. */
     const recorded = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
       let value = await read();

@@ -5,7 +5,7 @@ import { RetentionService } from '../../src/sent-messages/retention.service';
 import { api } from '../support/api';
 import { settledSnapshot } from '../support/db-snapshot';
 import { FakeLink, startFakeLink } from '../support/fake-link';
-import { mo, sendMo } from '../support/link-builders';
+import { messageRequest, mo, sendMo } from '../support/link-builders';
 import { ACME, ACME_NUMBER, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
@@ -14,15 +14,6 @@ const B = 'SE.13491208655302741918';
 const P = 'SE.ENT.11815799212886844830';
 const UNKNOWN = '+46705550000';
 const SECOND_NUMBER = '+46000000009';
-
-const messageRequest = (destinations: unknown[], source = ACME_NUMBER, platform = { platformId: 'TEST_XA', platformPartnerId: '1' }) => ({
-  ...platform,
-  priority: 'NORMAL',
-  refId: 'order-4711',
-  source,
-  destinations,
-  messages: [{ type: 'text', text: { body: 'Your order has shipped' } }],
-});
 
 /** A document's DLR example with `messageId`, without LINK's platform fields (as example #4 comes). */
 function documentDlr(name: string, messageId: string, changes: Record<string, unknown> = {}): Record<string, any> {

@@ -1,6 +1,6 @@
 // POST /link/messages: LINK's POST /messages in front of LINK, against a real fake LINK server.
 import request from 'supertest';
-import { mo, sendMo } from '../support/link-builders';
+import { messageRequest, mo, sendMo } from '../support/link-builders';
 import { ACME_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { FakeLink, startFakeLink } from '../support/fake-link';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
@@ -11,15 +11,6 @@ const B_ONLY = 'SE.22222222222222222222';
 const UNKNOWN = '+46705550000';
 const TIMEOUT_MS = 500;
 
-const messageRequest = (destinations: unknown[]) => ({
-  platformId: 'TEST_XA',
-  platformPartnerId: '1',
-  priority: 'NORMAL',
-  refId: 'order-4711',
-  source: ACME_NUMBER,
-  destinations,
-  messages: [{ type: 'text', text: { body: 'Your order has shipped' } }],
-});
 const queued = (ids: string[]) => ({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ids } });
 
 describe('POST /link/messages', () => {

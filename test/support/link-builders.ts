@@ -36,6 +36,19 @@ export const fixtureDlr = (changes: Record<string, string>, messageId: string, t
   return { ...dlr, messageId, timestamp, customParameters: { ...dlr.customParameters, ...changes } };
 };
 
+/**
+ * A LINK MessageRequest with one text message, from acme's business number on acme's platform
+ * unless `source` and `platform` say otherwise: what a send pipeline posts to dedupe or the proxy.
+ */
+export const messageRequest = (destinations: unknown[], source = ACME_NUMBER, platform = { platformId: 'TEST_XA', platformPartnerId: '1' }) => ({
+  ...platform,
+  priority: 'NORMAL',
+  refId: 'order-4711',
+  source,
+  destinations,
+  messages: [{ type: 'text', text: { body: 'Your order has shipped' } }],
+});
+
 /** Posts an MO and answers the id of the one contact it applied to. */
 export async function sendMo(t: TestApp, body: Record<string, unknown>): Promise<string> {
   const res = await t.postMo(body);
