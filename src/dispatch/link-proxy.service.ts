@@ -6,6 +6,7 @@ import { SentDestination, SentMessagesService } from '../sent-messages/sent-mess
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 import { LinkClient } from './link.client';
+import { isJsonObject } from '../common/http/json';
 
 export interface ProxyAnswer {
   status: number;
@@ -41,7 +42,7 @@ export class LinkProxyService {
     // LINK's own errors go back as LINK sent them: the caller already knows how to read them.
     if (upstream.status < 200 || upstream.status >= 300) return upstream;
 
-    const response: MessageResponse = isObject(upstream.body) ? upstream.body : { description: `LINK answered ${upstream.status} without a readable body` };
+    const response: MessageResponse = isJsonObject(upstream.body) ? upstream.body : { description: `LINK answered ${upstream.status} without a readable body` };
     const ids = Array.isArray(response.messageIds) ? response.messageIds : [];
     if (ids.length !== planned.plan.destinations.length) {
       this.logger.warn(`LINK answered ${ids.length} messageIds for ${planned.plan.destinations.length} destinations in ${planned.owner.key}`);
@@ -95,8 +96,4 @@ export class LinkProxyService {
       this.logger.error(`outbound of ${observations.length} destinations in ${planned.owner.key} not recorded: ${error.message}`);
     });
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

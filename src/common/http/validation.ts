@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldError } from '../errors/app-error';
+import { isJsonObject } from './json';
 
 /**
  * The one validation pipe: strips unknown fields, converts types, and fails as LINK's 112506 with the fields at fault.
@@ -21,10 +22,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => AppError.validation(flatten(errors)),
   });
-}
-
-function isJsonObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

@@ -4,6 +4,7 @@
  * from them (which templates, whether any message is free-form) is picked out.
  */
 import type { FieldError } from '../../common/errors/app-error';
+import { isJsonObject } from '../../common/http/json';
 
 export const MAX_DESTINATIONS = 100_000;
 const PRIORITIES = ['LOW', 'NORMAL', 'HIGH'];
@@ -29,7 +30,7 @@ export interface MessageKinds {
 
 /** The envelope's problems, one per field (LINK's 112506); none means the request can be planned. */
 export function checkMessageRequest(body: unknown): FieldError[] {
-  if (!isObject(body)) return [{ field: 'body', message: 'must be a MessageRequest object' }];
+  if (!isJsonObject(body)) return [{ field: 'body', message: 'must be a MessageRequest object' }];
   const problems: FieldError[] = [];
   const need = (field: string, ok: boolean, message: string) => {
     if (!ok) problems.push({ field, message });
@@ -44,12 +45,12 @@ export function checkMessageRequest(body: unknown): FieldError[] {
   const messages = body.messages;
   need('messages', Array.isArray(messages) && messages.length > 0, 'must be a non-empty list');
   if (Array.isArray(messages)) {
-    messages.forEach((message, index) => need(`messages[${index}].type`, isObject(message) && isText(message.type), 'must be an object with a type'));
+    messages.forEach((message, index) => need(`messages[${index}].type`, isJsonObject(message) && isText(message.type), 'must be an object with a type'));
   }
   optional(body, 'relativeValidityTime', (value) => Number.isInteger(value), 'must be a whole number of milliseconds', problems);
   optional(body, 'absoluteValidityTime', (value) => isText(value) && !Number.isNaN(Date.parse(value as string)), 'must be a date', problems);
   optional(body, 'eventReportGates', (value) => Array.isArray(value) && value.every(isText), 'must be a list of strings', problems);
-  optional(body, 'customParameters', (value) => value === null || isObject(value), 'must be an object', problems);
+  optional(body, 'customParameters', (value) => value === null || isJsonObject(value), 'must be an object', problems);
   for (const field of ['platformServiceId', 'platformServiceType', 'platformTransactionId']) {
     optional(body, field, (value) => typeof value === 'string', 'must be a string', problems);
   }
@@ -66,8 +67,8 @@ export function readMessageKinds(messages: Record<string, unknown>[]): MessageKi
       freeForm = true;
       continue;
     }
-    const template = isObject(message.template) ? message.template : {};
-    const language = isObject(template.language) ? template.language.code : template.language;
+    const template = isJsonObject(message.template) ? message.template : {};
+    const language = isJsonObject(template.language) ? template.language.code : template.language;
     const ref = { name: String(template.name ?? '').trim(), language: String(language ?? '').trim() };
     templates.set(`${ref.name}\u0000${ref.language}`, ref);
   }
@@ -76,10 +77,6 @@ export function readMessageKinds(messages: Record<string, unknown>[]): MessageKi
 
 function optional(body: Record<string, unknown>, field: string, ok: (value: unknown) => boolean, message: string, problems: FieldError[]): void {
   if (body[field] !== undefined && !ok(body[field])) problems.push({ field, message });
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isText(value: unknown): boolean {

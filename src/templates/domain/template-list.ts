@@ -1,3 +1,5 @@
+import { isJsonObject } from '../../common/http/json';
+
 /** What Meta allows as a template name: lower-case letters, digits and underscores, up to 512. */
 export const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
 /** A WhatsApp language code: `en`, `fil`, `en_US`, `pt_BR`, `zh_HK`. */
@@ -29,8 +31,6 @@ export interface TemplateList {
   skipped: SkippedTemplate[];
 }
 
-type Item = Record<string, unknown>;
-
 /**
  * Reads Meta's template list as LINK's List Templates returns it: `{"data": [...]}` or a bare array.
  * Tolerant of what LINK's document shows: lower-case categories and component types, names with
@@ -38,7 +38,7 @@ type Item = Record<string, unknown>;
  * template list at all. An item repeated (same name and language) counts once, the first.
  */
 export function readTemplateList(body: unknown): TemplateList | undefined {
-  const items = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined;
+  const items = Array.isArray(body) ? body : isJsonObject(body) && Array.isArray(body.data) ? body.data : undefined;
   if (!items) return undefined;
   const list: TemplateList = { rows: [], skipped: [] };
   const seen = new Set<string>();
@@ -60,9 +60,9 @@ export function templateKey(key: { name: string; language: string }): string {
 }
 
 function readTemplate(item: unknown): TemplateRow | SkippedTemplate {
-  if (!isObject(item)) return { name: null, language: null, reason: 'not an object' };
+  if (!isJsonObject(item)) return { name: null, language: null, reason: 'not an object' };
   const name = text(item.name);
-  const language = text(isObject(item.language) ? item.language.code : item.language);
+  const language = text(isJsonObject(item.language) ? item.language.code : item.language);
   const skip = (reason: string): SkippedTemplate => ({ name: name ?? null, language: language ?? null, reason });
   if (!name || !TEMPLATE_NAME.test(name)) return skip('name is missing or not a template name');
   if (!language || !TEMPLATE_LANGUAGE.test(language)) return skip('language is missing or not a language code');
@@ -79,18 +79,14 @@ function readTemplate(item: unknown): TemplateRow | SkippedTemplate {
 function readOtpType(components: unknown): OtpType | null {
   if (!Array.isArray(components)) return null;
   for (const component of components) {
-    if (!isObject(component) || text(component.type)?.toUpperCase() !== 'BUTTONS' || !Array.isArray(component.buttons)) continue;
+    if (!isJsonObject(component) || text(component.type)?.toUpperCase() !== 'BUTTONS' || !Array.isArray(component.buttons)) continue;
     for (const button of component.buttons) {
-      if (!isObject(button) || text(button.type)?.toUpperCase() !== 'OTP') continue;
+      if (!isJsonObject(button) || text(button.type)?.toUpperCase() !== 'OTP') continue;
       const otpType = text(button.otp_type)?.toUpperCase();
       if (isOneOf(OTP_TYPES, otpType)) return otpType;
     }
   }
   return null;
-}
-
-function isObject(value: unknown): value is Item {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A string with its stray spaces trimmed, or undefined when blank or not a string. */
