@@ -7,7 +7,7 @@ import { configureApp, createHttpAdapter } from './app.setup';
 import { applicationSteps, exitOnSignals } from './common/lifecycle/graceful-shutdown';
 import { AppConfig, bootConfig, LogLevel } from './config/app-config';
 import { ShutdownStateService } from './health/shutdown-state.service';
-import { IngestService } from './identities/ingest.service';
+import { IngestService } from './graph/ingest.service';
 
 async function bootstrap(): Promise<void> {
   // Bad configuration stops here, before anything starts, with one line per problem.

@@ -11,11 +11,11 @@ import { UnknownTemplates1764100008000 } from '../../migrations/1764100008000-Un
 import { SentMessages1764100009000 } from '../../migrations/1764100009000-SentMessages';
 import { ContactBook1764100010000 } from '../../migrations/1764100010000-ContactBook';
 import { ObservationLog1764100011000 } from '../../migrations/1764100011000-ObservationLog';
-import { ContactBookEntry } from '../identities/contact-book-entry.entity';
-import { ContactExchange } from '../identities/contact-exchange.entity';
-import { Contact } from '../identities/contact.entity';
-import { GraphObservation } from '../identities/graph-observation.entity';
-import { LinkHistory } from '../identities/link-history.entity';
+import { ContactBookEntry } from '../graph/contact-book-entry.entity';
+import { ContactExchange } from '../graph/contact-exchange.entity';
+import { Contact } from '../graph/contact.entity';
+import { GraphObservation } from '../graph/graph-observation.entity';
+import { LinkHistory } from '../graph/link-history.entity';
 import { BusinessNumber } from '../portfolios/business-number.entity';
 import { Portfolio } from '../portfolios/portfolio.entity';
 import { SentMessage } from '../sent-messages/sent-message.entity';

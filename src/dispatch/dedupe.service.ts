@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Principal, reaches } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
-import { ContactsDirectoryService } from '../identities/contacts-directory.service';
-import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identities/domain/identifier';
+import { ContactsDirectoryService } from '../contacts/contacts-directory.service';
+import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identifiers/domain/identifier';
 import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdentitiesModule } from '../identities/identities.module';
+import { IdentitiesModule } from '../contacts/contacts.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { TemplatesModule } from '../templates/templates.module';

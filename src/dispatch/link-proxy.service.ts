@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
-import { IngestService } from '../identities/ingest.service';
-import type { Observation } from '../identities/domain/observation';
+import { IngestService } from '../graph/ingest.service';
+import type { Observation } from '../graph/domain/observation';
 import { SentDestination, SentMessagesService } from '../sent-messages/sent-messages.service';
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mask } from '../common/logging/mask';
-import type { HistoryAction, HistoryEntry } from '../identities/domain/observation';
+import type { HistoryAction, HistoryEntry } from '../graph/domain/observation';
 import { MetricsService } from './metrics.service';
 
 /**

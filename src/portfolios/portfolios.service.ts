@@ -6,7 +6,7 @@ import { Principal, reaches } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { sqlState } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
-import { parseBusinessNumber } from '../identities/domain/identifier';
+import { parseBusinessNumber } from '../identifiers/domain/identifier';
 import { BusinessNumber } from './business-number.entity';
 import { PutPortfolioDto } from './dto/put-portfolio.dto';
 import { Portfolio } from './portfolio.entity';

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { IdentifierKind } from '../identities/domain/identifier';
+import type { IdentifierKind } from '../identifiers/domain/identifier';
 
 /** A message the proxy forwarded to LINK, by the messageId LINK gave it: what its DLRs are about. */
 @Entity('sent_message')

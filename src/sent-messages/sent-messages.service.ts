@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
-import type { Identifier } from '../identities/domain/identifier';
+import type { Identifier } from '../identifiers/domain/identifier';
 import { SentMessage } from './sent-message.entity';
 
 /** One destination LINK accepted: its messageId and the identifier it went to. */

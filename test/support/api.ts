@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { HistoryView } from '../../src/identities/contact.view';
+import type { HistoryView } from '../../src/contacts/contact.view';
 import { KEYS, TestApp } from './test-app';
 
 /** One row of GET …/contacts/:identifier/history, as the API answers it. */

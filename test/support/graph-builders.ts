@@ -3,8 +3,8 @@
  * minutes, a graph whose contacts are c1, c2, … in order of creation. They live under test/ so that the
  * production build (tsconfig.build.json leaves out test/ and *.spec.ts) never ships them.
  */
-import { Graph } from '../../src/identities/domain/graph';
-import { ContactState, Evidence, HistoryEntry, LinkField, MergeSnapshot, Observation } from '../../src/identities/domain/observation';
+import { Graph } from '../../src/graph/domain/graph';
+import { ContactState, Evidence, HistoryEntry, LinkField, MergeSnapshot, Observation } from '../../src/graph/domain/observation';
 
 export const M = '+46701234567';
 export const M2 = '+46709999999';

@@ -4,7 +4,7 @@
  * each destination in input order, whether it is sent, and as what.
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { describeInput, Identifier, IdentifierKind, ParseResult, tryParseIdentifier } from '../../identities/domain/identifier';
+import { describeInput, Identifier, IdentifierKind, ParseResult, tryParseIdentifier } from '../../identifiers/domain/identifier';
 import { mask } from '../../common/logging/mask';
 
 export type Prefer = 'msisdn' | 'bsuid';

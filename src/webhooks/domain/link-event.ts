@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { AppError, FieldError } from '../../common/errors/app-error';
-import { describeInput, Identifier, IdentifierKind, tryParseIdentifier } from '../../identities/domain/identifier';
-import type { Activity, Evidence, Observation } from '../../identities/domain/observation';
+import { describeInput, Identifier, IdentifierKind, tryParseIdentifier } from '../../identifiers/domain/identifier';
+import type { Activity, Evidence, Observation } from '../../graph/domain/observation';
 import type { DlrEnvelope, MoEnvelope } from './link-envelope';
 
 /** Where the webhook's identifiers are read in the context of its portfolio. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { readImportRow } from './import-row';
+import { readImportRow } from '../../graph/domain/import-row';
 import { tryParseIdentifier } from './identifier';
 
 const CANONICAL = /^(\+[1-9][0-9]{6,14}|[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128})$/;

@@ -4,22 +4,22 @@ import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
-import { ContactExchange } from './contact-exchange.entity';
+import { ContactExchange } from '../graph/contact-exchange.entity';
 import { ContactStatsController } from './contact-stats.controller';
-import { Contact } from './contact.entity';
-import { ContactsEraseService } from './contacts-erase.service';
-import { ContactsImportService } from './contacts-import.service';
+import { Contact } from '../graph/contact.entity';
+import { ContactsEraseService } from '../graph/contacts-erase.service';
+import { ContactsImportService } from '../graph/contacts-import.service';
 import { ContactsResolveService } from './contacts-resolve.service';
 import { ContactsSearchService } from './contacts-search.service';
-import { ContactsSplitService } from './contacts-split.service';
-import { ContactsWriteRepository } from './contacts-write.repository';
+import { ContactsSplitService } from '../graph/contacts-split.service';
+import { ContactsWriteRepository } from '../graph/graph.repository';
 import { ContactsController } from './contacts.controller';
 import { ContactsDirectoryService } from './contacts-directory.service';
 import { ContactsService } from './contacts.service';
 import { GroupsController } from './groups.controller';
-import { GraphReplayService } from './graph-replay.service';
-import { IngestService } from './ingest.service';
-import { LinkHistory } from './link-history.entity';
+import { GraphReplayService } from '../graph/graph-replay.service';
+import { IngestService } from '../graph/ingest.service';
+import { LinkHistory } from '../graph/link-history.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, ContactExchange, LinkHistory]), PortfoliosModule, SentMessagesModule],

@@ -4,9 +4,9 @@ import type { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { CONTACT_COLUMNS, ContactRead } from './contact.entity';
+import { CONTACT_COLUMNS, ContactRead } from '../graph/contact.entity';
 import { ContactView, toContactView } from './contact.view';
-import { describeInput, Identifier, parseIdentifier, tryParseIdentifier } from './domain/identifier';
+import { describeInput, Identifier, parseIdentifier, tryParseIdentifier } from '../identifiers/domain/identifier';
 
 export type ResolveResult =
   | { input: unknown; status: 'found'; contact: ContactView }

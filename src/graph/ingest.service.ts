@@ -7,7 +7,7 @@ import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/dat
 import { AppConfig } from '../config/app-config';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import { MetricsService } from '../observability/metrics.service';
-import { ContactsWriteRepository, ExchangeRow, identifierAt, receiptId } from './contacts-write.repository';
+import { ContactsWriteRepository, ExchangeRow, identifierAt, receiptId } from './graph.repository';
 import { IdentifierSeen, inEventOrder, isLate } from './domain/event-order';
 import { Graph } from './domain/graph';
 import { ContactState, HistoryEntry, latest, LINK_FIELDS, LinkField, Observation } from './domain/observation';

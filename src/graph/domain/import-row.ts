@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { describeInput, tryParseIdentifier } from './identifier';
+import { describeInput, tryParseIdentifier } from '../../identifiers/domain/identifier';
 import { LINK_FIELDS, LinkField } from './observation';
 
 const MAX_EXTERNAL_ID = 256;

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { CountryCode, getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import type { Portfolio } from '../portfolios/portfolio.entity';
-import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from './contact.entity';
+import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from '../graph/contact.entity';
 import { ContactView, toContactView } from './contact.view';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
-import { phoneVisibilitySql } from './phone-visibility.sql';
+import { phoneVisibilitySql } from '../graph/phone-visibility.sql';
 
 export interface ContactPage {
   items: ContactView[];

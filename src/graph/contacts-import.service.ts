@@ -6,7 +6,7 @@ import { mask } from '../common/logging/mask';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { ContactsWriteRepository } from './contacts-write.repository';
+import { ContactsWriteRepository } from './graph.repository';
 import { Graph } from './domain/graph';
 import { readImportRow } from './domain/import-row';
 import { ContactState, HistoryEntry, Observation } from './domain/observation';

@@ -7,11 +7,11 @@ import { ConcurrentChangeError } from '../common/errors/database-errors';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView, toContactView } from './contact.view';
-import { ContactsWriteRepository } from './contacts-write.repository';
+import { ContactsWriteRepository } from '../graph/graph.repository';
 import { ContactsService } from './contacts.service';
-import { acceptClaim, keepExisting } from './domain/corrections';
-import { Graph } from './domain/graph';
-import { Evidence, LinkField } from './domain/observation';
+import { acceptClaim, keepExisting } from '../graph/domain/corrections';
+import { Graph } from '../graph/domain/graph';
+import { Evidence, LinkField } from '../graph/domain/observation';
 import { ConflictStatus, ListConflictsQueryDto } from './dto/list-conflicts-query.dto';
 
 interface ConflictRow {

@@ -8,8 +8,8 @@ import { PipelinedTransaction } from '../database/pipelined-transaction';
 import { GraphEventsService } from '../observability/graph-events.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { SentMessagesService } from '../sent-messages/sent-messages.service';
-import { ContactsWriteRepository } from './contacts-write.repository';
-import { ContactsService } from './contacts.service';
+import { ContactsWriteRepository } from './graph.repository';
+import { ContactsService } from '../contacts/contacts.service';
 import { LinkField } from './domain/observation';
 
 export interface ErasureReport {

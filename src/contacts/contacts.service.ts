@@ -5,11 +5,11 @@ import { AppError } from '../common/errors/app-error';
 import { mask } from '../common/logging/mask';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { Contact, CONTACT_COLUMNS, ContactRead } from './contact.entity';
-import { SURVIVOR_CHAIN } from './contacts-write.repository';
+import { Contact, CONTACT_COLUMNS, ContactRead } from '../graph/contact.entity';
+import { SURVIVOR_CHAIN } from '../graph/graph.repository';
 import { ContactView, HistoryView, toContactView, toHistoryView } from './contact.view';
-import { parseIdentifier } from './domain/identifier';
-import { LinkHistory } from './link-history.entity';
+import { parseIdentifier } from '../identifiers/domain/identifier';
+import { LinkHistory } from '../graph/link-history.entity';
 
 const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMN = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' } as const;

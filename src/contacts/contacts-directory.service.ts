@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { isInvalid } from './domain/observation';
-import { Contact, IS_INVALID } from './contact.entity';
+import { isInvalid } from '../graph/domain/observation';
+import { Contact, IS_INVALID } from '../graph/contact.entity';
 import { ContactsService } from './contacts.service';
-import { Identifier, IdentifierKind } from './domain/identifier';
+import { Identifier, IdentifierKind } from '../identifiers/domain/identifier';
 
 /** What the send pipeline needs of a contact. */
 export interface SendContact {

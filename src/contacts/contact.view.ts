@@ -1,7 +1,7 @@
-import { isInvalid } from './domain/observation';
-import { phoneVisibility, PhoneVisibility } from './domain/phone-visibility';
-import type { ContactRead } from './contact.entity';
-import type { LinkHistory } from './link-history.entity';
+import { isInvalid } from '../graph/domain/observation';
+import { phoneVisibility, PhoneVisibility } from '../graph/domain/phone-visibility';
+import type { ContactRead } from '../graph/contact.entity';
+import type { LinkHistory } from '../graph/link-history.entity';
 
 const CARE_WINDOW_MS = 24 * 60 * 60 * 1000;
 

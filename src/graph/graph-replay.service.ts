@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
-import { ContactsWriteRepository } from './contacts-write.repository';
+import { ContactsWriteRepository } from './graph.repository';
 import { isTimeOrdered } from './domain/event-order';
 import { LINK_FIELDS, LinkField, Observation } from './domain/observation';
 import { replayComponent, Replayed } from './domain/replay';
