@@ -11,14 +11,15 @@ import { ContactsWriteRepository } from '../graph/graph.repository';
 import { ContactsService } from './contacts.service';
 import { acceptClaim, keepExisting } from '../graph/domain/corrections';
 import { Graph } from '../graph/domain/graph';
-import { Evidence, LinkField } from '../graph/domain/observation';
+import { Evidence } from '../graph/domain/observation';
 import { ConflictStatus, ListConflictsQueryDto } from './dto/list-conflicts-query.dto';
+import { IdentifierKind } from '../identifiers/domain/identifier';
 
 interface ConflictRow {
   id: string;
   contactId: string;
   otherContactId: string | null;
-  field: LinkField;
+  field: IdentifierKind;
   existingValue: string | null;
   claimedValue: string;
   strength: string;
@@ -33,7 +34,7 @@ interface ConflictRow {
 export interface ConflictView {
   id: string;
   status: ConflictStatus;
-  field: LinkField;
+  field: IdentifierKind;
   /** What the contact had when the claim came (null: nothing). */
   existingValue: string | null;
   claimedValue: string;

@@ -10,13 +10,13 @@ import type { Portfolio } from '../portfolios/portfolio.entity';
 import { SentMessagesService } from '../sent-messages/sent-messages.service';
 import { ContactsWriteRepository } from './graph.repository';
 import { ContactsService } from '../contacts/contacts.service';
-import { LinkField } from './domain/observation';
+import { IdentifierKind } from '../identifiers/domain/identifier';
 
 export interface ErasureReport {
   /** The contact asked for and every contact merged into it: one person. */
   contactIds: string[];
   /** The identifiers removed, masked: the answer must not carry them again. */
-  identifiers: { field: LinkField; value: string }[];
+  identifiers: { field: IdentifierKind; value: string }[];
   historyRows: number;
   conflicts: number;
   exchanges: number;
@@ -43,7 +43,7 @@ const BLANKED_SNAPSHOT = `CASE WHEN snapshot IS NULL THEN NULL ELSE (
       FROM jsonb_each(side.value) AS f))
     FROM jsonb_each(snapshot) AS side) END`;
 
-const COLUMN_FIELD: Record<string, LinkField> = { msisdn: 'msisdn', bsuid: 'bsuid', parent_bsuid: 'parentBsuid' };
+const COLUMN_FIELD: Record<string, IdentifierKind> = { msisdn: 'msisdn', bsuid: 'bsuid', parent_bsuid: 'parentBsuid' };
 
 /**
  * Erasure of a person's personal data (identifiers, timestamps, history): the contact and every

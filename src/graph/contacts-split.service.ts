@@ -11,16 +11,17 @@ import { ContactsWriteRepository } from './graph.repository';
 import { ContactsService } from '../contacts/contacts.service';
 import { splitMerge, SplitOutcome } from './domain/corrections';
 import { Graph } from './domain/graph';
-import { LINK_FIELDS, LinkField, MergeSnapshot } from './domain/observation';
+import { MergeSnapshot } from './domain/observation';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
 
 export interface SplitView {
   /** The contact that kept the merge's result, after the split. */
   contact: ContactView;
   /** The contact that was merged into it, back on its own. */
   restored: ContactView;
-  restoredIdentifiers: LinkField[];
+  restoredIdentifiers: IdentifierKind[];
   /** Identifiers the merged contact brought that later evidence gave to a third contact, which keeps them. */
-  keptElsewhere: LinkField[];
+  keptElsewhere: IdentifierKind[];
 }
 
 interface MergeRow {
@@ -88,9 +89,9 @@ export class ContactsSplitService {
 }
 
 /** Every identifier either side of the merge had: whoever holds one now must be locked. */
-function valuesOf(snapshot: MergeSnapshot): Record<LinkField, string[]> {
+function valuesOf(snapshot: MergeSnapshot): Record<IdentifierKind, string[]> {
   const values = { msisdn: [] as string[], bsuid: [] as string[], parentBsuid: [] as string[] };
-  for (const field of LINK_FIELDS) {
+  for (const field of IDENTIFIER_KINDS) {
     for (const side of [snapshot.survivor, snapshot.merged]) if (side[field] !== null) values[field].push(side[field] as string);
   }
   return values;

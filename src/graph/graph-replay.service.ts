@@ -4,8 +4,9 @@ import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { ContactsWriteRepository } from './graph.repository';
 import { isTimeOrdered } from './domain/event-order';
-import { LINK_FIELDS, LinkField, Observation } from './domain/observation';
+import { Observation } from './domain/observation';
 import { replayComponent, Replayed } from './domain/replay';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
 
 /**
  * Past this many logged observations a part of the graph is not replayed: one person's webhooks
@@ -33,7 +34,7 @@ export class GraphReplayService {
     if (!loaded) return undefined;
     const { logged, current, values } = loaded;
     // Every identifier the contacts hold must come from the log, or the replay would drop it.
-    const explained = current.every((contact) => contact.hasFullLog !== false && LINK_FIELDS.every((field) => contact[field] === null || values[field].includes(contact[field] as string)));
+    const explained = current.every((contact) => contact.hasFullLog !== false && IDENTIFIER_KINDS.every((field) => contact[field] === null || values[field].includes(contact[field] as string)));
     if (!explained) {
       this.logger.log(`late webhook in ${portfolio} applied as it came: its contacts predate the log or were changed by an import or an admin`);
       return undefined;
@@ -66,8 +67,8 @@ export class GraphReplayService {
   }
 }
 
-function identifiersOf(observations: Observation[]): Record<LinkField, string[]> {
-  const sets: Record<LinkField, Set<string>> = { msisdn: new Set(), bsuid: new Set(), parentBsuid: new Set() };
-  for (const obs of observations) for (const field of LINK_FIELDS) if (obs[field] !== undefined) sets[field].add(obs[field] as string);
+function identifiersOf(observations: Observation[]): Record<IdentifierKind, string[]> {
+  const sets: Record<IdentifierKind, Set<string>> = { msisdn: new Set(), bsuid: new Set(), parentBsuid: new Set() };
+  for (const obs of observations) for (const field of IDENTIFIER_KINDS) if (obs[field] !== undefined) sets[field].add(obs[field] as string);
   return { msisdn: [...sets.msisdn], bsuid: [...sets.bsuid], parentBsuid: [...sets.parentBsuid] };
 }

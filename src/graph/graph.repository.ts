@@ -3,8 +3,9 @@ import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { GraphEventsService } from '../observability/graph-events.service';
 import { isTimeOrdered, orderKey } from './domain/event-order';
-import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './domain/observation';
+import { ContactState, HistoryEntry, Observation } from './domain/observation';
 import type { ContactBookEntryRow } from './domain/phone-visibility';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
 
 /** The last exchange of one contact with one business number (DESIGN: phoneVisibleUntil). */
 export interface ExchangeRow {
@@ -34,7 +35,7 @@ export interface BatchWrite {
   contactBook?: ContactBookEntryRow[];
 }
 
-const COLUMN: Record<LinkField, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
+const COLUMN: Record<IdentifierKind, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
 const DATE_FIELDS = ['msisdnAt', 'bsuidAt', 'parentBsuidAt', 'firstSeenAt', 'lastSeenAt', 'lastInboundAt', 'lastOutboundAt', 'invalidAt'] as const;
 
 const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" timestamptz,
@@ -86,17 +87,17 @@ export class ContactsWriteRepository {
     receipts: Receipt[],
     observations: Observation[],
   ): Promise<{ fresh: Set<string>; contacts: ContactState[]; latestKeys: Map<string, string> }> {
-    const wanted = LINK_FIELDS.flatMap((field) => {
+    const wanted = IDENTIFIER_KINDS.flatMap((field) => {
       const carrying = observations.filter((obs) => obs[field] !== undefined);
       return [carrying.map((obs) => obs.portfolio), carrying.map((obs) => obs[field] as string)];
     });
-    const selections = LINK_FIELDS.map(
+    const selections = IDENTIFIER_KINDS.map(
       (field, index) =>
         `SELECT c.portfolio, c.id, '${field}' AS field, k.value FROM contact c
          JOIN unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
            ON c.portfolio = k.portfolio AND c.${COLUMN[field]} = k.value`,
     );
-    const latest = LINK_FIELDS.map(
+    const latest = IDENTIFIER_KINDS.map(
       (field, index) =>
         `SELECT k.portfolio, '${field}' AS field, k.value, (SELECT max(o.order_key) FROM graph_observation o
            WHERE o.portfolio = k.portfolio AND o.${COLUMN[field]} = k.value) AS key
@@ -135,7 +136,7 @@ export class ContactsWriteRepository {
    * Loads and locks, in id order, the contacts with the given ids and every contact holding one
    * of the given identifiers: what an admin's correction may touch.
    */
-  async lock(tx: PipelinedTransaction, portfolio: string, ids: string[], values: Record<LinkField, string[]>): Promise<ContactState[]> {
+  async lock(tx: PipelinedTransaction, portfolio: string, ids: string[], values: Record<IdentifierKind, string[]>): Promise<ContactState[]> {
     const [row] = await tx.query<{ contacts: Record<string, unknown>[]; selected: Selection[] }>(
       `WITH selected AS (
          SELECT id, 'msisdn' AS field, msisdn AS value FROM contact WHERE portfolio = $1 AND msisdn = ANY($3::text[])
@@ -162,9 +163,9 @@ export class ContactsWriteRepository {
    */
   async loggedComponent(tx: PipelinedTransaction, portfolio: string, seeds: Observation[], limit: number): Promise<Observation[] | undefined> {
     const known = new Set<string>();
-    const frontier: Record<LinkField, string[]> = { msisdn: [], bsuid: [], parentBsuid: [] };
-    const add = (obs: Pick<Observation, LinkField>) => {
-      for (const field of LINK_FIELDS) {
+    const frontier: Record<IdentifierKind, string[]> = { msisdn: [], bsuid: [], parentBsuid: [] };
+    const add = (obs: Pick<Observation, IdentifierKind>) => {
+      for (const field of IDENTIFIER_KINDS) {
         const value = obs[field];
         if (value === undefined || value === null || known.has(`${field}\u0000${value}`)) continue;
         known.add(`${field}\u0000${value}`);
@@ -173,14 +174,14 @@ export class ContactsWriteRepository {
     };
     seeds.forEach(add);
     const found = new Map<string, Observation>();
-    while (LINK_FIELDS.some((field) => frontier[field].length > 0)) {
+    while (IDENTIFIER_KINDS.some((field) => frontier[field].length > 0)) {
       const rows = await tx.query<{ id: string; observation: Observation & { eventAt: string } }>(
         `SELECT id, observation FROM graph_observation
          WHERE portfolio = $1 AND (msisdn = ANY($2::text[]) OR bsuid = ANY($3::text[]) OR parent_bsuid = ANY($4::text[]))
          LIMIT $5`,
         [portfolio, frontier.msisdn, frontier.bsuid, frontier.parentBsuid, limit + 1],
       );
-      LINK_FIELDS.forEach((field) => (frontier[field] = []));
+      IDENTIFIER_KINDS.forEach((field) => (frontier[field] = []));
       for (const row of rows) {
         if (found.has(row.id)) continue;
         found.set(row.id, { ...row.observation, eventAt: new Date(row.observation.eventAt) });
@@ -328,7 +329,7 @@ export class ContactsWriteRepository {
 /** What the log keeps of each linking observation that names somebody. */
 function toLogRows(observations: Observation[]): Record<string, unknown>[] {
   return observations
-    .filter((obs) => isTimeOrdered(obs) && LINK_FIELDS.some((field) => obs[field] !== undefined))
+    .filter((obs) => isTimeOrdered(obs) && IDENTIFIER_KINDS.some((field) => obs[field] !== undefined))
     .map((obs) => ({
       portfolio: obs.portfolio,
       orderKey: orderKey(obs),
@@ -341,7 +342,7 @@ function toLogRows(observations: Observation[]): Record<string, unknown>[] {
 }
 
 /** An identifier within its portfolio, as `claimAndLock` keys the latest logged order keys. */
-export function identifierAt(portfolio: string, field: LinkField, value: string): string {
+export function identifierAt(portfolio: string, field: IdentifierKind, value: string): string {
   return `${portfolio}\u0000${field}\u0000${value}`;
 }
 
@@ -352,14 +353,14 @@ export function receiptId(portfolio: string, key: string): string {
 /** The order key of the latest logged observation carrying an identifier. */
 interface LatestKey {
   portfolio: string;
-  field: LinkField;
+  field: IdentifierKind;
   value: string;
   key: string;
 }
 
 interface Selection {
   id: string;
-  field: LinkField;
+  field: IdentifierKind;
   value: string;
 }
 

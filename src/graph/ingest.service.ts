@@ -10,9 +10,10 @@ import { MetricsService } from '../observability/metrics.service';
 import { ContactsWriteRepository, ExchangeRow, identifierAt, receiptId } from './graph.repository';
 import { IdentifierSeen, inEventOrder, isLate } from './domain/event-order';
 import { Graph } from './domain/graph';
-import { ContactState, HistoryEntry, latest, LINK_FIELDS, LinkField, Observation } from './domain/observation';
+import { ContactState, HistoryEntry, latest, Observation } from './domain/observation';
 import { GraphReplayService } from './graph-replay.service';
 import { contactBookEntries } from './domain/phone-visibility';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
 
 /** One webhook's worth of observations, applied all or nothing. */
 export interface IngestItem {
@@ -220,12 +221,12 @@ const LATE = Symbol('late');
 function seenIn(contacts: ContactState[], latestKeys: Map<string, string>) {
   const holders = new Map<string, ContactState>();
   for (const contact of contacts) {
-    for (const field of LINK_FIELDS) {
+    for (const field of IDENTIFIER_KINDS) {
       const value = contact[field];
       if (value !== null) holders.set(identifierAt(contact.portfolio, field, value), contact);
     }
   }
-  return (portfolio: string, field: LinkField, value: string): IdentifierSeen => {
+  return (portfolio: string, field: IdentifierKind, value: string): IdentifierSeen => {
     const key = identifierAt(portfolio, field, value);
     const holder = holders.get(key);
     return { logged: latestKeys.get(key), held: holder !== undefined, holderKey: holder?.lastEventKey ?? null };

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Evidence, HistoryAction, LinkField, MergeSnapshot, Strength } from './domain/observation';
+import type { Evidence, HistoryAction, MergeSnapshot, Strength } from './domain/observation';
+import { IdentifierKind } from '../identifiers/domain/identifier';
 
 @Entity('link_history')
 export class LinkHistory {
@@ -16,7 +17,7 @@ export class LinkHistory {
   action!: HistoryAction;
 
   @Column({ type: 'text', nullable: true })
-  field!: LinkField | null;
+  field!: IdentifierKind | null;
 
   @Column({ name: 'from_value', type: 'text', nullable: true })
   fromValue!: string | null;

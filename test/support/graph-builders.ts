@@ -4,7 +4,8 @@
  * production build (tsconfig.build.json leaves out test/ and *.spec.ts) never ships them.
  */
 import { Graph } from '../../src/graph/domain/graph';
-import { ContactState, Evidence, HistoryEntry, LinkField, MergeSnapshot, Observation } from '../../src/graph/domain/observation';
+import { ContactState, Evidence, HistoryEntry, MergeSnapshot, Observation } from '../../src/graph/domain/observation';
+import { IdentifierKind } from '../../src/identifiers/domain/identifier';
 
 export const M = '+46701234567';
 export const M2 = '+46709999999';
@@ -65,7 +66,7 @@ export function rows(history: HistoryEntry[]) {
 }
 
 /** The index answers each value with the contact that holds it now, or nobody. */
-export function expectHolders(graph: Graph, expected: Array<[LinkField, string, string | undefined]>) {
+export function expectHolders(graph: Graph, expected: Array<[IdentifierKind, string, string | undefined]>) {
   const actual = expected.map(([field, value]) => [field, value, graph.holder('acme', field, value)?.id]);
   expect(actual).toEqual(expected);
 }

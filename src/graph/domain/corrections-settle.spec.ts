@@ -1,7 +1,8 @@
 // acceptClaim and keepExisting: how an admin settles a conflict, by taking the claim or keeping what is there.
 import { acceptClaim, keepExisting } from './corrections';
-import { Evidence, HistoryEntry, LinkField, Observation } from './observation';
+import { Evidence, HistoryEntry, Observation } from './observation';
 import { ADMIN, applyAll, at, B1, B2, claim, contact, expectHolders, M, M2, newGraph, observation, reload, rows } from '../../../test/support/graph-builders';
+import { IdentifierKind } from '../../identifiers/domain/identifier';
 
 describe(acceptClaim.name, () => {
   const SETTLE_AT = at(20);
@@ -88,7 +89,7 @@ describe(acceptClaim.name, () => {
 });
 
 describe(keepExisting.name, () => {
-  it.each<[string, Observation[], LinkField, string | null]>([
+  it.each<[string, Observation[], IdentifierKind, string | null]>([
     ['an attested phone against a card', [observation({ msisdn: M, bsuid: B1 }, 1), claim({ bsuid: B1, msisdn: M2 }, 2)], 'msisdn', M],
     ['an empty phone against a card', [observation({ bsuid: B1 }, 1), observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } })], 'msisdn', null],
   ])('writes only a settled row and changes nothing: %s', (_, observations, field, kept) => {

@@ -1,7 +1,8 @@
 // splitMerge: undoing a merge from its snapshot, and what stays with a contact a later relink reached.
 import { splitMerge } from './corrections';
-import { ContactState, HistoryEntry, LinkField, MergeSnapshot, Observation } from './observation';
+import { ContactState, HistoryEntry, MergeSnapshot, Observation } from './observation';
 import { ADMIN, applyAll, at, B1, B2, claim, contact, expectHolders, M, M2, newGraph, observation, P, reload, rows } from '../../../test/support/graph-builders';
+import { IdentifierKind } from '../../identifiers/domain/identifier';
 
 const SPLIT_AT = at(30);
 
@@ -108,7 +109,7 @@ describe(splitMerge.name, () => {
   });
 
   describe('an identifier a later relink gave to a third contact stays there', () => {
-    it.each<[string, Observation[], Partial<ContactState>, Partial<ContactState>, LinkField[], LinkField[], Array<[LinkField, string, string | undefined]>]>([
+    it.each<[string, Observation[], Partial<ContactState>, Partial<ContactState>, IdentifierKind[], IdentifierKind[], Array<[IdentifierKind, string, string | undefined]>]>([
       [
         'the phone the merged contact brought, since seen with a new BSUID',
         [observation({ bsuid: B1 }, 1), observation({ msisdn: M }, 2), observation({ msisdn: M, bsuid: B1 }, 3), observation({ msisdn: M, bsuid: B2 }, 5)],

@@ -4,14 +4,15 @@
  * every contact involved and writes back `graph.changed` and the history answered here.
  */
 import { Graph } from './graph';
-import { ContactState, Evidence, HistoryAction, HistoryEntry, historyEntry, LINK_FIELDS, LINKED_AT, LinkField, MergeSnapshot, STRENGTH_OF } from './observation';
+import { ContactState, Evidence, HistoryAction, HistoryEntry, historyEntry, LINKED_AT, MergeSnapshot, STRENGTH_OF } from './observation';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 export interface SplitOutcome {
   history: HistoryEntry[];
   /** The merged contact's identifiers that came back to it. */
-  restored: LinkField[];
+  restored: IdentifierKind[];
   /** Those that did not: later evidence gave them to a third contact, which keeps them. */
-  keptElsewhere: LinkField[];
+  keptElsewhere: IdentifierKind[];
 }
 
 /**
@@ -30,7 +31,7 @@ export function splitMerge(graph: Graph, snapshot: MergeSnapshot, holder: Contac
   merged.mergedInto = null;
   graph.changed.add(merged.id);
 
-  for (const field of LINK_FIELDS) {
+  for (const field of IDENTIFIER_KINDS) {
     const value = snapshot.merged[field];
     if (value === null) continue;
     const current = graph.holder(merged.portfolio, field, value);
@@ -48,7 +49,7 @@ export function splitMerge(graph: Graph, snapshot: MergeSnapshot, holder: Contac
     }
     outcome.restored.push(field);
   }
-  for (const field of LINK_FIELDS) restoreDisplaced(graph, log, snapshot, holder, field);
+  for (const field of IDENTIFIER_KINDS) restoreDisplaced(graph, log, snapshot, holder, field);
   // The merged contact's own activity comes back as it was; what happened after the merge was
   // recorded on the survivor, which keeps it (it cannot tell whose it was).
   merged.firstSeenAt = new Date(snapshot.merged.firstSeenAt);
@@ -70,7 +71,7 @@ export function splitMerge(graph: Graph, snapshot: MergeSnapshot, holder: Contac
  * The survivor's own value that the merge replaced (a claimed one) goes back to the holder, when
  * the holder has none for that field now and nobody else took the value since.
  */
-function restoreDisplaced(graph: Graph, log: HistoryLog, snapshot: MergeSnapshot, holder: ContactState, field: LinkField): void {
+function restoreDisplaced(graph: Graph, log: HistoryLog, snapshot: MergeSnapshot, holder: ContactState, field: IdentifierKind): void {
   const own = snapshot.survivor[field];
   const displaced = own !== null && snapshot.merged[field] !== null && snapshot.merged[field] !== own;
   if (!displaced || holder[field] !== null || graph.holder(holder.portfolio, field, own)) return;
@@ -83,7 +84,7 @@ function restoreDisplaced(graph: Graph, log: HistoryLog, snapshot: MergeSnapshot
  * whichever contact holds it now, and the value it had goes to history. An admin vouched for
  * it, so the link counts as attested: later webhooks can move it like any link Meta attested.
  */
-export function acceptClaim(graph: Graph, contact: ContactState, field: LinkField, value: string, evidence: Evidence, at: Date): HistoryEntry[] {
+export function acceptClaim(graph: Graph, contact: ContactState, field: IdentifierKind, value: string, evidence: Evidence, at: Date): HistoryEntry[] {
   const log = new HistoryLog(evidence, at);
   const existing = contact[field];
   const current = graph.holder(contact.portfolio, field, value);
@@ -104,7 +105,7 @@ export function acceptClaim(graph: Graph, contact: ContactState, field: LinkFiel
 }
 
 /** Settles a conflict by keeping what the contact has: only the settlement is history. */
-export function keepExisting(contact: ContactState, field: LinkField, evidence: Evidence, at: Date): HistoryEntry[] {
+export function keepExisting(contact: ContactState, field: IdentifierKind, evidence: Evidence, at: Date): HistoryEntry[] {
   const log = new HistoryLog(evidence, at);
   log.write(contact, 'settled', field, contact[field], contact[field], null);
   return log.entries;
@@ -122,7 +123,7 @@ class HistoryLog {
   write(
     contact: ContactState,
     action: HistoryAction,
-    field: LinkField | null,
+    field: IdentifierKind | null,
     fromValue: string | null,
     toValue: string | null,
     otherContactId: string | null,

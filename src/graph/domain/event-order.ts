@@ -3,7 +3,8 @@
  * that depends only on what the observation says. Applied in this order, the same observations
  * give the same graph whatever order they arrived in.
  */
-import { LINK_FIELDS, LinkField, Observation } from './observation';
+import { Observation } from './observation';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 /**
  * The observation's place in event-time order, as text that sorts byte by byte (PostgreSQL's "C"
@@ -72,10 +73,10 @@ export interface IdentifierSeen {
  * Only linking observations count: the others attach activity, whose times keep the latest
  * whatever the order.
  */
-export function isLate(obs: Observation, seen: (field: LinkField, value: string) => IdentifierSeen): boolean {
+export function isLate(obs: Observation, seen: (field: IdentifierKind, value: string) => IdentifierSeen): boolean {
   if (!isTimeOrdered(obs)) return false;
   const key = orderKey(obs);
   const after = (other: string | null | undefined) => other != null && compareKeys(other, key) > 0;
-  const known = LINK_FIELDS.flatMap((field) => (obs[field] === undefined ? [] : [seen(field, obs[field] as string)]));
+  const known = IDENTIFIER_KINDS.flatMap((field) => (obs[field] === undefined ? [] : [seen(field, obs[field] as string)]));
   return known.some(({ logged, held, holderKey }) => after(logged) || after(holderKey) || (logged != null && !held));
 }

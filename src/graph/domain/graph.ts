@@ -3,21 +3,9 @@
  * in-memory view of the contacts an observation touches. The service loads those contacts
  * (locked), applies a batch of observations here, and writes back what changed.
  */
-import {
-  ContactState,
-  earliest,
-  HistoryAction,
-  HistoryEntry,
-  historyEntry,
-  latest,
-  LINK_FIELDS,
-  LINKED_AT,
-  LinkField,
-  Observation,
-  Strength,
-  STRENGTH_OF,
-} from './observation';
+import { ContactState, earliest, HistoryAction, HistoryEntry, historyEntry, latest, LINKED_AT, Observation, Strength, STRENGTH_OF } from './observation';
 import { isTimeOrdered, laterKey, orderKey } from './event-order';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 /**
  * The contacts of one batch, indexed by their identifiers. Mutated in place by `apply`;
@@ -45,7 +33,7 @@ export class Graph {
     return [...this.byId.values()];
   }
 
-  holder(portfolio: string, field: LinkField, value: string): ContactState | undefined {
+  holder(portfolio: string, field: IdentifierKind, value: string): ContactState | undefined {
     const id = this.byValue.get(indexKey(portfolio, field, value));
     return id === undefined ? undefined : this.byId.get(id);
   }
@@ -109,7 +97,7 @@ export class Graph {
     return contact;
   }
 
-  setLink(contact: ContactState, field: LinkField, value: string | null, at: Date | null, strength: Strength | null): void {
+  setLink(contact: ContactState, field: IdentifierKind, value: string | null, at: Date | null, strength: Strength | null): void {
     const previous = contact[field];
     if (previous !== null) this.byValue.delete(indexKey(contact.portfolio, field, previous));
     contact[field] = value;
@@ -121,7 +109,7 @@ export class Graph {
 
   private put(contact: ContactState): void {
     this.byId.set(contact.id, contact);
-    for (const field of LINK_FIELDS) {
+    for (const field of IDENTIFIER_KINDS) {
       const value = contact[field];
       if (value !== null) this.byValue.set(indexKey(contact.portfolio, field, value), contact.id);
     }
@@ -131,16 +119,16 @@ export class Graph {
 /** The work of applying one observation: finding its contact, and the history that writes. */
 class Application {
   readonly history: HistoryEntry[] = [];
-  private readonly present: LinkField[];
+  private readonly present: IdentifierKind[];
   /** The most stable identifier carried: the BSUID (its phone never changes), else the parent, else the phone. */
-  private readonly primary: LinkField;
+  private readonly primary: IdentifierKind;
   private readonly attested: boolean;
 
   constructor(
     private readonly graph: Graph,
     private readonly obs: Observation,
   ) {
-    this.present = LINK_FIELDS.filter((field) => obs[field] !== undefined);
+    this.present = IDENTIFIER_KINDS.filter((field) => obs[field] !== undefined);
     this.primary = this.present[0];
     this.attested = obs.strength === 'attested';
   }
@@ -187,28 +175,28 @@ class Application {
     return target;
   }
 
-  private value(field: LinkField): string {
+  private value(field: IdentifierKind): string {
     return this.obs[field] as string;
   }
 
-  private holder(field: LinkField): ContactState | undefined {
+  private holder(field: IdentifierKind): ContactState | undefined {
     return this.graph.holder(this.obs.portfolio, field, this.value(field));
   }
 
   /** Attested evidence replaces a link that was only claimed. */
-  private canReplace(contact: ContactState, field: LinkField): boolean {
+  private canReplace(contact: ContactState, field: IdentifierKind): boolean {
     return this.attested && contact[field] !== null && contact[STRENGTH_OF[field]] === 'claimed';
   }
 
   /** Two contacts can merge when no attested identifier of one contradicts the other's. */
   private compatible(a: ContactState, b: ContactState): boolean {
-    return LINK_FIELDS.every(
+    return IDENTIFIER_KINDS.every(
       (field) =>
         a[field] === null || b[field] === null || a[field] === b[field] || a[STRENGTH_OF[field]] === 'claimed' || b[STRENGTH_OF[field]] === 'claimed',
     );
   }
 
-  private createWith(field: LinkField): ContactState {
+  private createWith(field: IdentifierKind): ContactState {
     const contact = this.graph.create(this.obs.portfolio, this.obs.eventAt);
     this.write(contact, 'created', null, null, null);
     this.fill(contact, field);
@@ -216,7 +204,7 @@ class Application {
   }
 
   /** Adds an identifier no contact holds. A different attested value is never overwritten: a conflict. */
-  private fill(contact: ContactState, field: LinkField): void {
+  private fill(contact: ContactState, field: IdentifierKind): void {
     const value = this.value(field);
     const existing = contact[field];
     if (existing === value) return this.confirm(contact, field);
@@ -231,7 +219,7 @@ class Application {
    * An attested pairing seen again: the link's time moves to the latest attestation (so that an
    * observation older than it cannot undo it), and a claimed link becomes attested.
    */
-  private confirm(contact: ContactState, field: LinkField): void {
+  private confirm(contact: ContactState, field: IdentifierKind): void {
     if (!this.attested) return;
     if (contact[STRENGTH_OF[field]] === 'claimed') {
       contact[STRENGTH_OF[field]] = 'attested';
@@ -245,7 +233,7 @@ class Application {
    * Rule 4, relink: the identifier leaves `from` for `to`, unless the observation is older than
    * the latest one that attested it on `from` (rule 5: history records it, nothing moves).
    */
-  private move(from: ContactState, to: ContactState, field: LinkField): void {
+  private move(from: ContactState, to: ContactState, field: IdentifierKind): void {
     const value = this.value(field);
     if (to[field] !== null && to[field] !== value && !this.canReplace(to, field)) {
       return this.conflict(to, field, to[field], value, from.id);
@@ -260,7 +248,7 @@ class Application {
   }
 
   /** Older than the link's attestation; at the same instant the greater primary id wins, so that order does not matter. */
-  private isStale(from: ContactState, field: LinkField): boolean {
+  private isStale(from: ContactState, field: IdentifierKind): boolean {
     const linkedAt = from[LINKED_AT[field]];
     if (!linkedAt) return false;
     if (this.obs.eventAt.getTime() !== linkedAt.getTime()) return this.obs.eventAt < linkedAt;
@@ -276,7 +264,7 @@ class Application {
     const [survivor, merged] = older(a, b) === a ? [a, b] : [b, a];
     const snapshot = { survivor: { ...survivor }, merged: { ...merged } };
     this.history.push({ ...historyEntry(survivor, 'merged', null, null, null, merged.id, this.obs), snapshot });
-    for (const field of LINK_FIELDS) {
+    for (const field of IDENTIFIER_KINDS) {
       const value = merged[field];
       if (value === null) continue;
       const at = merged[LINKED_AT[field]];
@@ -300,21 +288,21 @@ class Application {
     return survivor;
   }
 
-  private unlink(contact: ContactState, field: LinkField, otherContactId: string | null): void {
+  private unlink(contact: ContactState, field: IdentifierKind, otherContactId: string | null): void {
     const value = contact[field];
     this.graph.setLink(contact, field, null, null, null);
     this.write(contact, 'unlinked', field, value, null, otherContactId);
   }
 
   /** `contact` was said to have `claimed` as its `field`, which `existing` (or another contact) contradicts. */
-  private conflict(contact: ContactState, field: LinkField, existing: string | null, claimed: string, otherContactId: string | null = null): void {
+  private conflict(contact: ContactState, field: IdentifierKind, existing: string | null, claimed: string, otherContactId: string | null = null): void {
     this.write(contact, 'conflict', field, existing, claimed, otherContactId);
   }
 
   private write(
     contact: ContactState,
     action: HistoryAction,
-    field: LinkField | null,
+    field: IdentifierKind | null,
     fromValue: string | null,
     toValue: string | null,
     otherContactId: string | null = null,
@@ -339,6 +327,6 @@ function recordActivity(contact: ContactState, obs: Observation): void {
   if (obs.activity === 'invalid') contact.invalidAt = latest(contact.invalidAt, obs.eventAt);
 }
 
-function indexKey(portfolio: string, field: LinkField, value: string): string {
+function indexKey(portfolio: string, field: IdentifierKind, value: string): string {
   return `${portfolio}\u0000${field}\u0000${value}`;
 }

@@ -1,11 +1,11 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { describeInput, tryParseIdentifier } from '../../identifiers/domain/identifier';
-import { LINK_FIELDS, LinkField } from './observation';
+import { describeInput, IDENTIFIER_KINDS, IdentifierKind, tryParseIdentifier } from '../../identifiers/domain/identifier';
+
 
 const MAX_EXTERNAL_ID = 256;
 
 export type ImportRow =
-  | { ok: true; links: Partial<Record<LinkField, string>>; externalId?: string }
+  | { ok: true; links: Partial<Record<IdentifierKind, string>>; externalId?: string }
   | { ok: false; field: string; reason: string };
 
 /**
@@ -13,8 +13,8 @@ export type ImportRow =
  * write them; a value that is there must be an identifier of its column's kind.
  */
 export function readImportRow(row: Record<string, unknown>, region: CountryCode): ImportRow {
-  const links: Partial<Record<LinkField, string>> = {};
-  for (const field of LINK_FIELDS) {
+  const links: Partial<Record<IdentifierKind, string>> = {};
+  for (const field of IDENTIFIER_KINDS) {
     const raw = row[field];
     if (isEmpty(raw)) continue;
     const parsed = tryParseIdentifier(raw, region);
@@ -38,7 +38,7 @@ export function readImportRow(row: Record<string, unknown>, region: CountryCode)
   return { ok: true, links, externalId: String(externalId).trim() };
 }
 
-const KIND_NAME: Record<LinkField, string> = { msisdn: 'phone number', bsuid: 'BSUID', parentBsuid: 'parent BSUID' };
+const KIND_NAME: Record<IdentifierKind, string> = { msisdn: 'phone number', bsuid: 'BSUID', parentBsuid: 'parent BSUID' };
 
 function isEmpty(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');

@@ -1,7 +1,6 @@
 /** The data the identity graph's rules work on: observations in, contacts and history out. */
+import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
-export const LINK_FIELDS = ['bsuid', 'parentBsuid', 'msisdn'] as const;
-export type LinkField = (typeof LINK_FIELDS)[number];
 
 /**
  * Rule 8. `attested`: seen together in one webhook, as Meta sent it. `claimed`: said by someone
@@ -101,7 +100,7 @@ export interface HistoryEntry {
   contactId: string;
   portfolio: string;
   action: HistoryAction;
-  field: LinkField | null;
+  field: IdentifierKind | null;
   fromValue: string | null;
   toValue: string | null;
   /** The other contact of a merge, a move or a conflict. */
@@ -119,7 +118,7 @@ export type HistorySource = Pick<HistoryEntry, 'strength' | 'evidence' | 'eventA
 export function historyEntry(
   contact: Pick<ContactState, 'id' | 'portfolio'>,
   action: HistoryAction,
-  field: LinkField | null,
+  field: IdentifierKind | null,
   fromValue: string | null,
   toValue: string | null,
   otherContactId: string | null,
@@ -140,13 +139,13 @@ export function historyEntry(
   };
 }
 
-export const LINKED_AT: Record<LinkField, 'msisdnAt' | 'bsuidAt' | 'parentBsuidAt'> = {
+export const LINKED_AT: Record<IdentifierKind, 'msisdnAt' | 'bsuidAt' | 'parentBsuidAt'> = {
   msisdn: 'msisdnAt',
   bsuid: 'bsuidAt',
   parentBsuid: 'parentBsuidAt',
 };
 
-export const STRENGTH_OF: Record<LinkField, 'msisdnStrength' | 'bsuidStrength' | 'parentBsuidStrength'> = {
+export const STRENGTH_OF: Record<IdentifierKind, 'msisdnStrength' | 'bsuidStrength' | 'parentBsuidStrength'> = {
   msisdn: 'msisdnStrength',
   bsuid: 'bsuidStrength',
   parentBsuid: 'parentBsuidStrength',

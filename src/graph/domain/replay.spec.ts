@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { IdentifierSeen, inEventOrder, isLate, isTimeOrdered, laterKey, orderKey } from './event-order';
 import { Graph } from './graph';
-import { ContactState, HistoryEntry, LINK_FIELDS, LinkField, Observation } from './observation';
+import { ContactState, HistoryEntry, Observation } from './observation';
 import { replayComponent } from './replay';
 import { newGraph, observation } from '../../../test/support/graph-builders';
-
+import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 /** An MO at a second past noon, by graph-builders' `observation`. */
-const mo = (second: number, ids: Partial<Record<LinkField, string>>, messageId = `m-${second}-${Object.values(ids).join('-')}`): Observation =>
+const mo = (second: number, ids: Partial<Record<IdentifierKind, string>>, messageId = `m-${second}-${Object.values(ids).join('-')}`): Observation =>
   observation(ids, 0, { eventAt: new Date(Date.UTC(2026, 5, 1, 12, 0, second)), evidence: { kind: 'MO', messageId } });
 
 /** A contact as the graph makes it from one MO, under the given id. */
-const holding = (id: string, ids: Partial<Record<LinkField, string>>): ContactState => ({ ...(newGraph().apply(mo(0, ids)).contact as ContactState), id });
+const holding = (id: string, ids: Partial<Record<IdentifierKind, string>>): ContactState => ({ ...(newGraph().apply(mo(0, ids)).contact as ContactState), id });
 
 /** The graph's identifiers per live contact and its open conflicts, without ids: what order must not change. */
 interface Shape {
@@ -37,14 +37,14 @@ class Book {
   }
 
   shape(): Shape {
-    const live = [...this.contacts.values()].filter((contact) => contact.mergedInto === null && LINK_FIELDS.some((field) => contact[field] !== null));
+    const live = [...this.contacts.values()].filter((contact) => contact.mergedInto === null && IDENTIFIER_KINDS.some((field) => contact[field] !== null));
     return {
-      contacts: live.map((contact) => LINK_FIELDS.map((field) => contact[field] ?? '-').join(' ')).sort(),
+      contacts: live.map((contact) => IDENTIFIER_KINDS.map((field) => contact[field] ?? '-').join(' ')).sort(),
       conflicts: [...new Set(this.conflicts.map((entry) => `${entry.field} ${entry.fromValue} ${entry.toValue}`))].sort(),
     };
   }
 
-  private seen(field: LinkField, value: string): IdentifierSeen {
+  private seen(field: IdentifierKind, value: string): IdentifierSeen {
     const logged = this.log.filter((obs) => obs[field] === value).reduce<string | null>((key, obs) => laterKey(key, orderKey(obs)), null);
     const holder = [...this.contacts.values()].find((contact) => contact[field] === value);
     return { logged, held: holder !== undefined, holderKey: holder?.lastEventKey };
@@ -59,8 +59,8 @@ class Book {
 
   private replay(obs: Observation): void {
     const component = this.component(obs);
-    const values = (field: LinkField) => new Set(component.flatMap((logged) => (logged[field] ? [logged[field]] : [])));
-    const current = [...this.contacts.values()].filter((contact) => LINK_FIELDS.some((field) => contact[field] !== null && values(field).has(contact[field] as string)));
+    const values = (field: IdentifierKind) => new Set(component.flatMap((logged) => (logged[field] ? [logged[field]] : [])));
+    const current = [...this.contacts.values()].filter((contact) => IDENTIFIER_KINDS.some((field) => contact[field] !== null && values(field).has(contact[field] as string)));
     const replayed = replayComponent({ current, logged: component.filter((logged) => logged !== obs), arriving: [obs], newId: this.newId });
     // Conflicts raised on contacts merged into the component since are the component's too.
     const ids = new Set([...current, ...replayed.contacts].map((contact) => contact.id));
@@ -82,7 +82,7 @@ class Book {
       grew = false;
       for (const obs of this.log) {
         if (found.has(obs)) continue;
-        if ([...found].some((other) => LINK_FIELDS.some((field) => obs[field] !== undefined && obs[field] === other[field]))) {
+        if ([...found].some((other) => IDENTIFIER_KINDS.some((field) => obs[field] !== undefined && obs[field] === other[field]))) {
           found.add(obs);
           grew = true;
         }
@@ -180,6 +180,6 @@ function as(kind: 'MO' | 'CARD', obs: Observation): Observation {
   return { ...obs, strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD', messageId: obs.evidence.messageId } };
 }
 
-function withoutUndefined(o: { msisdn?: string; bsuid?: string; parentBsuid?: string }): Partial<Record<LinkField, string>> {
+function withoutUndefined(o: { msisdn?: string; bsuid?: string; parentBsuid?: string }): Partial<Record<IdentifierKind, string>> {
   return Object.fromEntries(Object.entries({ msisdn: o.msisdn, bsuid: o.bsuid, parentBsuid: o.parentBsuid }).filter(([, v]) => v !== undefined));
 }

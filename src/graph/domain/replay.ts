@@ -5,19 +5,8 @@
  */
 import { inEventOrder, laterKey, orderKey } from './event-order';
 import { Graph } from './graph';
-import {
-  ContactState,
-  earliest,
-  HistoryAction,
-  HistoryEntry,
-  historyEntry,
-  latest,
-  LINK_FIELDS,
-  LINKED_AT,
-  LinkField,
-  Observation,
-  STRENGTH_OF,
-} from './observation';
+import { ContactState, earliest, HistoryAction, HistoryEntry, historyEntry, latest, LINKED_AT, Observation, STRENGTH_OF } from './observation';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 export interface ReplayInput {
   /** The live contacts that hold the component's identifiers now. */
@@ -74,8 +63,8 @@ export function replayComponent(input: ReplayInput): Replayed {
     const old = before.get(id);
     written.push(old ? carryOver(contact, id, old) : { ...contact, id });
   }
-  const holderNow = (field: LinkField, value: string) => written.find((contact) => contact[field] === value)?.id ?? null;
-  const holderBefore = (field: LinkField, value: string) => input.current.find((contact) => contact[field] === value)?.id ?? null;
+  const holderNow = (field: IdentifierKind, value: string) => written.find((contact) => contact[field] === value)?.id ?? null;
+  const holderBefore = (field: IdentifierKind, value: string) => input.current.find((contact) => contact[field] === value)?.id ?? null;
   for (const contact of written) diff.compare(before.get(contact.id), contact, holderBefore);
   const retiredKey = input.arriving.map(orderKey).reduce<string | null>((key, next) => laterKey(key, next), null);
   for (const old of input.current) {
@@ -107,9 +96,9 @@ export function replayComponent(input: ReplayInput): Replayed {
  * older webhook arriving in order writes.
  */
 function staleRows(obs: Observation, contacts: ContactState[], own: HistoryEntry[]): HistoryEntry[] {
-  const present = LINK_FIELDS.filter((field) => obs[field] !== undefined);
+  const present = IDENTIFIER_KINDS.filter((field) => obs[field] !== undefined);
   if (!obs.links || obs.strength !== 'attested' || present.length < 2) return [];
-  const holderOf = (field: LinkField) => contacts.find((contact) => contact.mergedInto === null && contact[field] === obs[field]);
+  const holderOf = (field: IdentifierKind) => contacts.find((contact) => contact.mergedInto === null && contact[field] === obs[field]);
   const primary = holderOf(present[0]);
   return present.slice(1).flatMap((field) => {
     const holder = holderOf(field);
@@ -149,15 +138,15 @@ function assignIds(replayed: ContactState[], current: ContactState[], newId: () 
     taken.add(old.id);
   }
   for (const contact of replayed) {
-    if (!ids.has(contact.id) && LINK_FIELDS.some((field) => contact[field] !== null)) ids.set(contact.id, newId());
+    if (!ids.has(contact.id) && IDENTIFIER_KINDS.some((field) => contact[field] !== null)) ids.set(contact.id, newId());
   }
   return ids;
 }
 
-const WEIGHT: Record<LinkField, number> = { bsuid: 4, parentBsuid: 2, msisdn: 1 };
+const WEIGHT: Record<IdentifierKind, number> = { bsuid: 4, parentBsuid: 2, msisdn: 1 };
 
 function sharedWeight(a: ContactState, b: ContactState): number {
-  return LINK_FIELDS.reduce((sum, field) => sum + (a[field] !== null && a[field] === b[field] ? WEIGHT[field] : 0), 0);
+  return IDENTIFIER_KINDS.reduce((sum, field) => sum + (a[field] !== null && a[field] === b[field] ? WEIGHT[field] : 0), 0);
 }
 
 /**
@@ -180,10 +169,10 @@ function carryOver(replayed: ContactState, id: string, old: ContactState): Conta
 }
 
 /** A contact of before that no contact of the replay is: it holds nothing now, and resolves to whoever holds what it held. */
-function retire(old: ContactState, holderNow: (field: LinkField, value: string) => string | null, key: string | null): ContactState {
-  const heir = LINK_FIELDS.map((field) => (old[field] === null ? null : holderNow(field, old[field] as string))).find((id) => id !== null) ?? null;
+function retire(old: ContactState, holderNow: (field: IdentifierKind, value: string) => string | null, key: string | null): ContactState {
+  const heir = IDENTIFIER_KINDS.map((field) => (old[field] === null ? null : holderNow(field, old[field] as string))).find((id) => id !== null) ?? null;
   const retired: ContactState = { ...old, mergedInto: heir, lastEventKey: laterKey(old.lastEventKey ?? null, key) };
-  for (const field of LINK_FIELDS) {
+  for (const field of IDENTIFIER_KINDS) {
     retired[field] = null;
     retired[LINKED_AT[field]] = null;
     retired[STRENGTH_OF[field]] = null;
@@ -202,9 +191,9 @@ class Diff {
     return [...this.unlinks, ...this.links];
   }
 
-  compare(old: ContactState | undefined, now: ContactState, holderBefore: (field: LinkField, value: string) => string | null): void {
+  compare(old: ContactState | undefined, now: ContactState, holderBefore: (field: IdentifierKind, value: string) => string | null): void {
     if (!old) this.links.push(historyEntry(now, 'created', null, null, null, null, this.obs));
-    for (const field of LINK_FIELDS) {
+    for (const field of IDENTIFIER_KINDS) {
       const was = old?.[field] ?? null;
       const is = now[field];
       if (was === is) continue;
@@ -217,8 +206,8 @@ class Diff {
   }
 
   /** A retired contact's links go, and it folds into its heir: a merge an admin can split (rule 9). */
-  retire(old: ContactState, retired: ContactState, holderNow: (field: LinkField, value: string) => string | null, heir?: ContactState): void {
-    for (const field of LINK_FIELDS) {
+  retire(old: ContactState, retired: ContactState, holderNow: (field: IdentifierKind, value: string) => string | null, heir?: ContactState): void {
+    for (const field of IDENTIFIER_KINDS) {
       const was = old[field];
       if (was !== null) this.unlinks.push(historyEntry(old, 'unlinked', field, was, null, holderNow(field, was), this.obs));
     }

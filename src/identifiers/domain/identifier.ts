@@ -3,7 +3,9 @@ import { CountryCode, getCountries, getCountryCallingCode, parsePhoneNumberFromS
 import { AppError } from '../../common/errors/app-error';
 import { mask } from '../../common/logging/mask';
 
-export type IdentifierKind = 'msisdn' | 'bsuid' | 'parentBsuid';
+/** The three ways to address a WhatsApp user, most stable first: a BSUID's phone never changes, a parent spans a group, a phone can be recycled. */
+export const IDENTIFIER_KINDS = ['bsuid', 'parentBsuid', 'msisdn'] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /** A phone number in E.164, or a BSUID / parent BSUID exactly as Meta wrote it. */
 export interface Identifier {
