@@ -4,7 +4,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
-import { IdentitiesModule } from './contacts/contacts.module';
+import { ContactsModule } from './contacts/contacts.module';
 import { loggingModule } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
@@ -19,7 +19,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DatabaseModule,
     AuthModule,
     PortfoliosModule,
-    IdentitiesModule,
+    ContactsModule,
     TemplatesModule,
     DispatchModule,
     WebhooksModule,

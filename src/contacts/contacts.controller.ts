@@ -6,11 +6,11 @@ import { BulkBody } from '../common/http/bulk-body';
 import { RowIdPipe } from '../common/http/row-id.pipe';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView } from './contact.view';
-import { ContactsEraseService, ErasureReport } from '../graph/contacts-erase.service';
-import { ContactsImportService, ImportReport } from '../graph/contacts-import.service';
+import type { ErasureReport } from '../graph/erasure.service';
+import { ImportReport, ImportService } from '../graph/import.service';
+import { ContactChangesService, SplitView } from './contact-changes.service';
 import { ContactsResolveService, ResolveResult } from './contacts-resolve.service';
 import { ContactPage, ContactsSearchService } from './contacts-search.service';
-import { ContactsSplitService, SplitView } from '../graph/contacts-split.service';
 import { ContactsService, HistoryPage } from './contacts.service';
 import { HistoryQueryDto } from './dto/history-query.dto';
 import { ImportContactsDto } from './dto/import-contacts.dto';
@@ -28,9 +28,8 @@ export class ContactsController {
     private readonly contacts: ContactsService,
     private readonly resolver: ContactsResolveService,
     private readonly search: ContactsSearchService,
-    private readonly importer: ContactsImportService,
-    private readonly splitter: ContactsSplitService,
-    private readonly eraser: ContactsEraseService,
+    private readonly importer: ImportService,
+    private readonly changes: ContactChangesService,
   ) {}
 
   @Get()
@@ -90,7 +89,7 @@ export class ContactsController {
     @Param('identifier') identifier: string,
     @Param('entry', RowIdPipe) entry: string,
   ): Promise<SplitView> {
-    return this.splitter.split(portfolio, principal, identifier, entry);
+    return this.changes.split(portfolio, principal, identifier, entry);
   }
 
   @Delete(':identifier')
@@ -98,6 +97,6 @@ export class ContactsController {
   @ApiOperation({ summary: "Erase a person: identifiers, timestamps and history of the contact and of every contact merged into it" })
   @ApiOkResponse({ schema: { example: ERASURE_EXAMPLE } })
   erase(@PortfolioScope() portfolio: Portfolio, @CurrentPrincipal() principal: Principal, @Param('identifier') identifier: string): Promise<ErasureReport> {
-    return this.eraser.erase(portfolio, principal, identifier);
+    return this.changes.erase(portfolio, principal, identifier);
   }
 }

@@ -6,7 +6,7 @@ import { mask } from '../common/logging/mask';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { Contact, CONTACT_COLUMNS, ContactRead } from '../graph/contact.entity';
-import { SURVIVOR_CHAIN } from '../graph/graph.repository';
+import { SURVIVOR_CHAIN } from '../graph/contact.sql';
 import { ContactView, HistoryView, toContactView, toHistoryView } from './contact.view';
 import { parseIdentifier } from '../identifiers/domain/identifier';
 import { LinkHistory } from '../graph/link-history.entity';

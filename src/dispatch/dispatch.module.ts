@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { IdentitiesModule } from '../contacts/contacts.module';
+import { ContactsModule } from '../contacts/contacts.module';
+import { GraphModule } from '../graph/graph.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { TemplatesModule } from '../templates/templates.module';
@@ -11,7 +12,7 @@ import { LinkModule } from './link.module';
 
 /** The send pipeline: dedupe and enforcement in front of LINK's POST /messages. */
 @Module({
-  imports: [IdentitiesModule, PortfoliosModule, TemplatesModule, LinkModule, SentMessagesModule],
+  imports: [ContactsModule, GraphModule, PortfoliosModule, TemplatesModule, LinkModule, SentMessagesModule],
   controllers: [DedupeController, LinkProxyController],
   providers: [DedupeService, LinkProxyService],
 })

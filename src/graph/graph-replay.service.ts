@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
-import { ContactsWriteRepository } from './graph.repository';
+import { GraphRepository } from './graph.repository';
 import { isTimeOrdered } from './domain/event-order';
 import { Observation } from './domain/observation';
 import { replayComponent, Replayed } from './domain/replay';
@@ -27,7 +27,7 @@ const MAX_ROUNDS = 3;
 export class GraphReplayService {
   private readonly logger = new Logger(GraphReplayService.name);
 
-  constructor(private readonly writes: ContactsWriteRepository) {}
+  constructor(private readonly writes: GraphRepository) {}
 
   async replay(tx: PipelinedTransaction, portfolio: string, arriving: Observation[]): Promise<{ replayed: Replayed; before: string[] } | undefined> {
     const loaded = await this.loadLocked(tx, portfolio, arriving);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
-import { GraphEventsService } from '../observability/graph-events.service';
+import { SURVIVOR_CHAIN } from './contact.sql';
 import { isTimeOrdered, orderKey } from './domain/event-order';
-import { ContactState, HistoryEntry, Observation } from './domain/observation';
+import { ContactState, HistoryEntry, MergeSnapshot, Observation } from './domain/observation';
 import type { ContactBookEntryRow } from './domain/phone-visibility';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
 
@@ -21,18 +21,21 @@ export interface Receipt {
   key: string;
 }
 
-/** What a batch writes, all in one statement. */
-export interface BatchWrite {
+/** What one change of the graph writes, all in one statement. */
+export interface GraphChange {
   contacts: ContactState[];
   history: HistoryEntry[];
-  conflicts: HistoryEntry[];
-  exchanges: ExchangeRow[];
+  /** The conflicts to open for an admin: by default the history's `conflict` rows. */
+  conflicts?: HistoryEntry[];
+  exchanges?: ExchangeRow[];
   /** The observations applied, for the log a late one replays from (rule 5); only time-ordered ones are kept. */
   observations?: Observation[];
   /** An admin's correction or an import: its contacts leave the log's reach and are never replayed. */
   corrected?: boolean;
   /** Phone numbers logged into a business number's contact book. */
   contactBook?: ContactBookEntryRow[];
+  /** A person erased on request (the rows are deleted by the erasure's own statements). */
+  erased?: { portfolio: string; contactIds: string[] };
 }
 
 const COLUMN: Record<IdentifierKind, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
@@ -55,29 +58,16 @@ const STATE_COLUMNS = `portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsui
   invalid_at AS "invalidAt", merged_into AS "mergedInto", external_id AS "externalId", last_event_key AS "lastEventKey",
   has_full_log AS "hasFullLog"`;
 
-/**
- * From each of the contacts `$2` (in portfolio `$1`) along `merged_into` to the contact that holds
- * its identifiers now. `start` names where each chain began; a chain is at most 32 merges long.
- */
-export const SURVIVOR_CHAIN = `WITH RECURSIVE chain(start, id, merged_into, depth) AS (
-    SELECT id, id, merged_into, 0 FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[])
-    UNION ALL
-    SELECT chain.start, c.id, c.merged_into, chain.depth + 1
-    FROM chain JOIN contact c ON c.portfolio = $1 AND c.id = chain.merged_into
-    WHERE chain.depth < 32)`;
-
 const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "field" text, "fromValue" text, "toValue" text,
   "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" timestamptz`;
 
 /**
- * The set-based SQL behind webhook ingestion. A batch of any size costs two statements: one that
- * claims its receipts and locks the contacts it touches, one that writes everything back. Every
- * method runs on the caller's transaction: plain SQL on a pipelined one, for the webhook path.
+ * The set-based SQL that changes the graph. A webhook batch of any size costs two statements: one
+ * that claims its receipts and locks the contacts it touches, one that writes everything back.
+ * Every method runs on the caller's transaction: plain SQL on a pipelined one.
  */
 @Injectable()
-export class ContactsWriteRepository {
-  constructor(private readonly graphEvents: GraphEventsService) {}
-
+export class GraphRepository {
   /**
    * Inserts the receipts not seen before (rule 6: a redelivery changes nothing) and loads, locked
    * in id order, every contact holding an identifier of the observations.
@@ -221,20 +211,30 @@ export class ContactsWriteRepository {
     );
   }
 
+  /**
+   * A merge row with its snapshot, and whether the contact it merged away was merged again by a
+   * later row: a contact split and merged again is split from the newer row, whose snapshot is the current one.
+   */
+  async findMerge(tx: PipelinedTransaction, portfolio: string, entryId: string): Promise<MergeRow | undefined> {
+    const [row] = await tx.query<MergeRow & { action: string }>(
+      `SELECT h.action, h.contact_id AS "contactId", h.other_contact_id AS "otherContactId", h.snapshot,
+              EXISTS (SELECT 1 FROM link_history l WHERE l.portfolio = h.portfolio AND l.other_contact_id = h.other_contact_id
+                        AND l.action = 'merged' AND l.id > h.id) AS "mergedAgain"
+       FROM link_history h WHERE h.portfolio = $1 AND h.id = $2`,
+      [portfolio, entryId],
+    );
+    return row?.action === 'merged' && row.snapshot ? row : undefined;
+  }
+
   /** The contact that holds a contact's identifiers now: itself, or the end of its chain of merges. */
   async survivorId(tx: PipelinedTransaction, portfolio: string, id: string): Promise<string | undefined> {
     const [row] = await tx.query<{ id: string }>(`${SURVIVOR_CHAIN} SELECT id FROM chain WHERE merged_into IS NULL`, [portfolio, [id]]);
     return row?.id;
   }
 
-  /** Writes a batch's contacts, history, conflicts, exchanges and contact-book entries in one statement, and commits. */
-  async writeAndCommit(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
+  /** Writes a change's contacts, history, conflicts, exchanges, log and contact-book entries in one statement, and commits. */
+  async writeAndCommit(tx: PipelinedTransaction, batch: GraphChange): Promise<void> {
     if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.observations?.length && !batch.contactBook?.length) return tx.commit();
-    await this.commitBatch(tx, batch);
-    this.graphEvents.committed(batch.history);
-  }
-
-  private async commitBatch(tx: PipelinedTransaction, batch: BatchWrite): Promise<void> {
     await tx.commitWith(
       `WITH contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
@@ -316,8 +316,8 @@ export class ContactsWriteRepository {
       [
         JSON.stringify(batch.contacts),
         JSON.stringify(batch.history),
-        JSON.stringify(batch.conflicts),
-        JSON.stringify(batch.exchanges),
+        JSON.stringify(batch.conflicts ?? batch.history.filter((entry) => entry.action === 'conflict')),
+        JSON.stringify(batch.exchanges ?? []),
         JSON.stringify(batch.contactBook ?? []),
         JSON.stringify(toLogRows(batch.observations ?? [])),
         batch.corrected === true,
@@ -348,6 +348,14 @@ export function identifierAt(portfolio: string, field: IdentifierKind, value: st
 
 export function receiptId(portfolio: string, key: string): string {
   return `${portfolio}\u0000${key}`;
+}
+
+/** A merge's history row, as a split reads it. */
+export interface MergeRow {
+  contactId: string;
+  otherContactId: string;
+  snapshot: MergeSnapshot;
+  mergedAgain: boolean;
 }
 
 /** The order key of the latest logged observation carrying an identifier. */

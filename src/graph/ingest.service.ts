@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
-import { PipelinedTransaction } from '../database/pipelined-transaction';
+import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { MetricsService } from '../observability/metrics.service';
-import { ContactsWriteRepository, ExchangeRow, identifierAt, receiptId } from './graph.repository';
+import { ExchangeRow, GraphRepository, identifierAt, receiptId } from './graph.repository';
+import { ChangeDone, GraphStore } from './graph.store';
 import { IdentifierSeen, inEventOrder, isLate } from './domain/event-order';
 import { Graph } from './domain/graph';
-import { ContactState, HistoryEntry, latest, Observation } from './domain/observation';
+import { ContactState, latest, Observation } from './domain/observation';
 import { GraphReplayService } from './graph-replay.service';
 import { contactBookEntries } from './domain/phone-visibility';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
@@ -61,8 +61,8 @@ export class IngestService {
   private readonly startDrain = AsyncResource.bind(() => void this.drain());
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly writes: ContactsWriteRepository,
+    private readonly store: GraphStore,
+    private readonly writes: GraphRepository,
     private readonly replay: GraphReplayService,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
@@ -92,7 +92,7 @@ export class IngestService {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, MAX_BATCH);
         this.metrics.ingestWaiting.set(this.waiting.length);
-        await this.settle(batch);
+        await this.runBatch(batch);
       }
     } finally {
       this.drains--;
@@ -100,7 +100,8 @@ export class IngestService {
     }
   }
 
-  private async settle(batch: Waiting[]): Promise<void> {
+  /** Applies a batch and answers each caller: a failing batch is tried again webhook by webhook. */
+  private async runBatch(batch: Waiting[]): Promise<void> {
     let outcomes: (IngestOutcome | typeof LATE)[];
     try {
       outcomes = await this.applyWithRetry(batch.map((waiting) => waiting.item));
@@ -110,7 +111,7 @@ export class IngestService {
         return;
       }
       // One bad webhook must not fail the others: apply each alone.
-      for (const waiting of batch) await this.settle([waiting]);
+      for (const waiting of batch) await this.runBatch([waiting]);
       return;
     }
     const late: Waiting[] = [];
@@ -120,12 +121,12 @@ export class IngestService {
       else waiting.resolve(outcome);
     });
     // A late webhook replays its part of the graph alone, after the batch it came in (rule 5).
-    for (const waiting of late) await this.settle([waiting]);
+    for (const waiting of late) await this.runBatch([waiting]);
   }
 
   /** Another writer (a replica, an admin) may race us for the same identifiers: then read again and redo. */
   private applyWithRetry(items: IngestItem[]): Promise<(IngestOutcome | typeof LATE)[]> {
-    return PipelinedTransaction.runRetrying(this.dataSource, (tx) => this.apply(tx, items), MAX_ATTEMPTS);
+    return this.store.change((tx) => this.apply(tx, items), MAX_ATTEMPTS);
   }
 
   /**
@@ -133,7 +134,7 @@ export class IngestService {
    * already holds about its identifiers is left out (its receipt given back) and answered LATE:
    * alone, it replays its part of the graph instead.
    */
-  private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<(IngestOutcome | typeof LATE)[]> {
+  private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<ChangeDone<(IngestOutcome | typeof LATE)[]>> {
     const receipts = items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey }));
     const locked = await this.writes.claimAndLock(tx, receipts, items.flatMap((item) => item.observations));
     // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
@@ -142,12 +143,11 @@ export class IngestService {
     const late = items.map((item, index) => fresh[index] && item.observations.some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))));
     if (items.length === 1 && late[0]) {
       const replayed = await this.replayLate(tx, items[0]);
-      if (replayed) return [replayed];
+      if (replayed) return replayed;
       late[0] = false; // a part of the graph that cannot be replayed takes the webhook as it comes
     }
 
     const graph = new Graph(locked.contacts, randomUUID);
-    const history: HistoryEntry[] = [];
     const exchanges = new Exchanges();
     const touched = items.map((): string[] => []);
     const applying = items.flatMap((item, index) => (fresh[index] && !late[index] ? item.observations.map((obs) => ({ obs, index })) : []));
@@ -155,7 +155,6 @@ export class IngestService {
     const itemOf = new Map(applying.map(({ obs, index }) => [obs, index]));
     for (const obs of inOrder) {
       const applied = graph.apply(obs);
-      history.push(...applied.history);
       if (!applied.contact) continue;
       exchanges.record(applied.contact.id, obs);
       touched[itemOf.get(obs) as number].push(applied.contact.id);
@@ -164,25 +163,23 @@ export class IngestService {
 
     // A merged contact keeps its own exchange rows, so that a split gives them back (rule 9).
     const survivorOf = (id: string) => survivor(graph, id);
-    await this.writes.writeAndCommit(tx, {
-      contacts: [...graph.changed].map((id) => graph.get(id) as ContactState),
-      history,
-      conflicts: history.filter((entry) => entry.action === 'conflict'),
+    const change = {
+      ...graph.changes(),
       exchanges: exchanges.rows(survivorOf),
       observations: inOrder,
       // Kept by phone number, from the new webhooks only (DESIGN: phoneVisibleUntil).
       contactBook: contactBookEntries(inOrder, this.config.contactBookSince),
-    });
-
-    return items.map((_, index) => {
+    };
+    const result = items.map((_, index): IngestOutcome | typeof LATE => {
       if (late[index]) return LATE;
       if (!fresh[index]) return { status: 'duplicate', contactIds: [] };
       return { status: 'applied', contactIds: [...new Set(touched[index].map(survivorOf))] };
     });
+    return { change, result };
   }
 
   /** A late webhook: its part of the graph applied again in event-time order, written over what it was. */
-  private async replayLate(tx: PipelinedTransaction, item: IngestItem): Promise<IngestOutcome | undefined> {
+  private async replayLate(tx: PipelinedTransaction, item: IngestItem): Promise<ChangeDone<IngestOutcome[]> | undefined> {
     const replay = await this.replay.replay(tx, item.portfolio, item.observations);
     if (!replay) return undefined;
     const { replayed, before } = replay;
@@ -192,16 +189,16 @@ export class IngestService {
       if (contactId) exchanges.record(contactId, obs);
     });
     await this.writes.withdrawConflicts(tx, item.portfolio, [...before, ...replayed.contacts.map((contact) => contact.id)], replayed.conflicts);
-    await this.writes.writeAndCommit(tx, {
+    const change = {
       contacts: replayed.contacts,
       history: replayed.history,
       conflicts: replayed.conflicts,
       exchanges: exchanges.rows((id) => id),
       observations: item.observations,
       contactBook: contactBookEntries(item.observations, this.config.contactBookSince),
-    });
+    };
     const contactIds = replayed.contactOf.filter((id): id is string => id !== undefined);
-    return { status: 'applied', contactIds: [...new Set(contactIds)] };
+    return { change, result: [{ status: 'applied', contactIds: [...new Set(contactIds)] }] };
   }
 
   private toAppError(error: unknown): unknown {

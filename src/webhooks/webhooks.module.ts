@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { IdentitiesModule } from '../contacts/contacts.module';
+import { GraphModule } from '../graph/graph.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [IdentitiesModule, PortfoliosModule, SentMessagesModule],
+  imports: [GraphModule, PortfoliosModule, SentMessagesModule],
   controllers: [WebhooksController],
   providers: [WebhooksService],
 })

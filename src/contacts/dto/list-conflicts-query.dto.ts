@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CONFLICT_STATUSES } from '../../graph/link-conflicts.repository';
+import type { ConflictStatus } from '../../graph/link-conflicts.repository';
 
-export const CONFLICT_STATUSES = ['open', 'kept', 'accepted', 'withdrawn'] as const;
-export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
 
 export class ListConflictsQueryDto {
   @ApiPropertyOptional({ enum: CONFLICT_STATUSES, default: 'open', description: '`kept`: settled keeping the existing link; `accepted`: settled taking the claim; `withdrawn`: no longer raised once a late webhook put its part of the graph in event-time order' })

@@ -58,7 +58,7 @@ describe(splitMerge.name, () => {
       ['split', 'c2', null, null, null, 'c1'],
     ]);
     expectAdminRows(outcome.history);
-    expect([...graph.changed].sort()).toEqual(['c1', 'c2']);
+    expect(graph.changes().contacts.map((changed) => changed.id).sort()).toEqual(['c1', 'c2']);
     expectHolders(graph, [
       ['msisdn', M, 'c1'],
       ['bsuid', B1, 'c2'],

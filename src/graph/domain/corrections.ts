@@ -1,7 +1,7 @@
 /**
  * An admin's corrections to the graph: splitting a merge (rule 9) and settling a conflict
  * (rule 8). Pure code over the same in-memory Graph the webhooks use; the service loads and locks
- * every contact involved and writes back `graph.changed` and the history answered here.
+ * every contact involved and writes back the graph's changes, the history answered here included.
  */
 import { Graph } from './graph';
 import { ContactState, Evidence, HistoryAction, HistoryEntry, historyEntry, LINKED_AT, MergeSnapshot, STRENGTH_OF } from './observation';
@@ -26,10 +26,9 @@ export interface SplitOutcome {
 export function splitMerge(graph: Graph, snapshot: MergeSnapshot, holder: ContactState, evidence: Evidence, at: Date): SplitOutcome {
   const merged = graph.get(snapshot.merged.id);
   if (!merged) throw new Error(`merged contact ${snapshot.merged.id} is not loaded`);
-  const log = new HistoryLog(evidence, at);
+  const log = new HistoryLog(graph, evidence, at);
   const outcome: SplitOutcome = { history: log.entries, restored: [], keptElsewhere: [] };
-  merged.mergedInto = null;
-  graph.changed.add(merged.id);
+  graph.edit(merged, { mergedInto: null });
 
   for (const field of IDENTIFIER_KINDS) {
     const value = snapshot.merged[field];
@@ -52,14 +51,16 @@ export function splitMerge(graph: Graph, snapshot: MergeSnapshot, holder: Contac
   for (const field of IDENTIFIER_KINDS) restoreDisplaced(graph, log, snapshot, holder, field);
   // The merged contact's own activity comes back as it was; what happened after the merge was
   // recorded on the survivor, which keeps it (it cannot tell whose it was).
-  merged.firstSeenAt = new Date(snapshot.merged.firstSeenAt);
-  merged.lastSeenAt = new Date(snapshot.merged.lastSeenAt);
-  merged.lastInboundAt = toDate(snapshot.merged.lastInboundAt);
-  merged.lastOutboundAt = toDate(snapshot.merged.lastOutboundAt);
-  merged.invalidAt = toDate(snapshot.merged.invalidAt);
+  graph.edit(merged, {
+    firstSeenAt: new Date(snapshot.merged.firstSeenAt),
+    lastSeenAt: new Date(snapshot.merged.lastSeenAt),
+    lastInboundAt: toDate(snapshot.merged.lastInboundAt),
+    lastOutboundAt: toDate(snapshot.merged.lastOutboundAt),
+    invalidAt: toDate(snapshot.merged.invalidAt),
+  });
   // A CRM id the survivor took over from the merged contact goes back with it.
   if (holder.id === snapshot.survivor.id && holder.externalId === snapshot.merged.externalId && !snapshot.survivor.externalId) {
-    holder.externalId = snapshot.survivor.externalId ?? null;
+    graph.edit(holder, { externalId: snapshot.survivor.externalId ?? null });
   }
 
   log.write(holder, 'split', null, null, null, merged.id);
@@ -85,7 +86,7 @@ function restoreDisplaced(graph: Graph, log: HistoryLog, snapshot: MergeSnapshot
  * it, so the link counts as attested: later webhooks can move it like any link Meta attested.
  */
 export function acceptClaim(graph: Graph, contact: ContactState, field: IdentifierKind, value: string, evidence: Evidence, at: Date): HistoryEntry[] {
-  const log = new HistoryLog(evidence, at);
+  const log = new HistoryLog(graph, evidence, at);
   const existing = contact[field];
   const current = graph.holder(contact.portfolio, field, value);
   if (current !== contact) {
@@ -105,17 +106,18 @@ export function acceptClaim(graph: Graph, contact: ContactState, field: Identifi
 }
 
 /** Settles a conflict by keeping what the contact has: only the settlement is history. */
-export function keepExisting(contact: ContactState, field: IdentifierKind, evidence: Evidence, at: Date): HistoryEntry[] {
-  const log = new HistoryLog(evidence, at);
+export function keepExisting(graph: Graph, contact: ContactState, field: IdentifierKind, evidence: Evidence, at: Date): HistoryEntry[] {
+  const log = new HistoryLog(graph, evidence, at);
   log.write(contact, 'settled', field, contact[field], contact[field], null);
   return log.entries;
 }
 
-/** History rows of an admin's correction: attested by the admin, at the time of the correction. */
+/** History rows of an admin's correction, recorded in the graph: attested by the admin, at the time of the correction. */
 class HistoryLog {
   readonly entries: HistoryEntry[] = [];
 
   constructor(
+    private readonly graph: Graph,
     private readonly evidence: Evidence,
     private readonly at: Date,
   ) {}
@@ -129,7 +131,9 @@ class HistoryLog {
     otherContactId: string | null,
   ): void {
     const source = { strength: 'attested' as const, evidence: this.evidence, eventAt: this.at };
-    this.entries.push(historyEntry(contact, action, field, fromValue, toValue, otherContactId, source));
+    const entry = historyEntry(contact, action, field, fromValue, toValue, otherContactId, source);
+    this.entries.push(entry);
+    this.graph.record(entry);
   }
 }
 

@@ -8,13 +8,15 @@ import { isTimeOrdered, laterKey, orderKey } from './event-order';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 /**
- * The contacts of one batch, indexed by their identifiers. Mutated in place by `apply`;
- * `changed` names the contacts to write back.
+ * The contacts of one change, indexed by their identifiers. Mutated in place by `apply` and by an
+ * admin's corrections, only through its own methods, so that `changes()` knows every contact and
+ * history row to write back.
  */
 export class Graph {
   private readonly byId = new Map<string, ContactState>();
   private readonly byValue = new Map<string, string>();
-  readonly changed = new Set<string>();
+  private readonly changed = new Set<string>();
+  private readonly history: HistoryEntry[] = [];
   /** What the observation being applied changed: `stamp` marks them. */
   private changedNow: Set<string> | undefined;
 
@@ -41,13 +43,30 @@ export class Graph {
   /** Applies one observation: the contact it is about (if any) and the history it writes. */
   apply(observation: Observation): { contact: ContactState | undefined; history: HistoryEntry[] } {
     this.changedNow = new Set();
-    const run = new Application(this, observation);
-    const contact = observation.links ? run.link() : run.find();
+    const step = new LinkStep(this, observation);
+    const contact = observation.links ? step.link() : step.find();
     if (contact) recordActivity(contact, observation);
     if (contact) this.markChanged(contact.id);
-    if (isTimeOrdered(observation)) this.stamp(observation, run.history, this.changedNow);
+    if (isTimeOrdered(observation)) this.stamp(observation, step.history, this.changedNow);
     this.changedNow = undefined;
-    return { contact, history: run.history };
+    this.history.push(...step.history);
+    return { contact, history: step.history };
+  }
+
+  /** What to write back: every contact changed, and the history in the order it was made. */
+  changes(): { contacts: ContactState[]; history: HistoryEntry[] } {
+    return { contacts: [...this.changed].map((id) => this.byId.get(id) as ContactState), history: [...this.history] };
+  }
+
+  /** Changes fields of a contact other than its identifiers (those go through `setLink`). */
+  edit(contact: ContactState, patch: Partial<Omit<ContactState, 'id' | 'portfolio' | IdentifierKind>>): void {
+    Object.assign(contact, patch);
+    this.markChanged(contact.id);
+  }
+
+  /** A history row made outside `apply`: an admin's correction. */
+  record(entry: HistoryEntry): void {
+    this.history.push(entry);
   }
 
   /**
@@ -66,7 +85,7 @@ export class Graph {
   }
 
   /** Names a contact to write back. */
-  markChanged(id: string): void {
+  private markChanged(id: string): void {
     this.changed.add(id);
     this.changedNow?.add(id);
   }
@@ -116,8 +135,8 @@ export class Graph {
   }
 }
 
-/** The work of applying one observation: finding its contact, and the history that writes. */
-class Application {
+/** One observation's way through the rules: finding its contact, and the history that writes. */
+class LinkStep {
   readonly history: HistoryEntry[] = [];
   private readonly present: IdentifierKind[];
   /** The most stable identifier carried: the BSUID (its phone never changes), else the parent, else the phone. */
@@ -198,7 +217,7 @@ class Application {
 
   private createWith(field: IdentifierKind): ContactState {
     const contact = this.graph.create(this.obs.portfolio, this.obs.eventAt);
-    this.write(contact, 'created', null, null, null);
+    this.record(contact, 'created', null, null, null);
     this.fill(contact, field);
     return contact;
   }
@@ -212,7 +231,7 @@ class Application {
     if (!this.attested && !this.obs.fillsGaps) return this.conflict(contact, field, existing, value);
     if (existing !== null) this.unlink(contact, field, null);
     this.graph.setLink(contact, field, value, this.obs.eventAt, this.obs.strength);
-    this.write(contact, 'linked', field, null, value);
+    this.record(contact, 'linked', field, null, value);
   }
 
   /**
@@ -221,12 +240,13 @@ class Application {
    */
   private confirm(contact: ContactState, field: IdentifierKind): void {
     if (!this.attested) return;
+    const patch: Partial<ContactState> = {};
     if (contact[STRENGTH_OF[field]] === 'claimed') {
-      contact[STRENGTH_OF[field]] = 'attested';
-      this.write(contact, 'confirmed', field, contact[field], contact[field]);
+      patch[STRENGTH_OF[field]] = 'attested';
+      this.record(contact, 'confirmed', field, contact[field], contact[field]);
     }
-    if (this.present.length > 1) contact[LINKED_AT[field]] = latest(contact[LINKED_AT[field]], this.obs.eventAt);
-    this.graph.markChanged(contact.id);
+    if (this.present.length > 1) patch[LINKED_AT[field]] = latest(contact[LINKED_AT[field]], this.obs.eventAt);
+    this.graph.edit(contact, patch);
   }
 
   /**
@@ -239,12 +259,12 @@ class Application {
       return this.conflict(to, field, to[field], value, from.id);
     }
     if (from[STRENGTH_OF[field]] === 'attested' && this.isStale(from, field)) {
-      return this.write(from, 'stale', field, value, value, to.id);
+      return this.record(from, 'stale', field, value, value, to.id);
     }
     if (to[field] !== null) this.unlink(to, field, null);
     this.unlink(from, field, to.id);
     this.graph.setLink(to, field, value, this.obs.eventAt, 'attested');
-    this.write(to, 'linked', field, null, value, from.id);
+    this.record(to, 'linked', field, null, value, from.id);
   }
 
   /** Older than the link's attestation; at the same instant the greater primary id wins, so that order does not matter. */
@@ -274,32 +294,32 @@ class Application {
       if (survivorWins) continue;
       if (survivor[field] !== null) this.unlink(survivor, field, null);
       this.graph.setLink(survivor, field, value, at, strength);
-      this.write(survivor, 'linked', field, null, value, merged.id);
+      this.record(survivor, 'linked', field, null, value, merged.id);
     }
-    survivor.firstSeenAt = earliest(survivor.firstSeenAt, merged.firstSeenAt) as Date;
-    survivor.lastSeenAt = latest(survivor.lastSeenAt, merged.lastSeenAt) as Date;
-    survivor.lastInboundAt = latest(survivor.lastInboundAt, merged.lastInboundAt);
-    survivor.lastOutboundAt = latest(survivor.lastOutboundAt, merged.lastOutboundAt);
-    survivor.invalidAt = latest(survivor.invalidAt, merged.invalidAt);
-    survivor.externalId ??= merged.externalId;
-    merged.mergedInto = survivor.id;
-    this.graph.markChanged(survivor.id);
-    this.graph.markChanged(merged.id);
+    this.graph.edit(survivor, {
+      firstSeenAt: earliest(survivor.firstSeenAt, merged.firstSeenAt) as Date,
+      lastSeenAt: latest(survivor.lastSeenAt, merged.lastSeenAt) as Date,
+      lastInboundAt: latest(survivor.lastInboundAt, merged.lastInboundAt),
+      lastOutboundAt: latest(survivor.lastOutboundAt, merged.lastOutboundAt),
+      invalidAt: latest(survivor.invalidAt, merged.invalidAt),
+      externalId: survivor.externalId ?? merged.externalId,
+    });
+    this.graph.edit(merged, { mergedInto: survivor.id });
     return survivor;
   }
 
   private unlink(contact: ContactState, field: IdentifierKind, otherContactId: string | null): void {
     const value = contact[field];
     this.graph.setLink(contact, field, null, null, null);
-    this.write(contact, 'unlinked', field, value, null, otherContactId);
+    this.record(contact, 'unlinked', field, value, null, otherContactId);
   }
 
   /** `contact` was said to have `claimed` as its `field`, which `existing` (or another contact) contradicts. */
   private conflict(contact: ContactState, field: IdentifierKind, existing: string | null, claimed: string, otherContactId: string | null = null): void {
-    this.write(contact, 'conflict', field, existing, claimed, otherContactId);
+    this.record(contact, 'conflict', field, existing, claimed, otherContactId);
   }
 
-  private write(
+  private record(
     contact: ContactState,
     action: HistoryAction,
     field: IdentifierKind | null,

@@ -53,7 +53,7 @@ class Book {
   private applyNow(obs: Observation): void {
     const graph = new Graph([...this.contacts.values()].map((contact) => ({ ...contact })), this.newId);
     const applied = graph.apply(obs);
-    for (const id of graph.changed) this.contacts.set(id, graph.get(id) as ContactState);
+    for (const changed of graph.changes().contacts) this.contacts.set(changed.id, changed);
     this.addConflicts(applied.history.filter((entry) => entry.action === 'conflict'));
   }
 

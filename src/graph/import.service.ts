@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/api-keys.service';
 import { mask } from '../common/logging/mask';
-import { PipelinedTransaction } from '../database/pipelined-transaction';
+import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { ContactsWriteRepository } from './graph.repository';
+import { GraphRepository } from './graph.repository';
 import { Graph } from './domain/graph';
 import { readImportRow } from './domain/import-row';
-import { ContactState, HistoryEntry, Observation } from './domain/observation';
+import { HistoryEntry, Observation } from './domain/observation';
+import { ChangeDone, GraphStore } from './graph.store';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'invalid';
 
@@ -45,12 +45,12 @@ interface ValidRow {
  * import is one transaction, read and written set-based like a batch of webhooks.
  */
 @Injectable()
-export class ContactsImportService {
-  private readonly logger = new Logger(ContactsImportService.name);
+export class ImportService {
+  private readonly logger = new Logger(ImportService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly writes: ContactsWriteRepository,
+    private readonly store: GraphStore,
+    private readonly writes: GraphRepository,
     private readonly portfolios: PortfoliosService,
   ) {}
 
@@ -75,7 +75,7 @@ export class ContactsImportService {
       valid.push({ row: index + 1, observation, externalId: read.externalId });
     });
 
-    const outcomes = await PipelinedTransaction.runRetrying(this.dataSource, (tx) => this.apply(tx, valid));
+    const outcomes = await this.store.change((tx) => this.apply(tx, valid));
     const report: ImportReport = { batchId, rows: rows.length, created: 0, updated: 0, unchanged: 0, conflicts: 0, invalid: problems.length, problems };
     outcomes.forEach((outcome, index) => {
       if (outcome.problem) problems.push({ ...outcome.problem, row: valid[index].row });
@@ -86,35 +86,29 @@ export class ContactsImportService {
     return report;
   }
 
-  private async apply(tx: PipelinedTransaction, valid: ValidRow[]): Promise<{ kind: RowOutcome; problem?: Omit<ImportProblem, 'row'> }[]> {
+  private async apply(tx: PipelinedTransaction, valid: ValidRow[]): Promise<ChangeDone<RowResult[]>> {
     const locked = await this.writes.claimAndLock(tx, [], valid.map((row) => row.observation));
     const graph = new Graph(locked.contacts, randomUUID);
-    const history: HistoryEntry[] = [];
-    const outcomes = valid.map(({ observation, externalId }) => {
+    const result = valid.map(({ observation, externalId }) => {
       const applied = graph.apply(observation);
-      history.push(...applied.history);
       // A claim counts for its strength, not its time: what it changed is never replayed (rule 5).
-      for (const entry of applied.history) if (entry.action !== 'conflict') (graph.get(entry.contactId) as ContactState).hasFullLog = false;
-      const contact = applied.contact as ContactState | undefined;
+      for (const entry of applied.history) if (entry.action !== 'conflict') graph.edit(graph.get(entry.contactId)!, { hasFullLog: false });
+      const contact = applied.contact;
       const renamed = contact !== undefined && externalId !== undefined && contact.externalId !== externalId;
-      if (renamed) {
-        contact.externalId = externalId;
-        graph.changed.add(contact.id);
-      }
+      if (renamed) graph.edit(contact, { externalId });
       return classify(applied.history, renamed);
     });
-    await this.writes.writeAndCommit(tx, {
-      contacts: [...graph.changed].map((id) => graph.get(id) as ContactState),
-      history,
-      conflicts: history.filter((entry) => entry.action === 'conflict'),
-      exchanges: [],
-    });
-    return outcomes;
+    return { change: graph.changes(), result };
   }
 }
 
+interface RowResult {
+  kind: RowOutcome;
+  problem?: Omit<ImportProblem, 'row'>;
+}
+
 /** What one row did, from the history it wrote. A clash anywhere in the row makes it a conflict. */
-function classify(history: HistoryEntry[], renamed: boolean): { kind: RowOutcome; problem?: Omit<ImportProblem, 'row'> } {
+function classify(history: HistoryEntry[], renamed: boolean): RowResult {
   const conflict = history.find((entry) => entry.action === 'conflict');
   if (conflict) {
     const field = conflict.field as string;

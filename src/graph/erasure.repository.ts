@@ -1,30 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/api-keys.service';
-import { AppError } from '../common/errors/app-error';
+import { Injectable } from '@nestjs/common';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
-import { mask } from '../common/logging/mask';
-import { PipelinedTransaction } from '../database/pipelined-transaction';
-import { GraphEventsService } from '../observability/graph-events.service';
-import type { Portfolio } from '../portfolios/portfolio.entity';
-import { SentMessagesService } from '../sent-messages/sent-messages.service';
-import { ContactsWriteRepository } from './graph.repository';
-import { ContactsService } from '../contacts/contacts.service';
-import { IdentifierKind } from '../identifiers/domain/identifier';
-
-export interface ErasureReport {
-  /** The contact asked for and every contact merged into it: one person. */
-  contactIds: string[];
-  /** The identifiers removed, masked: the answer must not carry them again. */
-  identifiers: { field: IdentifierKind; value: string }[];
-  historyRows: number;
-  conflicts: number;
-  exchanges: number;
-  /** Contact-book entries of the person's phone numbers (those no other contact holds). */
-  contactBookEntries: number;
-  /** Rows of other contacts' history that named the person, with those values blanked. */
-  redactedHistoryRows: number;
-}
+import type { PipelinedTransaction } from '../database/pipelined-transaction';
 
 /** The contact `$2` and every contact merged into it, directly or through others. */
 const FAMILY = `WITH RECURSIVE family(id) AS (
@@ -43,43 +19,30 @@ const BLANKED_SNAPSHOT = `CASE WHEN snapshot IS NULL THEN NULL ELSE (
       FROM jsonb_each(side.value) AS f))
     FROM jsonb_each(snapshot) AS side) END`;
 
-const COLUMN_FIELD: Record<string, IdentifierKind> = { msisdn: 'msisdn', bsuid: 'bsuid', parent_bsuid: 'parentBsuid' };
+/** A person's contacts, locked, and every value that was theirs. */
+export interface Family {
+  ids: string[];
+  /** What the contacts hold now, by column. */
+  identifiers: { field: string; value: string }[];
+  /** Values the person holds or held (no other contact holds them now): what erasure removes everywhere. */
+  erased: string[];
+}
 
-/**
- * Erasure of a person's personal data (identifiers, timestamps, history): the contact and every
- * contact merged into it are deleted, with their history, conflicts, exchanges and sent messages. Other
- * contacts' history rows that name the person or carry one of their identifiers (a move, a merge,
- * a clash, a past holder of a recycled number) keep the event but lose the values. A later
- * webhook may learn the person again, as a new contact.
- */
+/** How many rows an erasure deleted or redacted, by table. */
+export interface ErasureCounts {
+  historyRows: number;
+  conflicts: number;
+  exchanges: number;
+  contactBookEntries: number;
+  redactedHistoryRows: number;
+}
+
+/** The SQL of an erasure: one statement locks the family and gathers its values; a second deletes and redacts. */
 @Injectable()
-export class ContactsEraseService {
-  private readonly logger = new Logger(ContactsEraseService.name);
-
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly writes: ContactsWriteRepository,
-    private readonly contacts: ContactsService,
-    private readonly graphEvents: GraphEventsService,
-    private readonly sentMessages: SentMessagesService,
-  ) {}
-
-  async erase(portfolio: Portfolio, principal: Principal, identifier: string): Promise<ErasureReport> {
-    const contact = await this.contacts.findOrFail(portfolio, identifier);
-    const report = await PipelinedTransaction.runRetrying(this.dataSource, async (tx) => {
-      // The contact may have been merged into another since it was found: erase the person where they are now.
-      const survivor = await this.writes.survivorId(tx, portfolio.key, contact.id);
-      if (!survivor) throw AppError.notFound(`No contact for ${mask(identifier)} in portfolio ${portfolio.key}`);
-      return this.eraseFamily(tx, portfolio.key, survivor);
-    });
-    this.graphEvents.erased(portfolio.key, report.contactIds);
-    this.logger.log(`erased contact ${contact.id} (${report.contactIds.length} contacts) in ${portfolio.key} by ${principal.name}`);
-    return report;
-  }
-
-  /** One statement locks the family and gathers its values; a second deletes and redacts. */
-  private async eraseFamily(tx: PipelinedTransaction, portfolio: string, id: string): Promise<ErasureReport> {
-    const [family] = await tx.query<{ mergedInto: string | null; ids: string[]; identifiers: { field: string; value: string }[]; erased: string[] }>(
+export class ErasureRepository {
+  /** The contact `id` and every contact merged into it, locked; starts again when a merge into the family raced the lock. */
+  async lockFamily(tx: PipelinedTransaction, portfolio: string, id: string): Promise<Family> {
+    const [family] = await tx.query<Family & { mergedInto: string | null }>(
       `${FAMILY} , locked AS (
          SELECT id, msisdn, bsuid, parent_bsuid, merged_into FROM contact
          WHERE portfolio = $1 AND id IN (SELECT id FROM family) ORDER BY id FOR UPDATE
@@ -104,6 +67,11 @@ export class ContactsEraseService {
     if (family.mergedInto) throw new ConcurrentChangeError();
     const [now] = await tx.query<{ ids: string[] }>(`${FAMILY} SELECT array_agg(id) AS ids FROM family`, [portfolio, id]);
     if (now.ids.length !== family.ids.length) throw new ConcurrentChangeError();
+    return { ids: family.ids, identifiers: family.identifiers, erased: family.erased };
+  }
+
+  /** Deletes the family's rows and blanks its values in other contacts' history. */
+  async deleteFamily(tx: PipelinedTransaction, portfolio: string, family: Family): Promise<ErasureCounts> {
     const [counts] = await tx.query<Record<string, string>>(
       `WITH history AS (
          DELETE FROM link_history WHERE portfolio = $1 AND contact_id = ANY($2::uuid[]) RETURNING 1
@@ -146,11 +114,7 @@ export class ContactsEraseService {
               (SELECT count(*) FROM redacted) AS "redactedHistoryRows"`,
       [portfolio, family.ids, family.erased],
     );
-    // What was sent to the person is theirs too: by contact, or by an identifier that was theirs.
-    await this.sentMessages.eraseIn(tx, portfolio, family.ids, family.erased);
     return {
-      contactIds: family.ids,
-      identifiers: family.identifiers.map(({ field, value }) => ({ field: COLUMN_FIELD[field], value: mask(value) })),
       historyRows: Number(counts.historyRows),
       conflicts: Number(counts.conflicts),
       exchanges: Number(counts.exchanges),

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PortfoliosModule } from '../portfolios/portfolios.module';
+import { SentMessagesModule } from '../sent-messages/sent-messages.module';
+import { ConflictSettlementService } from './conflict-settlement.service';
+import { ContactExchange } from './contact-exchange.entity';
+import { Contact } from './contact.entity';
+import { ErasureRepository } from './erasure.repository';
+import { ErasureService } from './erasure.service';
+import { GraphReplayService } from './graph-replay.service';
+import { GraphRepository } from './graph.repository';
+import { GraphStore } from './graph.store';
+import { ImportService } from './import.service';
+import { IngestService } from './ingest.service';
+import { LinkConflictsRepository } from './link-conflicts.repository';
+import { LinkHistory } from './link-history.entity';
+import { SplitService } from './split.service';
+
+/**
+ * The identity graph's write side: its rules (`domain/`), its store (one unit of work, the SQL
+ * behind it) and every way it changes: webhooks, imports, splits, settled conflicts, erasures.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Contact, ContactExchange, LinkHistory]), PortfoliosModule, SentMessagesModule],
+  providers: [
+    GraphRepository,
+    GraphStore,
+    ErasureRepository,
+    LinkConflictsRepository,
+    IngestService,
+    GraphReplayService,
+    ImportService,
+    SplitService,
+    ConflictSettlementService,
+    ErasureService,
+  ],
+  exports: [IngestService, ImportService, SplitService, ConflictSettlementService, ErasureService, LinkConflictsRepository],
+})
+export class GraphModule {}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PipelinedTransaction } from '../database/pipelined-transaction';
+import type { IdentifierKind } from '../identifiers/domain/identifier';
+import { GraphEventsService } from '../observability/graph-events.service';
+import { Graph } from './domain/graph';
+import { GraphChange, GraphRepository } from './graph.repository';
+
+/** What a change answers: the rows to write, and what its caller gets back. */
+export interface ChangeDone<T> {
+  change: GraphChange;
+  result: T;
+}
+
+/**
+ * The one unit of work of the identity graph: a webhook batch, an import, a split, a settled
+ * conflict and an erasure all change the graph through `change`. Each is all or nothing, is run
+ * again from the start when another writer raced it, and is reported as graph events only once
+ * it is committed.
+ */
+@Injectable()
+export class GraphStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: GraphRepository,
+    private readonly events: GraphEventsService,
+  ) {}
+
+  /**
+   * Runs `work` in a transaction: it locks what it needs (`lockGraph`, or the repository's
+   * webhook path), applies the change and answers the rows to write, which go in one statement
+   * together with the COMMIT.
+   */
+  async change<T>(work: (tx: PipelinedTransaction) => Promise<ChangeDone<T>>, attempts?: number): Promise<T> {
+    const done = await PipelinedTransaction.runRetrying(
+      this.dataSource,
+      async (tx) => {
+        const answer = await work(tx);
+        await this.repository.writeAndCommit(tx, answer.change);
+        return answer;
+      },
+      attempts,
+    );
+    this.events.committed(done.change.history);
+    if (done.change.erased) this.events.erased(done.change.erased.portfolio, done.change.erased.contactIds);
+    return done.result;
+  }
+
+  /** The contacts with these ids and those holding these identifiers, locked, as a graph to change. */
+  async lockGraph(tx: PipelinedTransaction, portfolio: string, ids: string[], values: Record<IdentifierKind, string[]>): Promise<Graph> {
+    return new Graph(await this.repository.lock(tx, portfolio, ids, values), randomUUID);
+  }
+}
