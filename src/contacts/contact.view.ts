@@ -1,9 +1,9 @@
 import { isInvalid } from '../graph/domain/observation';
 import { phoneVisibility, PhoneVisibility } from '../graph/domain/phone-visibility';
+import { careWindowOpenUntil } from '../graph/domain/time-rules';
 import type { ContactRead } from '../graph/contact.entity';
 import type { LinkHistory } from '../graph/link-history.entity';
 
-const CARE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface ContactView {
   id: string;
@@ -52,8 +52,7 @@ export function toContactView(contact: ContactRead): ContactView {
     updatedAt: contact.updatedAt.toISOString(),
     lastInboundAt: iso(contact.lastInboundAt),
     lastOutboundAt: iso(contact.lastOutboundAt),
-    // An MO opens WhatsApp's 24-hour customer care window.
-    careWindowOpenUntil: contact.lastInboundAt ? new Date(contact.lastInboundAt.getTime() + CARE_WINDOW_MS).toISOString() : null,
+    careWindowOpenUntil: iso(careWindowOpenUntil(contact.lastInboundAt)),
     // Meta keeps sending the phone of a username adopter while a business number exchanged
     // messages with it in the last 30 days, or while it is in the business's contact book.
     phoneVisibleUntil: iso(visibility.phoneVisibleUntil),

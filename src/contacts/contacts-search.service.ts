@@ -5,6 +5,7 @@ import type { Portfolio } from '../portfolios/portfolio.entity';
 import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from '../graph/contact.entity';
 import { ContactView, toContactView } from './contact.view';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
+import { CARE_WINDOW_HOURS } from '../graph/domain/time-rules';
 import { phoneVisibilitySql } from '../graph/phone-visibility.sql';
 
 export interface ContactPage {
@@ -31,7 +32,7 @@ export interface ContactStats {
   atRiskWithinDays: number;
 }
 
-const CARE_WINDOW_OPEN = `(c.last_inbound_at > now() - interval '24 hours')`;
+const CARE_WINDOW_OPEN = `(c.last_inbound_at > now() - interval '${CARE_WINDOW_HOURS} hours')`;
 /**
  * The live contacts with an open conflict: a conflict stays on the contact it was about, so one
  * about a contact merged since belongs to the survivor. Conflicts are few; the chains are short.

@@ -1,4 +1,4 @@
-import { PHONE_VISIBLE_DAYS } from './domain/phone-visibility';
+import { PHONE_VISIBLE_DAYS } from './domain/time-rules';
 
 /*
  * `phoneVisibility` (domain/phone-visibility.ts) in SQL over `contact c`, for the list filters and

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { Directory, planDestinations, PlanOptions } from './destination-plan';
+import type { Directory } from '../../contacts/domain/directory';
+import { planDestinations, PlanOptions } from './destination-plan';
 import { checkMessageRequest } from './message-request';
 
 const NO_ONE: Directory = { contacts: new Map(), foreign: new Set() };

@@ -1,4 +1,6 @@
-import { Directory, identifierKey, KnownContact, planDestinations, PlanOptions } from './destination-plan';
+import type { Directory, KnownContact } from '../../contacts/domain/directory';
+import { identifierKey } from '../../identifiers/domain/identifier';
+import { planDestinations, PlanOptions } from './destination-plan';
 
 const M = '+46701234567';
 const M2 = '+46709999999';

@@ -4,7 +4,8 @@
  * each destination in input order, whether it is sent, and as what.
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { describeInput, Identifier, IdentifierKind, ParseResult, tryParseIdentifier } from '../../identifiers/domain/identifier';
+import type { Directory, KnownContact } from '../../contacts/domain/directory';
+import { describeInput, Identifier, identifierKey, IdentifierKind, ParseResult, tryParseIdentifier } from '../../identifiers/domain/identifier';
 import { mask } from '../../common/logging/mask';
 
 export type Prefer = 'msisdn' | 'bsuid';
@@ -18,25 +19,6 @@ export type ReasonCode =
   | 'INVALID_CONTACT'
   | 'BSUID_REPLACED'
   | 'TEMPLATE_UNKNOWN';
-
-/** A contact of the sending portfolio, as the planner needs it. */
-export interface KnownContact {
-  id: string;
-  msisdn: string | null;
-  /** The BSUID the contact holds now: a destination naming an older one is sent here instead. */
-  bsuid: string | null;
-  parentBsuid: string | null;
-  invalid: boolean;
-  careWindowOpenUntil: Date | null;
-}
-
-/** What the look-ups found for the request's identifiers, keyed by `identifierKey`. */
-export interface Directory {
-  /** The contact of this portfolio an identifier belongs to: now, or (a BSUID) in its history. */
-  contacts: Map<string, KnownContact>;
-  /** BSUIDs known only in other portfolios, and parent BSUIDs known only outside the group. */
-  foreign: Set<string>;
-}
 
 export interface PlanOptions {
   region: CountryCode;
@@ -72,10 +54,6 @@ export interface Plan {
   report: DestinationReport[];
   /** For each input, the index in `destinations` it is delivered through (its own, or its twin's); null when rejected. */
   positions: (number | null)[];
-}
-
-export function identifierKey(identifier: Identifier): string {
-  return `${identifier.kind}\u0000${identifier.value}`;
 }
 
 interface Entry {

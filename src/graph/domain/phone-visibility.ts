@@ -1,11 +1,5 @@
 import { latest, Observation } from './observation';
-
-/**
- * How long Meta keeps putting a username adopter's phone in webhooks after the last exchange with
- * it (DESIGN: phoneVisibleUntil). The SQL of search and stats builds its interval from this.
- */
-export const PHONE_VISIBLE_DAYS = 30;
-const PHONE_VISIBLE_MS = PHONE_VISIBLE_DAYS * 24 * 60 * 60 * 1000;
+import { phoneVisibleAfter } from './time-rules';
 
 /**
  * Why the phone keeps arriving in webhooks, or does not:
@@ -28,14 +22,14 @@ export interface PhoneFacts {
 /**
  * Whether and until when the phone keeps arriving in webhooks. One business number having the
  * phone in its contact book is enough, as Meta keeps the contact book per business. Mirrored in SQL
- * by `PHONE_VISIBLE_UNTIL` and `NEEDS_CONTACT_BOOK_ENTRY` (contact.entity.ts): change them together.
+ * by `phoneVisibilitySql` (phone-visibility.sql.ts): change them together.
  */
 export function phoneVisibility(facts: PhoneFacts): { phoneVisibility: PhoneVisibility | null; phoneVisibleUntil: Date | null } {
   if (!facts.msisdn) return { phoneVisibility: null, phoneVisibleUntil: null };
   if (facts.contactBookAt) return { phoneVisibility: 'contactBook', phoneVisibleUntil: null };
   const lastExchange = latest(facts.lastInboundAt, facts.lastOutboundAt);
   if (!lastExchange) return { phoneVisibility: 'none', phoneVisibleUntil: null };
-  return { phoneVisibility: 'window', phoneVisibleUntil: new Date(lastExchange.getTime() + PHONE_VISIBLE_MS) };
+  return { phoneVisibility: 'window', phoneVisibleUntil: phoneVisibleAfter(lastExchange) };
 }
 
 /** Business number of an entry made by a number the service could not tell (a DLR in a portfolio of several numbers). */

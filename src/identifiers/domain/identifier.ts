@@ -13,6 +13,11 @@ export interface Identifier {
   value: string;
 }
 
+/** One string per identifier, for maps and sets of identifiers of any kind. */
+export function identifierKey(identifier: Identifier): string {
+  return `${identifier.kind}\u0000${identifier.value}`;
+}
+
 export type ParseResult = { ok: true; identifier: Identifier } | { ok: false; reason: string };
 
 const PARENT_BSUID = /^[A-Z]{2}\.ENT\.[A-Za-z0-9]{1,128}$/;
