@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
+import { CONTACT_COLUMNS, ContactRead } from '../graph/contact.entity';
+import { describeInput, Identifier, identifierKey, parseIdentifier, tryParseIdentifier } from '../identifiers/domain/identifier';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { CONTACT_COLUMNS, ContactRead } from '../graph/contact.entity';
 import { ContactView, toContactView } from './contact.view';
-import { describeInput, Identifier, parseIdentifier, tryParseIdentifier } from '../identifiers/domain/identifier';
+import { ContactsRepository } from './contacts.repository';
 
 export type ResolveResult =
   | { input: unknown; status: 'found'; contact: ContactView }
@@ -23,7 +23,7 @@ export interface GroupContacts {
 @Injectable()
 export class ContactsResolveService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly contacts: ContactsRepository,
     private readonly portfolios: PortfoliosService,
   ) {}
 
@@ -34,30 +34,13 @@ export class ContactsResolveService {
   async resolve(portfolio: Portfolio, inputs: unknown[]): Promise<{ results: ResolveResult[] }> {
     const region = this.portfolios.regionFor(portfolio);
     const parsed = inputs.map((input) => tryParseIdentifier(input, region));
-    const wanted = { msisdn: new Set<string>(), bsuid: new Set<string>(), parentBsuid: new Set<string>() };
-    for (const result of parsed) if (result.ok) wanted[result.identifier.kind].add(result.identifier.value);
-
-    // One index look-up per identifier (joins on unnest): an OR of three `= ANY` lists is planned
-    // as a scan of the whole portfolio once the lists are long.
-    const rows: ContactRead[] = await this.dataSource.query(
-      `SELECT ${CONTACT_COLUMNS} FROM unnest($2::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.msisdn = k.value
-       UNION ALL
-       SELECT ${CONTACT_COLUMNS} FROM unnest($3::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.bsuid = k.value
-       UNION ALL
-       SELECT ${CONTACT_COLUMNS} FROM unnest($4::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.parent_bsuid = k.value`,
-      [portfolio.key, [...wanted.msisdn], [...wanted.bsuid], [...wanted.parentBsuid]],
-    );
+    const identifiers = parsed.flatMap((result): Identifier[] => (result.ok ? [result.identifier] : []));
     const found = new Map<string, ContactView>();
-    for (const row of rows) {
-      const view = toContactView(row);
-      if (row.msisdn) found.set(key('msisdn', row.msisdn), view);
-      if (row.bsuid) found.set(key('bsuid', row.bsuid), view);
-      if (row.parentBsuid) found.set(key('parentBsuid', row.parentBsuid), view);
-    }
+    for (const row of await this.contacts.lookUp<ContactRead>(portfolio.key, identifiers, CONTACT_COLUMNS)) found.set(identifierKey(row), toContactView(row));
     const results = parsed.map((result, index): ResolveResult => {
       const input = inputs[index];
       if (!result.ok) return { input, status: 'invalid', error: `${describeInput(input)} ${result.reason}` };
-      const contact = found.get(key(result.identifier.kind, result.identifier.value));
+      const contact = found.get(identifierKey(result.identifier));
       return contact ? { input, status: 'found', contact } : { input, status: 'unknown' };
     });
     return { results };
@@ -69,10 +52,7 @@ export class ContactsResolveService {
     if (members.length === 0) throw AppError.notFound(`No group ${group} among the portfolios this key reaches`);
     const parent = parseIdentifier(raw, this.portfolios.regionFor(members[0]), 'parentBsuid');
     assertParent(parent, raw);
-    const rows: ContactRead[] = await this.dataSource.query(
-      `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.portfolio = ANY($1::text[]) AND c.parent_bsuid = $2 ORDER BY c.portfolio`,
-      [members.map((member) => member.key), parent.value],
-    );
+    const rows = await this.contacts.withParent(members.map((member) => member.key), parent.value);
     return { group, parentBsuid: parent.value, contacts: rows.map(toContactView) };
   }
 }
@@ -81,8 +61,4 @@ function assertParent(identifier: Identifier, raw: string): void {
   if (identifier.kind !== 'parentBsuid') {
     throw AppError.invalidField('parentBsuid', `${describeInput(raw)} is not a parent BSUID (CC.ENT.<id>)`);
   }
-}
-
-function key(kind: string, value: string): string {
-  return `${kind}\u0000${value}`;
 }

@@ -10,8 +10,10 @@ import { ContactChangesService } from './contact-changes.service';
 import { ContactStatsController } from './contact-stats.controller';
 import { ContactsDirectoryService } from './contacts-directory.service';
 import { ContactsResolveService } from './contacts-resolve.service';
+import { ContactsSearchRepository } from './contacts-search.repository';
 import { ContactsSearchService } from './contacts-search.service';
 import { ContactsController } from './contacts.controller';
+import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
 import { GroupsController } from './groups.controller';
 
@@ -19,7 +21,7 @@ import { GroupsController } from './groups.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, LinkHistory]), GraphModule, PortfoliosModule],
   controllers: [ContactsController, ContactStatsController, ConflictsController, GroupsController],
-  providers: [ContactsService, ContactsDirectoryService, ContactsResolveService, ContactsSearchService, ConflictsService, ContactChangesService],
+  providers: [ContactsRepository, ContactsSearchRepository, ContactsService, ContactsDirectoryService, ContactsResolveService, ContactsSearchService, ConflictsService, ContactChangesService],
   exports: [ContactsService, ContactsDirectoryService, ContactsResolveService],
 })
 export class ContactsModule {}

@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { mask } from '../common/logging/mask';
+import type { ContactRead } from '../graph/contact.entity';
+import { parseIdentifier } from '../identifiers/domain/identifier';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { Contact, CONTACT_COLUMNS, ContactRead } from '../graph/contact.entity';
-import { SURVIVOR_CHAIN } from '../graph/contact.sql';
 import { ContactView, HistoryView, toContactView, toHistoryView } from './contact.view';
-import { parseIdentifier } from '../identifiers/domain/identifier';
-import { LinkHistory } from '../graph/link-history.entity';
+import { ContactsRepository } from './contacts.repository';
 
 const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const COLUMN = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' } as const;
 
 export interface HistoryPage {
   contact: ContactView;
@@ -24,8 +20,7 @@ export interface HistoryPage {
 @Injectable()
 export class ContactsService {
   constructor(
-    @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
-    @InjectRepository(LinkHistory) private readonly history: Repository<LinkHistory>,
+    private readonly contacts: ContactsRepository,
     private readonly portfolios: PortfoliosService,
   ) {}
 
@@ -36,19 +31,7 @@ export class ContactsService {
   /** History of the contact and of every contact merged into it, newest first. */
   async getHistory(portfolio: Portfolio, raw: string, limit: number, cursor?: string): Promise<HistoryPage> {
     const contact = await this.findOrFail(portfolio, raw);
-    const rows: LinkHistory[] = await this.history.query(
-      `WITH RECURSIVE family(id) AS (
-         SELECT $2::uuid
-         UNION
-         SELECT c.id FROM contact c JOIN family f ON c.portfolio = $1 AND c.merged_into = f.id)
-       SELECT id, contact_id AS "contactId", action, field, from_value AS "fromValue", to_value AS "toValue",
-              other_contact_id AS "otherContactId", strength, evidence, event_at AS "eventAt", recorded_at AS "recordedAt"
-       FROM link_history
-       WHERE portfolio = $1 AND contact_id IN (SELECT id FROM family) AND ($3::bigint IS NULL OR id < $3::bigint)
-       ORDER BY id DESC
-       LIMIT $4`,
-      [portfolio.key, contact.id, cursor ?? null, limit + 1],
-    );
+    const rows = await this.contacts.historyPage(portfolio.key, contact.id, cursor, limit);
     const page = rows.slice(0, limit);
     return {
       contact: toContactView(contact),
@@ -61,15 +44,8 @@ export class ContactsService {
    * The contacts that hold the identifiers of each of `ids` now (following merges), by the id
    * asked for. An id whose contact was erased is absent.
    */
-  async survivors(portfolio: string, ids: string[]): Promise<Map<string, ContactRead>> {
-    if (ids.length === 0) return new Map();
-    const rows: (ContactRead & { start: string })[] = await this.contacts.query(
-      `${SURVIVOR_CHAIN}
-       SELECT chain.start, ${CONTACT_COLUMNS} FROM chain JOIN contact c ON c.portfolio = $1 AND c.id = chain.id
-       WHERE chain.merged_into IS NULL`,
-      [portfolio, [...new Set(ids)]],
-    );
-    return new Map(rows.map((row) => [row.start, row]));
+  survivors(portfolio: string, ids: string[]): Promise<Map<string, ContactRead>> {
+    return this.contacts.survivors(portfolio, ids);
   }
 
   /** The live contact for an MSISDN, BSUID, parent BSUID or contact id (a merged-away id gives its survivor); 404 if none. */
@@ -79,18 +55,14 @@ export class ContactsService {
     return contact;
   }
 
-  private async findByIdentifier(portfolio: Portfolio, raw: string): Promise<ContactRead | null> {
+  private findByIdentifier(portfolio: Portfolio, raw: string): Promise<ContactRead | undefined> {
     const identifier = parseIdentifier(raw, this.portfolios.regionFor(portfolio), 'identifier');
-    const [row]: ContactRead[] = await this.contacts.query(
-      `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.portfolio = $1 AND c.${COLUMN[identifier.kind]} = $2`,
-      [portfolio.key, identifier.value],
-    );
-    return row ?? null;
+    return this.contacts.findByIdentifier(portfolio.key, identifier);
   }
 
   /** A merged-away id answers with the contact it was merged into. */
-  private async findById(portfolio: string, id: string): Promise<ContactRead | null> {
+  private async findById(portfolio: string, id: string): Promise<ContactRead | undefined> {
     const canonical = id.toLowerCase(); // PostgreSQL answers uuids in lower case
-    return (await this.survivors(portfolio, [canonical])).get(canonical) ?? null;
+    return (await this.survivors(portfolio, [canonical])).get(canonical);
   }
 }

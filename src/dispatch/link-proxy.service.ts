@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
 import { IngestService } from '../graph/ingest.service';
 import type { Observation } from '../graph/domain/observation';
-import { SentDestination, SentMessagesService } from '../sent-messages/sent-messages.service';
+import { SentDestination, SentMessagesRepository } from '../sent-messages/sent-messages.repository';
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 import { LinkClient } from './link.client';
@@ -33,7 +33,7 @@ export class LinkProxyService {
     private readonly dedupe: DedupeService,
     private readonly link: LinkClient,
     private readonly ingest: IngestService,
-    private readonly sentMessages: SentMessagesService,
+    private readonly sentMessages: SentMessagesRepository,
   ) {}
 
   async send(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<ProxyAnswer> {
@@ -64,7 +64,7 @@ export class LinkProxyService {
   private async recordSent(planned: PlannedSend, ids: unknown[], now: Date): Promise<void> {
     const destinations = planned.plan.sent.flatMap((sentAs, position): SentDestination[] => {
       const messageId = ids[position];
-      return SentMessagesService.isMessageId(messageId) ? [{ messageId, sentAs }] : [];
+      return SentMessagesRepository.isMessageId(messageId) ? [{ messageId, sentAs }] : [];
     });
     try {
       await this.sentMessages.record(planned.owner.key, planned.source, now, destinations);

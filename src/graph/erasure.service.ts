@@ -3,7 +3,7 @@ import type { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { mask } from '../common/logging/mask';
 import type { IdentifierKind } from '../identifiers/domain/identifier';
-import { SentMessagesService } from '../sent-messages/sent-messages.service';
+import { SentMessagesRepository } from '../sent-messages/sent-messages.repository';
 import { ErasureCounts, ErasureRepository } from './erasure.repository';
 import { GraphRepository } from './graph.repository';
 import { GraphStore } from './graph.store';
@@ -32,7 +32,7 @@ export class ErasureService {
     private readonly store: GraphStore,
     private readonly writes: GraphRepository,
     private readonly erasures: ErasureRepository,
-    private readonly sentMessages: SentMessagesService,
+    private readonly sentMessages: SentMessagesRepository,
   ) {}
 
   async erase(portfolio: string, principal: Principal, contactId: string): Promise<ErasureReport> {

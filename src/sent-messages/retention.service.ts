@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { PRUNED_TABLES, SentMessagesRepository } from './sent-messages.repository';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 
@@ -7,12 +7,6 @@ import { MetricsService } from '../observability/metrics.service';
 const BATCH = 1_000;
 const FIRST_RUN_MS = 60_000;
 const INTERVAL_MS = 60 * 60_000;
-
-/** The tables kept for RETENTION_DAYS, by the column that dates their rows. */
-const TABLES = [
-  { table: 'sent_message', at: 'sent_at', key: 'message_id' },
-  { table: 'webhook_receipt', at: 'received_at', key: 'portfolio, key' },
-] as const;
 
 export interface PruneReport {
   sent_message: number;
@@ -33,7 +27,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   private stopping = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sentMessages: SentMessagesRepository,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -68,21 +62,13 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
 
   private async pass(): Promise<PruneReport> {
     const report: PruneReport = { sent_message: 0, webhook_receipt: 0 };
-    for (const { table, at, key } of TABLES) {
+    for (const table of PRUNED_TABLES) {
       for (;;) {
         if (this.stopping) return report;
-        const [batch] = await this.dataSource.query<{ n: number }[]>(
-          `WITH gone AS (
-             DELETE FROM ${table} WHERE (${key}) IN (
-               SELECT ${key} FROM ${table} WHERE ${at} < now() - make_interval(days => $1)
-               ORDER BY ${at} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-             RETURNING 1
-           ) SELECT count(*)::int AS n FROM gone`,
-          [this.config.retentionDays],
-        );
-        report[table] += batch.n;
-        this.metrics.pruned.inc({ table }, batch.n);
-        if (batch.n < BATCH) break;
+        const gone = await this.sentMessages.pruneBatch(table, this.config.retentionDays, BATCH);
+        report[table] += gone;
+        this.metrics.pruned.inc({ table }, gone);
+        if (gone < BATCH) break;
       }
     }
     if (report.sent_message + report.webhook_receipt > 0) {

@@ -6,7 +6,7 @@ import { parseBusinessNumber } from '../identifiers/domain/identifier';
 import { IngestService } from '../graph/ingest.service';
 import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { SentMessagesService } from '../sent-messages/sent-messages.service';
+import { SentMessagesRepository } from '../sent-messages/sent-messages.repository';
 import { readDlrEnvelope, readMoEnvelope } from './domain/link-envelope';
 import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
 
@@ -24,7 +24,7 @@ export class WebhooksService {
     private readonly portfolios: PortfoliosService,
     private readonly ingest: IngestService,
     private readonly metrics: MetricsService,
-    private readonly sentMessages: SentMessagesService,
+    private readonly sentMessages: SentMessagesRepository,
   ) {}
 
   receiveMo(principal: Principal, raw: unknown): Promise<WebhookAck> {

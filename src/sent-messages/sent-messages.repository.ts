@@ -20,6 +20,14 @@ export interface SentMessageView {
   sentAt: Date;
 }
 
+/** The tables kept for RETENTION_DAYS, by the column that dates their rows. */
+const PRUNED = {
+  sent_message: { at: 'sent_at', key: 'message_id' },
+  webhook_receipt: { at: 'received_at', key: 'portfolio, key' },
+} as const;
+export type PrunedTable = keyof typeof PRUNED;
+export const PRUNED_TABLES = Object.keys(PRUNED) as PrunedTable[];
+
 /** LINK's messageIds are short ids; anything else in its answer is not kept. */
 const MESSAGE_ID = /^[^\u0000]{1,256}$/;
 
@@ -29,9 +37,9 @@ const HOLDER = `coalesce(
     (SELECT c.id FROM contact c WHERE m.kind = 'bsuid' AND c.portfolio = $1 AND c.bsuid = m.value),
     (SELECT c.id FROM contact c WHERE m.kind = 'parentBsuid' AND c.portfolio = $1 AND c.parent_bsuid = m.value))`;
 
-/** The messages the proxy sent, by LINK's messageId: what DLRs are attributed by (DESIGN: Rules). */
+/** The messages the proxy sent, by LINK's messageId: what DLRs are attributed by (DESIGN: Rules). Also prunes the dated tables. */
 @Injectable()
-export class SentMessagesService {
+export class SentMessagesRepository {
   constructor(
     @InjectRepository(SentMessage) private readonly messages: Repository<SentMessage>,
     private readonly dataSource: DataSource,
@@ -83,6 +91,24 @@ export class SentMessagesService {
          DELETE FROM sent_message WHERE portfolio = $1 AND (contact_id = ANY($2::uuid[]) OR sent_as = ANY($3::text[])) RETURNING 1
        ) SELECT count(*)::int AS n FROM gone`,
       [portfolio, contactIds, identifiers],
+    );
+    return gone.n;
+  }
+
+  /**
+   * Deletes up to `batch` of the oldest rows of a dated table older than `days`, skipping rows
+   * another replica is deleting; answers how many went.
+   */
+  async pruneBatch(table: PrunedTable, days: number, batch: number): Promise<number> {
+    const { at, key } = PRUNED[table];
+    const [gone] = await this.dataSource.query<{ n: number }[]>(
+      `WITH gone AS (
+         DELETE FROM ${table} WHERE (${key}) IN (
+           SELECT ${key} FROM ${table} WHERE ${at} < now() - make_interval(days => $1)
+           ORDER BY ${at} LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM gone`,
+      [days, batch],
     );
     return gone.n;
   }
