@@ -7,7 +7,7 @@ import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { TemplateLookup, TemplatesLookupService } from '../templates/templates-lookup.service';
-import { DestinationReport, Plan, planDestinations } from './domain/destination-plan';
+import { DestinationReport, Plan, planDestinations, PlanOptions } from './domain/destination-plan';
 import { checkMessageRequest, MessageRequest, readMessageKinds } from './domain/message-request';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 
@@ -50,18 +50,7 @@ export class DedupeService {
   }
 
   async plan(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<PlannedSend> {
-    const problems = checkMessageRequest(body);
-    if (problems.length > 0) throw AppError.validation(problems);
-    const request = body as MessageRequest;
-    const source = parseBusinessNumber(request.source, 'source');
-    const portfolio = await this.portfolios.forBusinessNumber(source);
-    // Which portfolio owns the number is not this key's to know.
-    if (!reaches(principal, portfolio.key)) throw AppError.noAccess('No access: this key does not reach the portfolio of this source');
-    // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
-    if (portfolio.platformId && (request.platformId !== portfolio.platformId || (portfolio.platformPartnerId && request.platformPartnerId !== portfolio.platformPartnerId))) {
-      throw AppError.noAccess(`The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`);
-    }
-
+    const { request, source, portfolio } = await this.readRequest(principal, body);
     const region = this.portfolios.regionFor(portfolio, source);
     const parsed = request.destinations.map((raw) => tryParseIdentifier(raw, region));
     const kinds = readMessageKinds(request.messages);
@@ -71,7 +60,7 @@ export class DedupeService {
     const templates = await this.templates.lookup(portfolio, kinds.templates, failClosed && toBsuids);
     const identifiers = parsed.flatMap((result): Identifier[] => (result.ok ? [result.identifier] : []));
     const directory = await this.directory.directoryFor(portfolio, identifiers);
-    const options = {
+    const options: PlanOptions = {
       region,
       prefer: query.prefer,
       authentication: templates.some((template) => template.category === 'AUTHENTICATION'),
@@ -84,20 +73,26 @@ export class DedupeService {
     };
     const plan = planDestinations(request.destinations, directory, options, parsed);
     this.count(plan.report);
-    if (plan.destinations.length === 0) {
-      // Nothing left to send: the answer says why for each destination, in words and as the report a 200 would carry.
-      const fields = plan.report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` }));
-      throw AppError.validation(fields, { destinations: plan.report });
+    if (plan.destinations.length === 0) throw nothingToSend(plan.report);
+    const result = { request: { ...request, destinations: plan.destinations }, destinations: plan.report, templates, portfolio: portfolio.key };
+    return { ...result, plan, owner: portfolio, source };
+  }
+
+  /** The request, checked, and the portfolio its source belongs to, which the key must reach and whose platform it must name. */
+  private async readRequest(principal: Principal, body: unknown): Promise<{ request: MessageRequest; source: string; portfolio: Portfolio }> {
+    const problems = checkMessageRequest(body);
+    if (problems.length > 0) throw AppError.validation(problems);
+    const request = body as MessageRequest;
+    const source = parseBusinessNumber(request.source, 'source');
+    const portfolio = await this.portfolios.forBusinessNumber(source);
+    // Which portfolio owns the number is not this key's to know.
+    if (!reaches(principal, portfolio.key)) throw AppError.noAccess('No access: this key does not reach the portfolio of this source');
+    // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
+    const partnerDiffers = portfolio.platformPartnerId && request.platformPartnerId !== portfolio.platformPartnerId;
+    if (portfolio.platformId && (request.platformId !== portfolio.platformId || partnerDiffers)) {
+      throw AppError.noAccess(`The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`);
     }
-    return {
-      request: { ...request, destinations: plan.destinations },
-      destinations: plan.report,
-      templates,
-      portfolio: portfolio.key,
-      plan,
-      owner: portfolio,
-      source,
-    };
+    return { request, source, portfolio };
   }
 
   /** Tallied first: a request may carry 100,000 destinations, and a labelled increment is not free. */
@@ -112,4 +107,10 @@ export class DedupeService {
       this.metrics.dedupeDestinations.inc({ action, code: code || 'none' }, count);
     }
   }
+}
+
+/** Nothing left to send: the answer says why for each destination, in words and as the report a 200 would carry. */
+function nothingToSend(report: DestinationReport[]): AppError {
+  const fields = report.map((entry, index) => ({ field: `destinations[${index}]`, message: `${entry.code}: ${entry.reason}` }));
+  return AppError.validation(fields, { destinations: report });
 }
