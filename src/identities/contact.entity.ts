@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Strength } from './domain/observation';
 import { CONTACT_BOOK_AT } from './phone-visibility.sql';
 
@@ -21,7 +21,7 @@ export class Contact {
   @PrimaryColumn({ type: 'text' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'uuid' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'text', nullable: true })
@@ -78,12 +78,12 @@ export class Contact {
   lastEventKey!: string | null;
 
   /** Every observation that shaped this contact is in the log: false before the log, and after an admin's correction. */
-  @Column({ name: 'has_full_log', type: 'boolean' })
+  @Column({ name: 'has_full_log', type: 'boolean', default: true })
   hasFullLog!: boolean;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One observation as the graph applied it (rule 5): the log a late observation replays its part of
@@ -9,7 +9,7 @@ export class GraphObservation {
   @PrimaryColumn({ type: 'text' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
   /** Event time, then a deterministic tie-break (`orderKey`); compared byte by byte. */
@@ -32,6 +32,6 @@ export class GraphObservation {
   @Column({ type: 'jsonb' })
   observation!: Record<string, unknown>;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt!: Date;
 }

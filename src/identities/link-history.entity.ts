@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Evidence, HistoryAction, LinkField, MergeSnapshot, Strength } from './domain/observation';
 
 @Entity('link_history')
@@ -6,7 +6,7 @@ export class LinkHistory {
   @PrimaryColumn({ type: 'text' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
   @Column({ name: 'contact_id', type: 'uuid' })
@@ -39,6 +39,6 @@ export class LinkHistory {
   @Column({ name: 'event_at', type: 'timestamptz' })
   eventAt!: Date;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt!: Date;
 }
