@@ -1,10 +1,13 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One observation as the graph applied it (rule 5): the log a late observation replays its part of
  * the graph from. Written and read by `contacts-write.repository.ts`.
  */
 @Entity('graph_observation')
+@Index('graph_observation_msisdn_idx', ['portfolio', 'msisdn', 'orderKey'], { where: 'msisdn IS NOT NULL' })
+@Index('graph_observation_bsuid_idx', ['portfolio', 'bsuid', 'orderKey'], { where: 'bsuid IS NOT NULL' })
+@Index('graph_observation_parent_bsuid_idx', ['portfolio', 'parentBsuid', 'orderKey'], { where: 'parent_bsuid IS NOT NULL' })
 export class GraphObservation {
   @PrimaryColumn({ type: 'text' })
   portfolio!: string;

@@ -1,7 +1,11 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Evidence, HistoryAction, LinkField, MergeSnapshot, Strength } from './domain/observation';
 
 @Entity('link_history')
+// On (portfolio, contact_id, id DESC): @Index cannot say DESC, so TypeORM leaves this index to the migration.
+@Index('link_history_contact_idx', { synchronize: false })
+@Index('link_history_other_contact_idx', ['portfolio', 'otherContactId'], { where: 'other_contact_id IS NOT NULL' })
+@Index('link_history_past_bsuid_idx', ['portfolio', 'fromValue'], { where: `field = 'bsuid' AND action = 'unlinked'` })
 export class LinkHistory {
   @PrimaryColumn({ type: 'text' })
   portfolio!: string;
