@@ -33,10 +33,10 @@ export const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inboun
 @Index('contact_bsuid_idx', ['bsuid'], { where: 'bsuid IS NOT NULL' })
 @Index('contact_parent_bsuid_idx', ['parentBsuid'], { where: 'parent_bsuid IS NOT NULL' })
 export class Contact {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'contact_pkey' })
   portfolio!: string;
 
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'contact_pkey' })
   id!: string;
 
   @Column({ type: 'text', nullable: true })

@@ -9,10 +9,10 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 @Index('graph_observation_bsuid_idx', ['portfolio', 'bsuid', 'orderKey'], { where: 'bsuid IS NOT NULL' })
 @Index('graph_observation_parent_bsuid_idx', ['portfolio', 'parentBsuid', 'orderKey'], { where: 'parent_bsuid IS NOT NULL' })
 export class GraphObservation {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'graph_observation_pkey' })
   portfolio!: string;
 
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'graph_observation_pkey' })
   id!: string;
 
   /** Event time, then a deterministic tie-break (`orderKey`); compared byte by byte. */

@@ -7,10 +7,10 @@ import type { Evidence, HistoryAction, LinkField, MergeSnapshot, Strength } from
 @Index('link_history_other_contact_idx', ['portfolio', 'otherContactId'], { where: 'other_contact_id IS NOT NULL' })
 @Index('link_history_past_bsuid_idx', ['portfolio', 'fromValue'], { where: `field = 'bsuid' AND action = 'unlinked'` })
 export class LinkHistory {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'link_history_pkey' })
   portfolio!: string;
 
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'link_history_pkey' })
   id!: string;
 
   @Column({ name: 'contact_id', type: 'uuid' })

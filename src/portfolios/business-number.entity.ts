@@ -4,7 +4,7 @@ import type { Portfolio } from './portfolio.entity';
 @Entity('business_number')
 @Index('business_number_portfolio_idx', ['portfolio'])
 export class BusinessNumber {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'business_number_pkey' })
   number!: string;
 
   @Column({ type: 'text' })

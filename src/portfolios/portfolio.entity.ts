@@ -10,7 +10,7 @@ export type UnknownTemplatesPolicy = (typeof UNKNOWN_TEMPLATES_POLICIES)[number]
 // Unique on (platform_id, coalesce(platform_partner_id, '')) WHERE platform_id IS NOT NULL: @Index cannot say an expression.
 @Index('portfolio_platform_key', { synchronize: false })
 export class Portfolio {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'portfolio_pkey' })
   key!: string;
 
   @Column({ name: 'platform_id', type: 'text', nullable: true })

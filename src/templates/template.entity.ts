@@ -8,13 +8,13 @@ import type { TemplateSource } from './domain/template-sync';
 @Check('template_otp_type_authentication_check', `category = 'AUTHENTICATION' OR otp_type IS NULL`)
 @Check('template_source_check', `source IN ('admin', 'sync')`)
 export class Template {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'template_pkey' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'template_pkey' })
   name!: string;
 
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'template_pkey' })
   language!: string;
 
   @Column({ type: 'text' })
