@@ -39,6 +39,10 @@ export function dataSourceOptions(url: string | undefined, extra: Record<string,
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // Contact ids default to gen_random_uuid(), built into PostgreSQL 13 and later. Without these two lines, the
+    // entity's generated uuid would make TypeORM install uuid-ossp at every connect and write uuid_generate_v4().
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     // Off: TypeORM would log a failed query with its parameters, which hold phone numbers and BSUIDs.
     logging: false,
     extra: { max: 16, connectionTimeoutMillis: 5_000, ...extra },

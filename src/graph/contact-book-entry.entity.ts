@@ -8,13 +8,13 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity('contact_book_entry')
 export class ContactBookEntry {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'contact_book_entry_pkey' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'contact_book_entry_pkey' })
   msisdn!: string;
 
-  @PrimaryColumn({ name: 'business_number', type: 'text' })
+  @PrimaryColumn({ name: 'business_number', type: 'text', primaryKeyConstraintName: 'contact_book_entry_pkey' })
   businessNumber!: string;
 
   /** The first exchange by phone on or after CONTACT_BOOK_SINCE. */

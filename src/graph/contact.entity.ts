@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { Strength } from './domain/observation';
 import { CONTACT_BOOK_AT } from './phone-visibility.sql';
 
@@ -15,13 +15,28 @@ export type ContactRead = Contact & { contactBookAt: Date | null };
 export const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inbound_at, c.last_outbound_at) IS NULL
   OR c.invalid_at >= greatest(c.last_inbound_at, c.last_outbound_at)))`;
 
-/** One person inside one portfolio. Written by `contacts-write.repository.ts` in set-based batches. */
+/**
+ * One person inside one portfolio. Written by `contacts-write.repository.ts` in set-based batches.
+ * The table's fillfactor (70, for HOT updates) is a storage parameter TypeORM neither sets nor reads.
+ */
 @Entity('contact')
+@Check(
+  'contact_strength_check',
+  `msisdn_strength IN ('attested', 'claimed') AND bsuid_strength IN ('attested', 'claimed') AND parent_bsuid_strength IN ('attested', 'claimed')`,
+)
+// Checked at commit: a batch may move an identifier between two contacts in any row order.
+@Unique('contact_portfolio_msisdn_key', ['portfolio', 'msisdn'], { deferrable: 'INITIALLY DEFERRED' })
+@Unique('contact_portfolio_bsuid_key', ['portfolio', 'bsuid'], { deferrable: 'INITIALLY DEFERRED' })
+@Unique('contact_portfolio_parent_bsuid_key', ['portfolio', 'parentBsuid'], { deferrable: 'INITIALLY DEFERRED' })
+@Index('contact_merged_into_idx', ['portfolio', 'mergedInto'], { where: 'merged_into IS NOT NULL' })
+@Index('contact_external_id_idx', ['portfolio', 'externalId'], { where: 'external_id IS NOT NULL' })
+@Index('contact_bsuid_idx', ['bsuid'], { where: 'bsuid IS NOT NULL' })
+@Index('contact_parent_bsuid_idx', ['parentBsuid'], { where: 'parent_bsuid IS NOT NULL' })
 export class Contact {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'contact_pkey' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'uuid' })
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'contact_pkey' })
   id!: string;
 
   @Column({ type: 'text', nullable: true })
@@ -78,12 +93,12 @@ export class Contact {
   lastEventKey!: string | null;
 
   /** Every observation that shaped this contact is in the log: false before the log, and after an admin's correction. */
-  @Column({ name: 'has_full_log', type: 'boolean' })
+  @Column({ name: 'has_full_log', type: 'boolean', default: true })
   hasFullLog!: boolean;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }

@@ -1,15 +1,18 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One observation as the graph applied it (rule 5): the log a late observation replays its part of
  * the graph from. Written and read by `contacts-write.repository.ts`.
  */
 @Entity('graph_observation')
+@Index('graph_observation_msisdn_idx', ['portfolio', 'msisdn', 'orderKey'], { where: 'msisdn IS NOT NULL' })
+@Index('graph_observation_bsuid_idx', ['portfolio', 'bsuid', 'orderKey'], { where: 'bsuid IS NOT NULL' })
+@Index('graph_observation_parent_bsuid_idx', ['portfolio', 'parentBsuid', 'orderKey'], { where: 'parent_bsuid IS NOT NULL' })
 export class GraphObservation {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'graph_observation_pkey' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'graph_observation_pkey' })
   id!: string;
 
   /** Event time, then a deterministic tie-break (`orderKey`); compared byte by byte. */
@@ -32,6 +35,6 @@ export class GraphObservation {
   @Column({ type: 'jsonb' })
   observation!: Record<string, unknown>;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt!: Date;
 }

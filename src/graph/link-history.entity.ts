@@ -1,13 +1,17 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Evidence, HistoryAction, MergeSnapshot, Strength } from './domain/observation';
-import { IdentifierKind } from '../identifiers/domain/identifier';
+import type { IdentifierKind } from '../identifiers/domain/identifier';
 
 @Entity('link_history')
+// On (portfolio, contact_id, id DESC): @Index cannot say DESC, so TypeORM leaves this index to the migration.
+@Index('link_history_contact_idx', { synchronize: false })
+@Index('link_history_other_contact_idx', ['portfolio', 'otherContactId'], { where: 'other_contact_id IS NOT NULL' })
+@Index('link_history_past_bsuid_idx', ['portfolio', 'fromValue'], { where: `field = 'bsuid' AND action = 'unlinked'` })
 export class LinkHistory {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'link_history_pkey' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'link_history_pkey' })
   id!: string;
 
   @Column({ name: 'contact_id', type: 'uuid' })
@@ -40,6 +44,6 @@ export class LinkHistory {
   @Column({ name: 'event_at', type: 'timestamptz' })
   eventAt!: Date;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt!: Date;
 }

@@ -1,12 +1,16 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { BusinessNumber } from './business-number.entity';
 
 export const UNKNOWN_TEMPLATES_POLICIES = ['phone-or-reject', 'send'] as const;
 export type UnknownTemplatesPolicy = (typeof UNKNOWN_TEMPLATES_POLICIES)[number];
 
 @Entity('portfolio')
+@Check('portfolio_unknown_templates_check', `unknown_templates IN ('phone-or-reject', 'send')`)
+@Index('portfolio_group_idx', ['group'], { where: 'group_key IS NOT NULL' })
+// Unique on (platform_id, coalesce(platform_partner_id, '')) WHERE platform_id IS NOT NULL: @Index cannot say an expression.
+@Index('portfolio_platform_key', { synchronize: false })
 export class Portfolio {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'portfolio_pkey' })
   key!: string;
 
   @Column({ name: 'platform_id', type: 'text', nullable: true })

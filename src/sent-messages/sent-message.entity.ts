@@ -8,7 +8,7 @@ import type { IdentifierKind } from '../identifiers/domain/identifier';
 @Index('sent_message_contact_idx', ['portfolio', 'contactId'], { where: 'contact_id IS NOT NULL' })
 @Index('sent_message_sent_as_idx', ['portfolio', 'sentAs'])
 export class SentMessage {
-  @PrimaryColumn({ name: 'message_id', type: 'text' })
+  @PrimaryColumn({ name: 'message_id', type: 'text', primaryKeyConstraintName: 'sent_message_pkey' })
   messageId!: string;
 
   @Column({ type: 'text' })

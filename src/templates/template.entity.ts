@@ -1,16 +1,20 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { OtpType, TemplateCategory } from './domain/template-list';
 import type { TemplateSource } from './domain/template-sync';
 
 @Entity('template')
+@Check('template_category_check', `category IN ('AUTHENTICATION', 'MARKETING', 'UTILITY')`)
+@Check('template_otp_type_check', `otp_type IN ('ONE_TAP', 'ZERO_TAP', 'COPY_CODE')`)
+@Check('template_otp_type_authentication_check', `category = 'AUTHENTICATION' OR otp_type IS NULL`)
+@Check('template_source_check', `source IN ('admin', 'sync')`)
 export class Template {
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'template_pkey' })
   portfolio!: string;
 
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'template_pkey' })
   name!: string;
 
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'template_pkey' })
   language!: string;
 
   @Column({ type: 'text' })
