@@ -4,6 +4,7 @@ import type { Principal } from '../auth/api-keys.service';
 import { CurrentPrincipal, PortfolioScope, RequireRole } from '../auth/auth.decorators';
 import { BulkBody } from '../common/http/bulk-body';
 import { RowIdPipe } from '../common/http/row-id.pipe';
+import { RowPageQueryDto } from '../common/http/row-page-query.dto';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView } from './contact.view';
 import type { ErasureReport } from '../graph/erasure.service';
@@ -12,7 +13,6 @@ import { ContactChangesService, SplitView } from './contact-changes.service';
 import { ContactsResolveService, ResolveResult } from './contacts-resolve.service';
 import { ContactPage, ContactsSearchService } from './contacts-search.service';
 import { ContactsService, HistoryPage } from './contacts.service';
-import { HistoryQueryDto } from './dto/history-query.dto';
 import { ImportContactsDto } from './dto/import-contacts.dto';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
 import { ResolveContactsDto } from './dto/resolve-contacts.dto';
@@ -74,7 +74,7 @@ export class ContactsController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'Every link change of the contact (and of contacts merged into it) with its evidence, newest first' })
   @ApiOkResponse({ schema: { example: HISTORY_EXAMPLE } })
-  history(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string, @Query() query: HistoryQueryDto): Promise<HistoryPage> {
+  history(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string, @Query() query: RowPageQueryDto): Promise<HistoryPage> {
     return this.contacts.getHistory(portfolio, identifier, query.limit, query.cursor);
   }
 

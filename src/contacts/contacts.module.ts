@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Contact } from '../graph/contact.entity';
 import { GraphModule } from '../graph/graph.module';
-import { LinkHistory } from '../graph/link-history.entity';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
@@ -19,7 +16,7 @@ import { GroupsController } from './groups.controller';
 
 /** The contact book as its readers see it: look-up, resolve, search, stats, history, conflicts, and the send pipeline's directory. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact, LinkHistory]), GraphModule, PortfoliosModule],
+  imports: [GraphModule, PortfoliosModule],
   controllers: [ContactsController, ContactStatsController, ConflictsController, GroupsController],
   providers: [ContactsRepository, ContactsSearchRepository, ContactsService, ContactsDirectoryService, ContactsResolveService, ContactsSearchService, ConflictsService, ContactChangesService],
   exports: [ContactsService, ContactsDirectoryService, ContactsResolveService],

@@ -1,10 +1,7 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { SentMessagesModule } from '../sent-messages/sent-messages.module';
 import { ConflictSettlementService } from './conflict-settlement.service';
-import { ContactExchange } from './contact-exchange.entity';
-import { Contact } from './contact.entity';
 import { ErasureRepository } from './erasure.repository';
 import { ErasureService } from './erasure.service';
 import { GraphReplayService } from './graph-replay.service';
@@ -13,7 +10,6 @@ import { GraphStore } from './graph.store';
 import { ImportService } from './import.service';
 import { IngestService } from './ingest.service';
 import { LinkConflictsRepository } from './link-conflicts.repository';
-import { LinkHistory } from './link-history.entity';
 import { SplitService } from './split.service';
 
 /**
@@ -21,7 +17,7 @@ import { SplitService } from './split.service';
  * behind it) and every way it changes: webhooks, imports, splits, settled conflicts, erasures.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact, ContactExchange, LinkHistory]), PortfoliosModule, SentMessagesModule],
+  imports: [PortfoliosModule, SentMessagesModule],
   providers: [
     GraphRepository,
     GraphStore,
