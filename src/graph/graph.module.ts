@@ -5,6 +5,7 @@ import { ConflictSettlementService } from './conflict-settlement.service';
 import { ErasureRepository } from './erasure.repository';
 import { ErasureService } from './erasure.service';
 import { GraphReplayService } from './graph-replay.service';
+import { GraphEventsService } from './graph-events.service';
 import { GraphRepository } from './graph.repository';
 import { GraphStore } from './graph.store';
 import { ImportService } from './import.service';
@@ -21,6 +22,7 @@ import { SplitService } from './split.service';
   providers: [
     GraphRepository,
     GraphStore,
+    GraphEventsService,
     ErasureRepository,
     LinkConflictsRepository,
     IngestService,

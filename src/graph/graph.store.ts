@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { IdentifierKind } from '../identifiers/domain/identifier';
-import { GraphEventsService } from '../observability/graph-events.service';
 import { Graph } from './domain/graph';
+import { GraphEventsService } from './graph-events.service';
 import { GraphChange, GraphRepository } from './graph.repository';
 
 /** What a change answers: the rows to write, and what its caller gets back. */

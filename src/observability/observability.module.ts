@@ -1,12 +1,11 @@
 import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../database/pool';
-import { GraphEventsService } from './graph-events.service';
 import { MetricsService } from './metrics.service';
 
-/** Metrics and graph-event reporting, for every module to inject. */
+/** Metrics, for every module to inject. */
 @Global()
-@Module({ providers: [MetricsService, GraphEventsService], exports: [MetricsService, GraphEventsService] })
+@Module({ providers: [MetricsService], exports: [MetricsService] })
 export class ObservabilityModule implements OnApplicationBootstrap {
   constructor(
     private readonly metrics: MetricsService,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mask } from '../common/logging/mask';
-import type { HistoryAction, HistoryEntry } from '../graph/domain/observation';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../observability/metrics.service';
+import type { HistoryAction, HistoryEntry } from './domain/observation';
 
 /**
  * The graph event a history row stands for. An identifier leaving a contact (`unlinked`) is the
