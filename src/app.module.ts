@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -13,7 +14,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
-    AppConfigModule,
     loggingModule(),
     ObservabilityModule,
     DatabaseModule,
@@ -26,4 +26,9 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     HealthModule,
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app on the configuration `main.ts` (or a test) read at boot. */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [AppConfigModule.forRoot(config)] };
+  }
+}

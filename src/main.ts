@@ -5,22 +5,21 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { applicationSteps, exitOnSignals } from './common/lifecycle/graceful-shutdown';
-import { AppConfig, bootConfig, LogLevel } from './config/app-config';
+import { bootConfig, LogLevel } from './config/app-config';
 import { ShutdownStateService } from './health/shutdown-state.service';
 import { IngestService } from './graph/ingest.service';
 
 async function bootstrap(): Promise<void> {
   // Bad configuration stops here, before anything starts, with one line per problem.
-  const boot = bootConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(boot), {
+  const config = await bootConfig();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
     // Until pino takes over (or if start fails before it can), Nest's own logger writes JSON too.
-    logger: new ConsoleLogger({ json: true, logLevels: nestLevels(boot.logLevel) }),
+    logger: new ConsoleLogger({ json: true, logLevels: nestLevels(config.logLevel) }),
     bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
   });
   await configureApp(app);
-  const config = app.get(AppConfig);
   const logger = app.get(Logger);
   const ingest = app.get(IngestService);
   const shutdown = app.get(ShutdownStateService);

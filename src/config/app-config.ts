@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ConfigModule } from '@nestjs/config';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { CountryCode } from 'libphonenumber-js';
@@ -7,7 +8,7 @@ import { ApiKeyDto, parseApiKeys } from './api-key';
 import { expandLinkAddresses } from './link-addresses';
 import { EnvDto } from './env.dto';
 
-/** The typed, frozen configuration every other part injects. Nothing outside `config/` reads `process.env`. */
+/** The typed, frozen configuration every other part injects. Only `bootConfig` reads `process.env`. */
 export class AppConfig {
   readonly port!: number;
   readonly host!: string;
@@ -128,9 +129,12 @@ function blankToUndefined(env: Record<string, unknown>): Record<string, unknown>
 }
 
 /**
- * What the HTTP adapter needs before the app exists (body limit, log level). `.env` is already in
- * the environment: importing AppModule ran `ConfigModule.forRoot`.
+ * The configuration of this process, read once at boot by `main.ts`, the migration CLI and the tests,
+ * and passed in from there: the one reader of `process.env`. A `.env` in the working directory fills
+ * in what the environment does not set.
  */
-export function bootConfig(): AppConfig {
+export async function bootConfig(): Promise<AppConfig> {
+  // @nestjs/config stays as the `.env` reader it always was (dotenv, set variables win); its module is not used.
+  await ConfigModule.forRoot();
   return loadAppConfig(process.env);
 }

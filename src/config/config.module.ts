@@ -1,12 +1,10 @@
-import { Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { AppConfig, loadAppConfig } from './app-config';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './app-config';
 
-@Global()
-@Module({
-  // ConfigModule only loads `.env` into the environment; AppConfig is the one validated view of it.
-  imports: [ConfigModule.forRoot({ cache: true })],
-  providers: [{ provide: AppConfig, useFactory: () => loadAppConfig(process.env) }],
-  exports: [AppConfig],
-})
-export class AppConfigModule {}
+/** Provides the AppConfig read at boot (`bootConfig`), so that no provider reads the environment itself. */
+@Module({})
+export class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppConfigModule, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}

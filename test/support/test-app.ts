@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { ApiKeyDto } from '../../src/config/api-key';
-import { AppConfig, loadAppConfig } from '../../src/config/app-config';
+import { AppConfig, bootConfig } from '../../src/config/app-config';
 import { LOG_DESTINATION } from '../../src/observability/logging';
 import { PortfoliosService } from '../../src/portfolios/portfolios.service';
 import { TemplatesService } from '../../src/templates/templates.service';
@@ -54,7 +54,7 @@ export interface TestApp {
  * database name must contain "test") or else on a fresh in-memory PGlite.
  */
 export async function createTestApp(overrides: Partial<AppConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
-  const fromEnv = loadAppConfig(process.env);
+  const fromEnv = await bootConfig();
   if (fromEnv.databaseUrl && !/test/i.test(new URL(fromEnv.databaseUrl).pathname)) {
     throw new Error(`Refusing to run tests on ${new URL(fromEnv.databaseUrl).pathname}: its name must contain "test"`);
   }
@@ -68,7 +68,8 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
     rateLimit: { windowMs: 10_000, api: 0, webhooks: 0 },
     ...overrides,
   });
-  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config);
+  // Passed in as main.ts passes its own, so the tests build the same module graph.
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (options.logDestination) builder = builder.overrideProvider(LOG_DESTINATION).useValue(options.logDestination);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
