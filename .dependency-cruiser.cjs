@@ -1,10 +1,12 @@
 /**
  * Module boundaries of src/, checked by `npm run lint:deps` (dependency-cruiser).
  * A domain folder holds pure rules (STYLE.md: "no Nest, no TypeORM"): it may import other domain folders,
- * node: builtins and npm packages, but no framework and nothing else of src.
+ * AppError and common/'s pure helpers, node: builtins and npm packages, but no framework and nothing else of src.
  */
 const FRAMEWORKS = '(@nestjs/[^/]+|typeorm|fastify|pg)';
 const DOMAIN = '^src/(domain|.+/domain)/';
+// The error type domain code throws (STYLE.md) and the pure helpers of common/ that domain code shares.
+const SHARED_PURE = '^src/common/(errors/(app-error|result-code)|logging/mask|http/json)\\.ts$';
 // Unit tests live next to the code they test, and may use the helpers in test/support.
 const SPEC = '\\.spec\\.ts$';
 
@@ -28,8 +30,15 @@ module.exports = {
       to: {
         dependencyTypesNot: ['core'],
         // Anything but another domain folder or a package from node_modules that is not a framework.
-        pathNot: `${DOMAIN}|^node_modules/(?!(@types/)?${FRAMEWORKS}/)`,
+        pathNot: `${DOMAIN}|${SHARED_PURE}|^node_modules/(?!(@types/)?${FRAMEWORKS}/)`,
       },
+    },
+    {
+      name: 'graph-not-to-readers',
+      comment: 'The graph (write side) knows nothing of its readers: contacts/, dispatch/ and webhooks/ depend on it, never the reverse.',
+      severity: 'error',
+      from: { path: '^src/graph/' },
+      to: { path: '^src/(contacts|dispatch|webhooks)/' },
     },
     {
       name: 'no-orphans',
