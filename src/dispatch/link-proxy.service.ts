@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
 import { IngestService } from '../identities/ingest.service';
 import type { Observation } from '../identities/domain/observation';
+import { LinkClient } from '../link/link.client';
 import { SentDestination, SentMessagesService } from '../sent-messages/sent-messages.service';
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
-import { LinkClient } from './link.client';
 import { isJsonObject } from '../common/http/json';
 
 export interface ProxyAnswer {
