@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { toErrorResponse } from '../common/errors/error.filter';
+import { AppError } from '../common/errors/app-error';
+import { asAppError } from '../common/errors/database-errors';
 import { assertReaches, Principal } from '../auth/api-keys.service';
 import { parseBusinessNumber } from '../identities/domain/identifier';
 import { IngestService } from '../identities/ingest.service';
@@ -42,7 +43,8 @@ export class WebhooksService {
       return ack;
     } catch (error) {
       // Classified by the answer the sender gets, whatever was thrown (a database error is a 503 too).
-      const { status } = toErrorResponse(error);
+      const answered = asAppError(error);
+      const status = answered instanceof AppError ? answered.status : HttpStatus.INTERNAL_SERVER_ERROR;
       outcome = status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : status < 500 ? 'rejected' : 'failed';
       throw error;
     } finally {
