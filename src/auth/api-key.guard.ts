@@ -5,7 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import type { Role } from '../config/api-key';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { ApiKeysService, hasRole, Principal, reaches } from './api-keys.service';
+import { ApiKeysService, assertReaches, hasRole, Principal } from './api-keys.service';
 import { NEW_PORTFOLIO_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal; portfolio?: Portfolio };
@@ -34,7 +34,7 @@ export class ApiKeyGuard implements CanActivate {
     }
     const key = (request.params as Record<string, string> | undefined)?.portfolio;
     if (key === undefined) return true;
-    if (!reaches(principal, key)) throw AppError.noAccess(`No access to portfolio ${key}`);
+    assertReaches(principal, key);
     const portfolio = await this.portfolios.find(key);
     if (!portfolio && !this.reflector.getAllAndOverride<boolean>(NEW_PORTFOLIO_KEY, targets)) {
       throw AppError.notFound(`No portfolio ${key}`);

@@ -81,6 +81,16 @@ export function reaches(principal: Principal, portfolio: string): boolean {
   return principal.portfolios.includes('*') || principal.portfolios.includes(portfolio);
 }
 
+/** The portfolios a principal reaches, as the predicate on portfolio keys that PortfoliosService takes. */
+export function reachOf(principal: Principal): (portfolio: string) => boolean {
+  return (portfolio) => reaches(principal, portfolio);
+}
+
+/** Refuses (403) a portfolio the principal does not reach. */
+export function assertReaches(principal: Principal, portfolio: string, message = `No access to portfolio ${portfolio}`): void {
+  if (!reaches(principal, portfolio)) throw AppError.noAccess(message);
+}
+
 /** `admin` holds every role. */
 export function hasRole(principal: Principal, roles: readonly Role[]): boolean {
   return principal.roles.includes('admin') || roles.some((role) => principal.roles.includes(role));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
+import { reachOf } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { CONTACT_COLUMNS, ContactRead } from '../graph/contact.entity';
 import { describeInput, Identifier, identifierKey, parseIdentifier, tryParseIdentifier } from '../identifiers/domain/identifier';
@@ -48,7 +49,7 @@ export class ContactsResolveService {
 
   /** The contact in each portfolio of the group, among those the key reaches, that shares the parent BSUID. */
   async inGroup(principal: Principal, group: string, raw: string): Promise<GroupContacts> {
-    const members = await this.portfolios.inGroup(principal, group);
+    const members = await this.portfolios.inGroup(reachOf(principal), group);
     if (members.length === 0) throw AppError.notFound(`No group ${group} among the portfolios this key reaches`);
     const parent = parseIdentifier(raw, this.portfolios.regionFor(members[0]), 'parentBsuid');
     assertParent(parent, raw);

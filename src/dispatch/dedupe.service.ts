@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal, reaches } from '../auth/api-keys.service';
+import { assertReaches, Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { ContactsDirectoryService } from '../contacts/contacts-directory.service';
 import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identifiers/domain/identifier';
@@ -86,7 +86,7 @@ export class DedupeService {
     const source = parseBusinessNumber(request.source, 'source');
     const portfolio = await this.portfolios.forBusinessNumber(source);
     // Which portfolio owns the number is not this key's to know.
-    if (!reaches(principal, portfolio.key)) throw AppError.noAccess('No access: this key does not reach the portfolio of this source');
+    assertReaches(principal, portfolio.key, 'No access: this key does not reach the portfolio of this source');
     // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
     const partnerDiffers = portfolio.platformPartnerId && request.platformPartnerId !== portfolio.platformPartnerId;
     if (portfolio.platformId && (request.platformId !== portfolio.platformId || partnerDiffers)) {

@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
 import { IngestService } from '../graph/ingest.service';
 import type { Observation } from '../graph/domain/observation';
+import { LinkClient } from '../link/link.client';
 import { SentDestination, SentMessagesRepository } from '../sent-messages/sent-messages.repository';
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
-import { LinkClient } from './link.client';
 import { isJsonObject } from '../common/http/json';
 
 export interface ProxyAnswer {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
-import { isDatabaseUnavailable, isRetryableConflict } from '../common/errors/database-errors';
+import { asAppError, isDatabaseUnavailable } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { MetricsService } from '../observability/metrics.service';
@@ -202,12 +202,9 @@ export class IngestService {
   }
 
   private toAppError(error: unknown): unknown {
-    if (error instanceof AppError) return error;
-    if (isDatabaseUnavailable(error) || isRetryableConflict(error)) {
-      this.logger.warn(`database unavailable, asking the sender to retry: ${(error as Error).message}`);
-      return AppError.unavailable('The contact book cannot store this event right now; retry later');
-    }
-    return error;
+    const answered = asAppError(error, { unavailableMessage: 'The contact book cannot store this event right now; retry later', retriesExhausted: true });
+    if (answered !== error) this.logger.warn(`database trouble, answering ${(answered as AppError).status}: ${(error as Error).message}`);
+    return answered;
   }
 }
 

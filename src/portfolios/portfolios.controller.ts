@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, MayCreatePortfolio, RequireRole } from '../auth/auth.decorators';
 import type { Principal } from '../auth/api-keys.service';
+import { reachOf } from '../auth/api-keys.service';
 import { PutPortfolioDto } from './dto/put-portfolio.dto';
 import { PortfolioView } from './portfolio.view';
 import { PortfoliosService } from './portfolios.service';
@@ -31,7 +32,7 @@ export class PortfoliosController {
   @ApiOperation({ summary: 'The portfolios this key reaches' })
   @ApiOkResponse({ schema: { example: { portfolios: [PORTFOLIO_EXAMPLE] } } })
   async list(@CurrentPrincipal() principal: Principal): Promise<{ portfolios: PortfolioView[] }> {
-    return { portfolios: await this.portfolios.list(principal) };
+    return { portfolios: await this.portfolios.list(reachOf(principal)) };
   }
 
   @Put(':portfolio')
@@ -46,7 +47,7 @@ export class PortfoliosController {
     @Body() body: PutPortfolioDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PortfolioView> {
-    const { created, portfolio } = await this.portfolios.put(principal, key, body);
+    const { created, portfolio } = await this.portfolios.put(reachOf(principal), key, body);
     reply.status(created ? 201 : 200);
     return portfolio;
   }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
-import { Principal, reaches } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { sqlState } from '../common/errors/database-errors';
 import { AppConfig } from '../config/app-config';
@@ -14,6 +13,9 @@ import { PortfolioView, toPortfolioView } from './portfolio.view';
 
 export const DEFAULT_PORTFOLIO = 'default';
 export const PORTFOLIO_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Whether the caller reaches a portfolio, by key: auth decides, this service only asks. */
+export type PortfolioReach = (key: string) => boolean;
 
 /** How long a replica trusts its copy of the portfolios; a write on this replica refreshes it at once. */
 const CACHE_MS = 10_000;
@@ -81,9 +83,9 @@ export class PortfoliosService {
     return this.countryByNumber.get(number);
   }
 
-  async list(principal: Principal): Promise<PortfolioView[]> {
+  async list(reach: PortfolioReach): Promise<PortfolioView[]> {
     const all = [...(await this.load()).byKey.values()];
-    return all.filter((portfolio) => reaches(principal, portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
+    return all.filter((portfolio) => reach(portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
   }
 
   /** The keys of a group's portfolios, whoever asks. */
@@ -91,19 +93,19 @@ export class PortfoliosService {
     return [...(await this.load()).byKey.values()].filter((portfolio) => portfolio.group === group).map((portfolio) => portfolio.key);
   }
 
-  /** The portfolios of a group (they share parent BSUIDs) that the key reaches, by key. */
-  async inGroup(principal: Principal, group: string): Promise<Portfolio[]> {
+  /** The portfolios of a group (they share parent BSUIDs) that the caller reaches, by key. */
+  async inGroup(reach: PortfolioReach, group: string): Promise<Portfolio[]> {
     const all = [...(await this.load()).byKey.values()];
-    return all.filter((portfolio) => portfolio.group === group && reaches(principal, portfolio.key)).sort((a, b) => a.key.localeCompare(b.key));
+    return all.filter((portfolio) => portfolio.group === group && reach(portfolio.key)).sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  async put(principal: Principal, key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {
+  async put(reach: PortfolioReach, key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {
     if (!PORTFOLIO_KEY.test(key)) throw AppError.invalidField('portfolio', 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const numbers = [...new Set(dto.businessNumbers.map((raw, index) => parseBusinessNumber(raw, `businessNumbers[${index}]`)))];
     try {
       const created = await this.dataSource.transaction(async (manager) => {
         const current = await manager.findOne(Portfolio, { where: { key }, relations: { businessNumbers: true } });
-        await this.assertMayClaim(manager, principal, key, current, numbers, dto);
+        await this.assertMayClaim(manager, reach, key, current, numbers, dto);
         await manager.upsert(
           Portfolio,
           {
@@ -139,7 +141,7 @@ export class PortfoliosService {
    */
   private async assertMayClaim(
     manager: EntityManager,
-    principal: Principal,
+    reach: PortfolioReach,
     key: string,
     current: Portfolio | null,
     numbers: string[],
@@ -150,7 +152,7 @@ export class PortfoliosService {
       // The owner is not named: the caller may not reach it.
       throw AppError.conflict(`Business numbers already belong to another portfolio: ${taken.map((n) => n.number).join(', ')}`);
     }
-    if (key === DEFAULT_PORTFOLIO || reaches(principal, DEFAULT_PORTFOLIO)) return;
+    if (key === DEFAULT_PORTFOLIO || reach(DEFAULT_PORTFOLIO)) return;
     const owned = new Set((current?.businessNumbers ?? []).map((number) => number.number));
     const newNumbers = numbers.filter((number) => !owned.has(number));
     const newPlatform =

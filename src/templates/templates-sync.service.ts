@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
-import { LinkClient } from '../dispatch/link.client';
+import { LinkClient } from '../link/link.client';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { readTemplateList, SkippedTemplate, templateKey, TemplateRow } from './domain/template-list';
 import { KnownTemplate, planTemplateSync, TemplateSyncPlan } from './domain/template-sync';

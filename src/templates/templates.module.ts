@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LinkModule } from '../dispatch/link.module';
+import { LinkModule } from '../link/link.module';
 import { Template } from './template.entity';
 import { TemplatesLookupService } from './templates-lookup.service';
 import { TemplatesSyncService } from './templates-sync.service';

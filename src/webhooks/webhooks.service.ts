@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { toErrorResponse } from '../common/errors/error.filter';
-import { Principal, reaches } from '../auth/api-keys.service';
+import { asAppError } from '../common/errors/database-errors';
+import { assertReaches, Principal } from '../auth/api-keys.service';
 import { parseBusinessNumber } from '../identifiers/domain/identifier';
 import { IngestService } from '../graph/ingest.service';
 import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
@@ -43,7 +43,8 @@ export class WebhooksService {
       return ack;
     } catch (error) {
       // Classified by the answer the sender gets, whatever was thrown (a database error is a 503 too).
-      const { status } = toErrorResponse(error);
+      const answered = asAppError(error);
+      const status = answered instanceof AppError ? answered.status : HttpStatus.INTERNAL_SERVER_ERROR;
       outcome = status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : status < 500 ? 'rejected' : 'failed';
       throw error;
     } finally {
@@ -55,7 +56,7 @@ export class WebhooksService {
     const body = readMoEnvelope(raw);
     const businessNumber = parseBusinessNumber(body.destination, 'destination');
     const portfolio = await this.portfolios.forBusinessNumber(businessNumber);
-    assertReaches(principal, portfolio.key);
+    assertPostsFor(principal, portfolio.key);
     const region = this.portfolios.regionFor(portfolio, businessNumber);
     return this.apply(portfolio.key, readMo(body, { portfolio: portfolio.key, region, businessNumber }));
   }
@@ -69,7 +70,7 @@ export class WebhooksService {
     const platformId = parameters.get('platformId');
     const portfolio = sender ?? (await this.portfolios.forPlatform(platformId, parameters.get('platformPartnerId')));
     this.metrics.dlrAttribution.inc({ by: sender ? 'messageId' : platformId && portfolio.platformId === platformId ? 'platform' : 'default' });
-    assertReaches(principal, portfolio.key);
+    assertPostsFor(principal, portfolio.key);
     // Only a send tells the business number; else, with one, the portfolio's own is the one that sent.
     const numbers = portfolio.businessNumbers ?? [];
     const businessNumber = sender ? sent.businessNumber : numbers.length === 1 ? numbers[0].number : undefined;
@@ -89,8 +90,6 @@ export class WebhooksService {
  * The portfolio comes from the event, not the path, so the guard cannot check it: done here. Which
  * portfolio owns the event's number or platform is not named: the key does not reach it.
  */
-function assertReaches(principal: Principal, portfolio: string): void {
-  if (!reaches(principal, portfolio)) {
-    throw AppError.noAccess('No access: this key may not post events for the portfolio of this business number or platform');
-  }
+function assertPostsFor(principal: Principal, portfolio: string): void {
+  assertReaches(principal, portfolio, 'No access: this key may not post events for the portfolio of this business number or platform');
 }

@@ -13,7 +13,7 @@ describe('when the database cannot be reached', () => {
   it('answers a webhook 503 so that LINK retries', async () => {
     const res = await t.postMo(fixture('mo-02-text-msisdn-bsuid'));
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ resultCode: 112503, description: expect.stringContaining('retry later'), translatedDescription: null });
+    expect(res.body).toEqual({ resultCode: 112903, description: expect.stringContaining('retry later'), translatedDescription: null });
   });
 
   it('counts those webhooks as retry_later, not as failures', async () => {

@@ -52,7 +52,7 @@ describe('PostgreSQL stopped in the middle of a stream of webhooks', () => {
       expect(ready.status).toBe(503);
       const probe = await send(service.port, 'POST', '/webhooks/link/mo', WEBHOOK_AUTH, moBody(identity(series, 999_999)), { timeoutMs: 15_000 });
       expect(probe.status).toBe(503);
-      expect(JSON.parse(probe.body)).toEqual({ resultCode: 112503, description: expect.stringContaining('retry later'), translatedDescription: null });
+      expect(JSON.parse(probe.body)).toEqual({ resultCode: 112903, description: expect.stringContaining('retry later'), translatedDescription: null });
       // Down for a while longer, the stream still running.
       await sleep(1_500);
       expect(service.exit()).toBeUndefined();

@@ -1,3 +1,7 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError } from './app-error';
+import { ResultCode } from './result-code';
+
 /** SQLSTATE of a database error, whether TypeORM wrapped it or not. */
 export function sqlState(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
@@ -40,4 +44,28 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (code) return /^(08|53|55P03|57|58)/.test(code);
   const candidate = error as { message?: unknown; code?: unknown } | undefined;
   return CONNECTION_FAILURE.test(`${String(candidate?.code ?? '')} ${String(candidate?.message ?? '')}`);
+}
+
+export interface AsAppErrorOptions {
+  /** The 503's description, for a caller that can say more than "the database". */
+  unavailableMessage?: string;
+  /** The caller already ran the work again on each race: a retryable conflict still standing is a 503 too. */
+  retriesExhausted?: boolean;
+}
+
+/**
+ * The AppError a database error stands for, or the error itself: a value PostgreSQL cannot store
+ * (a NUL character, a number out of range) is the client's to fix (400); an unreachable database,
+ * or a race that outlived its retries, asks the caller to retry later (503, so that LINK redelivers
+ * a webhook).
+ */
+export function asAppError(error: unknown, options: AsAppErrorOptions = {}): unknown {
+  if (error instanceof AppError) return error;
+  if (sqlState(error)?.startsWith('22')) {
+    return new AppError(HttpStatus.BAD_REQUEST, ResultCode.BadRequest, 'The request holds a value that cannot be stored');
+  }
+  if (isDatabaseUnavailable(error) || (options.retriesExhausted === true && isRetryableConflict(error))) {
+    return AppError.unavailable(options.unavailableMessage ?? 'The database is unavailable; retry later');
+  }
+  return error;
 }

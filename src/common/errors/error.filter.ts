@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, FieldError } from './app-error';
-import { isDatabaseUnavailable, sqlState } from './database-errors';
+import { asAppError } from './database-errors';
 import { ResultCode } from './result-code';
 
 /** LINK's ErrorResponse, with the fields at fault when validation failed, and an AppError's details. */
@@ -38,23 +38,18 @@ interface FrameworkError {
  * to its filters too.
  */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorResponse } {
-  if (error instanceof AppError) {
-    const body: ErrorResponse = { resultCode: error.resultCode, description: error.message, translatedDescription: null };
-    if (error.fields.length > 0) body.fields = error.fields;
-    // Details add keys; they never replace LINK's own.
-    for (const [key, value] of Object.entries(error.details)) if (!(key in body) && key !== 'fields') body[key] = value;
-    return { status: error.status, body };
-  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return { status, body: plain(codeByStatus[status] ?? ResultCode.BadRequest, httpMessage(error)) };
   }
-  if (sqlState(error)?.startsWith('22')) {
-    // A value PostgreSQL cannot store (a NUL character, a number out of range) is the client's to fix.
-    return { status: HttpStatus.BAD_REQUEST, body: plain(ResultCode.BadRequest, 'The request holds a value that cannot be stored') };
-  }
-  if (isDatabaseUnavailable(error)) {
-    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: plain(ResultCode.ServiceUnavailable, 'The database is unavailable; retry later') };
+  // Ours, or a database error standing for one (a value it cannot store, the database away).
+  const known = asAppError(error);
+  if (known instanceof AppError) {
+    const body: ErrorResponse = { resultCode: known.resultCode, description: known.message, translatedDescription: null };
+    if (known.fields.length > 0) body.fields = known.fields;
+    // Details add keys; they never replace LINK's own.
+    for (const [key, value] of Object.entries(known.details)) if (!(key in body) && key !== 'fields') body[key] = value;
+    return { status: known.status, body };
   }
   const framework = error as FrameworkError;
   if (error instanceof SyntaxError || /^FST_ERR_CTP_(INVALID_JSON|EMPTY_JSON)/.test(String(framework?.code))) {

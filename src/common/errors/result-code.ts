@@ -1,6 +1,6 @@
 /**
- * Result codes of LINK's ErrorResponse (API document, "Possible resultCodes in ErrorResponse"), and
- * this service's own for the cases LINK's list has no code for (1129xx, and 112503).
+ * Result codes of LINK's ErrorResponse (API document, "Possible resultCodes in ErrorResponse" and
+ * "Error codes"), and this service's own for the cases LINK's lists have no code for (1129xx).
  */
 export enum ResultCode {
   Unauthorized = 112400,
@@ -14,7 +14,8 @@ export enum ResultCode {
   HeadersTooLarge = 112931,
   TooManyRequests = 112929,
   ServerError = 112500,
-  ServiceUnavailable = 112503,
+  /** This service cannot answer now (the database is unreachable, writers keep racing): retry later (503). */
+  ServiceUnavailable = 112903,
   /** LINK's "Request to external entity failed": LINK answered an error, or a body we cannot read (502). */
   UpstreamFailed = 112501,
   /** LINK's "Http connection error towards external entity": LINK unreachable or too slow (504); retry later. */

@@ -72,7 +72,7 @@ export function isRetryLaterBody(body: string): boolean {
   const parsed = parseJson(body);
   return (
     parsed !== undefined &&
-    parsed.resultCode === 112503 &&
+    parsed.resultCode === 112903 &&
     typeof parsed.description === 'string' &&
     parsed.description.length > 0 &&
     parsed.translatedDescription === null
