@@ -48,19 +48,7 @@ import {
   UNKNOWN_MSISDN_FROM,
   unknownBsuidOf,
 } from './resolve-data';
-import {
-  closedLoop,
-  DATABASE_URL,
-  ensureDatabase,
-  http,
-  median,
-  openLoop,
-  round2,
-  run,
-  sql,
-  startService,
-  stopService,
-} from './support';
+import { closedLoop, DATABASE_URL, ensureDatabase, http, median, openLoop, round2, run, sql, startService, stopService } from './support';
 
 const BUSINESS_NUMBER = process.env.BENCH_BUSINESS_NUMBER ?? '+46101010101';
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 100);
@@ -131,15 +119,18 @@ async function main(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // 1. Dedupe of one destination
 
-
-
 /** The answer is checked here: parsing a one-destination answer takes microseconds. */
 async function dedupeOne(lookup: Lookup): Promise<void> {
   const answer = await http('POST', '/v1/messages/dedupe', AUTH, JSON.stringify(messageRequest([lookup.value])));
   if (answer.status !== 200) throw new Error(`dedupe of ${lookup.value} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
   const result = JSON.parse(answer.body) as DedupeAnswer;
   const [entry] = result.destinations ?? [];
-  if (result.portfolio !== PORTFOLIO || result.destinations.length !== 1 || !KEPT.has(entry.action) || result.request?.destinations?.[0] !== lookup.value) {
+  if (
+    result.portfolio !== PORTFOLIO ||
+    result.destinations.length !== 1 ||
+    !KEPT.has(entry.action) ||
+    result.request?.destinations?.[0] !== lookup.value
+  ) {
     throw new Error(`dedupe of ${lookup.value} answered ${answer.body.slice(0, 300)}`);
   }
 }
@@ -278,7 +269,8 @@ async function baselineBig(pool: Pool, request: BigRequest): Promise<() => void>
     [PORTFOLIO, [...msisdns], [...bsuids]],
   );
   return () => {
-    if (result.rowCount !== request.knownDistinct) throw new Error(`the baseline found ${result.rowCount} contacts, not ${request.knownDistinct}`);
+    if (result.rowCount !== request.knownDistinct)
+      throw new Error(`the baseline found ${result.rowCount} contacts, not ${request.knownDistinct}`);
   };
 }
 
@@ -307,11 +299,13 @@ function checkBigAnswer(request: BigRequest, status: number, body: string): void
   const answer = JSON.parse(body) as DedupeAnswer;
   if (answer.portfolio !== PORTFOLIO) throw new Error(`dedupe answered portfolio ${answer.portfolio}, not ${PORTFOLIO}`);
   const reports = answer.destinations;
-  if (reports?.length !== request.destinations.length) throw new Error(`dedupe answered ${reports?.length} entries for ${request.destinations.length} destinations`);
+  if (reports?.length !== request.destinations.length)
+    throw new Error(`dedupe answered ${reports?.length} entries for ${request.destinations.length} destinations`);
   const counts = { send: 0, duplicate: 0, rejected: 0 };
   const sendAs = new Set<string>();
   reports.forEach((entry, index) => {
-    if (entry.input !== request.destinations[index]) throw new Error(`entry ${index} is for ${String(entry.input)}, not ${request.destinations[index]}`);
+    if (entry.input !== request.destinations[index])
+      throw new Error(`entry ${index} is for ${String(entry.input)}, not ${request.destinations[index]}`);
     if (KEPT.has(entry.action)) {
       counts.send++;
       sendAs.add(entry.sendAs as string);
@@ -413,9 +407,6 @@ async function postProxy(body: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-
-
-
 function shuffle<T>(items: T[], random: () => number): void {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -441,7 +432,12 @@ function report(single: Record<Side, Single>, big: Record<Side, number>, proxy: 
     [`dedupe 1, p50 at ${RATE}/s (ms)`]: row(single.service.p50, single.baseline.p50),
     [`dedupe 1, p99 at ${RATE}/s (ms)`]: row(single.service.p99, single.baseline.p99),
     [`dedupe 1, ${CONCURRENCY} in flight (/s)`]: row(single.service.perSecond, single.baseline.perSecond),
-    [`dedupe ${BIG_SIZE}, median (ms)`]: row(big.service, big.baseline, '≤ 3× baseline, < 2000 ms', big.service <= 3 * big.baseline && big.service < 2000),
+    [`dedupe ${BIG_SIZE}, median (ms)`]: row(
+      big.service,
+      big.baseline,
+      '≤ 3× baseline, < 2000 ms',
+      big.service <= 3 * big.baseline && big.service < 2000,
+    ),
     [`proxy 1, p50 at ${PROXY_RATE}/s (ms)`]: row(proxy.service.p50, proxy.baseline.p50),
     [`proxy 1, p99 at ${PROXY_RATE}/s (ms)`]: row(
       proxy.service.p99,
@@ -451,6 +447,5 @@ function report(single: Record<Side, Single>, big: Record<Side, number>, proxy: 
     ),
   });
 }
-
 
 run(main);

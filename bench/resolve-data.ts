@@ -152,7 +152,10 @@ export function batchOf(count: number, size: number, random: () => number): Batc
   }
   const byKind: Record<LookupKind, string[]> = { msisdn: [], bsuid: [] };
   for (const lookup of lookups) byKind[lookup.kind].push(lookup.value);
-  const identifiers = [...lookups.map((lookup) => lookup.value), ...Array.from({ length: invalid }, (_, i) => INVALID_INPUTS[i % INVALID_INPUTS.length])];
+  const identifiers = [
+    ...lookups.map((lookup) => lookup.value),
+    ...Array.from({ length: invalid }, (_, i) => INVALID_INPUTS[i % INVALID_INPUTS.length]),
+  ];
   shuffle(identifiers, random);
   return { identifiers, expected: { found, unknown, invalid }, byKind };
 }

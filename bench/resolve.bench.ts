@@ -12,17 +12,20 @@
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
 import { Batch, batchOf, ensureContacts, ensurePortfolio, Lookup, seededRandom } from './resolve-data';
-import { CLOSED_LOOP_MS, CONCURRENCY, CONTACTS, measureSingles, ms, OPEN_LOOP_MS, PORTFOLIO, RATE, Side, Single, timed } from './single-lookups';
 import {
-  DATABASE_URL,
-  ensureDatabase,
-  http,
-  median,
-  round2,
-  run,
-  startService,
-  stopService,
-} from './support';
+  CLOSED_LOOP_MS,
+  CONCURRENCY,
+  CONTACTS,
+  measureSingles,
+  ms,
+  OPEN_LOOP_MS,
+  PORTFOLIO,
+  RATE,
+  Side,
+  Single,
+  timed,
+} from './single-lookups';
+import { DATABASE_URL, ensureDatabase, http, median, round2, run, startService, stopService } from './support';
 
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 10_000);
 const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 7);
@@ -30,7 +33,6 @@ const SECRET = 'bench-resolve-secret-0123456789';
 const AUTH = `Bearer ${SECRET}`;
 const API_KEYS = [{ name: 'crm', secret: SECRET, roles: ['read'], portfolios: [PORTFOLIO] }];
 const CONTACTS_PATH = `/v1/portfolios/${encodeURIComponent(PORTFOLIO)}/contacts`;
-
 
 async function main(): Promise<void> {
   await ensureDatabase();
@@ -62,7 +64,6 @@ async function main(): Promise<void> {
  * operation takes the next identifier of one shared sequence, so that neither side finds rows in
  * PostgreSQL's buffers just because the other side read them a moment before.
  */
-
 
 async function getOne(lookup: Lookup): Promise<void> {
   const answer = await http('GET', `${CONTACTS_PATH}/${encodeURIComponent(lookup.value)}`, AUTH);
@@ -98,14 +99,11 @@ async function queryBatch(pool: Pool, batch: Batch): Promise<() => void> {
     `SELECT c.* FROM unnest($2::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.msisdn = k.value
      UNION ALL
      SELECT c.* FROM unnest($3::text[]) AS k(value) JOIN contact c ON c.portfolio = $1 AND c.bsuid = k.value`,
-    [
-    PORTFOLIO,
-    batch.byKind.msisdn,
-    batch.byKind.bsuid,
-    ],
+    [PORTFOLIO, batch.byKind.msisdn, batch.byKind.bsuid],
   );
   return () => {
-    if (result.rowCount !== batch.expected.found) throw new Error(`the baseline found ${result.rowCount} contacts, not ${batch.expected.found}`);
+    if (result.rowCount !== batch.expected.found)
+      throw new Error(`the baseline found ${result.rowCount} contacts, not ${batch.expected.found}`);
   };
 }
 
@@ -125,10 +123,12 @@ interface ResolveResult {
 function checkBatchAnswer(batch: Batch, status: number, body: string): void {
   if (status !== 200) throw new Error(`POST ${CONTACTS_PATH}/resolve answered ${status}: ${body.slice(0, 300)}`);
   const { results } = JSON.parse(body) as { results: ResolveResult[] };
-  if (results?.length !== batch.identifiers.length) throw new Error(`resolve answered ${results?.length} results for ${batch.identifiers.length} inputs`);
+  if (results?.length !== batch.identifiers.length)
+    throw new Error(`resolve answered ${results?.length} results for ${batch.identifiers.length} inputs`);
   const counts = { found: 0, unknown: 0, invalid: 0 };
   results.forEach((result, index) => {
-    if (result.input !== batch.identifiers[index]) throw new Error(`result ${index} is for ${result.input}, not ${batch.identifiers[index]}`);
+    if (result.input !== batch.identifiers[index])
+      throw new Error(`result ${index} is for ${result.input}, not ${batch.identifiers[index]}`);
     counts[result.status]++;
     const contact = result.contact;
     if (result.status === 'found' && contact?.msisdn !== result.input && contact?.bsuid !== result.input) {
@@ -140,7 +140,6 @@ function checkBatchAnswer(batch: Batch, status: number, body: string): void {
     throw new Error(`resolve answered ${JSON.stringify(counts)}, expected ${JSON.stringify(batch.expected)}`);
   }
 }
-
 
 function report(single: Record<Side, Single>, batch: Record<Side, number>): void {
   // Rows without an aim leave those cells out, so that console.table shows them empty.
@@ -162,6 +161,5 @@ function report(single: Record<Side, Single>, batch: Record<Side, number>): void
     [`batch of ${BATCH_SIZE}, median (ms)`]: row(batch.service, batch.baseline, '≤ 3× baseline', batch.service <= 3 * batch.baseline),
   });
 }
-
 
 run(main);

@@ -35,7 +35,12 @@ const BY_KIND = {
  * operation takes the next identifier of one shared sequence, so that neither side finds rows in
  * PostgreSQL's buffers just because the other side read them a moment before.
  */
-export async function measureSingles(label: string, pool: Pool, service: (lookup: Lookup) => Promise<void>, seed: number): Promise<Record<Side, Single>> {
+export async function measureSingles(
+  label: string,
+  pool: Pool,
+  service: (lookup: Lookup) => Promise<void>,
+  seed: number,
+): Promise<Record<Side, Single>> {
   const lookups = randomLookups(CONTACTS, 200_000, seededRandom(seed));
   let cursor = 0;
   const lookup = () => lookups[cursor++ % lookups.length];

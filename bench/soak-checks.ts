@@ -69,7 +69,10 @@ async function uniqueHolders(db: SoakDatabase): Promise<CheckResult> {
   return {
     name: '(a) each identifier is held by at most one live contact',
     checked: count,
-    violations: [...shared.map((row) => `held by ${row.holders} contacts: ${show(row)}`), ...merged.map((row) => `merged away, still holding an identifier: ${show(row)}`)],
+    violations: [
+      ...shared.map((row) => `held by ${row.holders} contacts: ${show(row)}`),
+      ...merged.map((row) => `merged away, still holding an identifier: ${show(row)}`),
+    ],
   };
 }
 
@@ -80,7 +83,11 @@ async function receipts(db: SoakDatabase, delivered: Delivered): Promise<CheckRe
      WHERE NOT EXISTS (SELECT 1 FROM webhook_receipt w WHERE w.portfolio = r.portfolio AND w.key = r.key) LIMIT 20`,
     [delivered.webhooks.map((webhook) => webhook.portfolio.key), delivered.webhooks.map((webhook) => webhook.receiptKey)],
   );
-  return { name: '(b) every webhook answered 2xx has its receipt', checked: delivered.webhooks.length, violations: missing.map((row) => `no receipt: ${show(row)}`) };
+  return {
+    name: '(b) every webhook answered 2xx has its receipt',
+    checked: delivered.webhooks.length,
+    violations: missing.map((row) => `no receipt: ${show(row)}`),
+  };
 }
 
 /**
@@ -94,7 +101,14 @@ async function effects(db: SoakDatabase, delivered: Delivered): Promise<CheckRes
       const owner = ownerOf(webhook.person, webhook.portfolio, field);
       if (owner.erased) continue;
       const key = `${webhook.portfolio.key} ${field} ${value}`;
-      if (!expected.has(key)) expected.set(key, { portfolio: webhook.portfolio.key, field, value, ownerBsuid: owner.bsuids.get(webhook.portfolio.key) as string, receiptKey: webhook.receiptKey });
+      if (!expected.has(key))
+        expected.set(key, {
+          portfolio: webhook.portfolio.key,
+          field,
+          value,
+          ownerBsuid: owner.bsuids.get(webhook.portfolio.key) as string,
+          receiptKey: webhook.receiptKey,
+        });
     }
   }
   const rows = [...expected.values()];
@@ -103,10 +117,13 @@ async function effects(db: SoakDatabase, delivered: Delivered): Promise<CheckRes
      SELECT e.portfolio, e.field, e.value, e.owner_bsuid AS "expectedHolder", h.holder_bsuid AS "holder", e.receipt_key AS "sampleWebhook"
      FROM expected e LEFT JOIN held h ON h.portfolio = e.portfolio AND h.field = e.field AND h.value = e.value
      WHERE h.holder_bsuid IS DISTINCT FROM e.owner_bsuid LIMIT 20`,
-    [PORTFOLIO_KEYS, ...(['portfolio', 'field', 'value', 'ownerBsuid', 'receiptKey'] as const).map((column) => rows.map((row) => row[column]))],
+    [
+      PORTFOLIO_KEYS,
+      ...(['portfolio', 'field', 'value', 'ownerBsuid', 'receiptKey'] as const).map((column) => rows.map((row) => row[column])),
+    ],
   );
   return {
-    name: "(b) every webhook answered 2xx has its effect: what it carried finds the person it belongs to",
+    name: '(b) every webhook answered 2xx has its effect: what it carried finds the person it belongs to',
     checked: rows.length,
     violations: wrong.map((row) => `not with its person: ${show(row)}`),
   };
@@ -115,14 +132,20 @@ async function effects(db: SoakDatabase, delivered: Delivered): Promise<CheckRes
 /** An erased person is gone: none of their identifiers is held any more (nothing named them since). */
 async function erasures(db: SoakDatabase, delivered: Delivered): Promise<CheckResult> {
   const values = delivered.erased.flatMap(({ portfolio, person }) =>
-    [person.msisdn, person.bsuids.get(portfolio.key), person.parent].filter((value): value is string => !!value).map((value) => ({ portfolio: portfolio.key, value })),
+    [person.msisdn, person.bsuids.get(portfolio.key), person.parent]
+      .filter((value): value is string => !!value)
+      .map((value) => ({ portfolio: portfolio.key, value })),
   );
   const held = await db.query(
     `WITH ${HELD} SELECT h.portfolio, h.field, h.value FROM held h JOIN unnest($2::text[], $3::text[]) AS e(portfolio, value)
      ON h.portfolio = e.portfolio AND h.value = e.value LIMIT 20`,
     [PORTFOLIO_KEYS, values.map((row) => row.portfolio), values.map((row) => row.value)],
   );
-  return { name: '(b) an erased person is no longer resolvable', checked: values.length, violations: held.map((row) => `still held after erasure: ${show(row)}`) };
+  return {
+    name: '(b) an erased person is no longer resolvable',
+    checked: values.length,
+    violations: held.map((row) => `still held after erasure: ${show(row)}`),
+  };
 }
 
 /** (c) Every identifier a live contact holds was given to it by a history row, and every live contact's creation is history. */
@@ -144,7 +167,10 @@ async function history(db: SoakDatabase): Promise<CheckResult> {
   return {
     name: '(c) every identifier a live contact holds has the history row that gave it',
     checked: count,
-    violations: [...ungiven.map((row) => `no history gave it: ${show(row)}`), ...uncreated.map((row) => `no creation in history: ${show(row)}`)],
+    violations: [
+      ...ungiven.map((row) => `no history gave it: ${show(row)}`),
+      ...uncreated.map((row) => `no creation in history: ${show(row)}`),
+    ],
   };
 }
 
@@ -160,8 +186,15 @@ async function survivorChains(db: SoakDatabase): Promise<CheckResult> {
      SELECT portfolio, start AS id, max(depth)::int AS hops FROM chain GROUP BY portfolio, start HAVING bool_and(merged_into IS NOT NULL) LIMIT 20`,
     [PORTFOLIO_KEYS],
   );
-  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM contact WHERE merged_into IS NOT NULL AND portfolio = ANY($1::text[])`, [PORTFOLIO_KEYS]);
-  return { name: '(c) every merged-away contact leads to a live contact', checked: count, violations: broken.map((row) => `no live survivor: ${show(row)}`) };
+  const [{ count }] = await db.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM contact WHERE merged_into IS NOT NULL AND portfolio = ANY($1::text[])`,
+    [PORTFOLIO_KEYS],
+  );
+  return {
+    name: '(c) every merged-away contact leads to a live contact',
+    checked: count,
+    violations: broken.map((row) => `no live survivor: ${show(row)}`),
+  };
 }
 
 /**
@@ -176,7 +209,14 @@ async function lastActivity(db: SoakDatabase, people: Person[]): Promise<CheckRe
           const seen = person.seen.get(portfolio.key);
           if (!seen || seen.carried.size === 0) return [];
           const iso = (time: number | null) => (time === null ? null : new Date(time).toISOString());
-          return [{ portfolio: portfolio.key, bsuid: person.bsuids.get(portfolio.key) as string, inbound: iso(seen.lastInbound), outbound: iso(seen.lastOutbound) }];
+          return [
+            {
+              portfolio: portfolio.key,
+              bsuid: person.bsuids.get(portfolio.key) as string,
+              inbound: iso(seen.lastInbound),
+              outbound: iso(seen.lastOutbound),
+            },
+          ];
         }),
   );
   const wrong = await db.query(
@@ -188,7 +228,11 @@ async function lastActivity(db: SoakDatabase, people: Person[]): Promise<CheckRe
      LIMIT 20`,
     [rows.map((row) => row.portfolio), rows.map((row) => row.bsuid), rows.map((row) => row.inbound), rows.map((row) => row.outbound)],
   );
-  return { name: '(d) no lost update: last inbound and outbound are the latest events answered 2xx', checked: rows.length, violations: wrong.map((row) => `not the latest: ${show(row)}`) };
+  return {
+    name: '(d) no lost update: last inbound and outbound are the latest events answered 2xx',
+    checked: rows.length,
+    violations: wrong.map((row) => `not the latest: ${show(row)}`),
+  };
 }
 
 /** What the graph looks like: contacts, merges, relinks, conflicts. */

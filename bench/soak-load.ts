@@ -108,7 +108,8 @@ const MIX: [Operation, number][] = [
   ['import', 0.6],
   ['erase', 0.4],
 ];
-type Operation = 'mo' | 'dlr' | 'redelivery' | 'contacts' | 'merge' | 'relink' | 'resolve' | 'resolve-batch' | 'dedupe' | 'import' | 'erase';
+type Operation =
+  'mo' | 'dlr' | 'redelivery' | 'contacts' | 'merge' | 'relink' | 'resolve' | 'resolve-batch' | 'dedupe' | 'import' | 'erase';
 const MIX_TOTAL = MIX.reduce((sum, [, weight]) => sum + weight, 0);
 
 export class Load {
@@ -155,7 +156,16 @@ export class Load {
         const seen = person.seen.get(portfolio.key);
         if (!seen || seen.paired || seen.carried.size === 0) continue;
         const bsuid = person.bsuids.get(portfolio.key) as string;
-        sends.push(this.sendWebhook(dlrTo(person, portfolio, this.options.random, undefined, { msisdn: person.msisdn, bsuid, ...(person.parent ? { parentBsuid: person.parent } : {}) }), 'dlr-pairing'));
+        sends.push(
+          this.sendWebhook(
+            dlrTo(person, portfolio, this.options.random, undefined, {
+              msisdn: person.msisdn,
+              bsuid,
+              ...(person.parent ? { parentBsuid: person.parent } : {}),
+            }),
+            'dlr-pairing',
+          ),
+        );
       }
     }
     await Promise.all(sends);
@@ -199,7 +209,9 @@ export class Load {
     if (operation === 'resolve') return this.resolveOne(portfolio);
     if (operation === 'resolve-batch') return this.resolveBatch(portfolio);
     if (operation === 'dedupe') return this.dedupe(portfolio);
-    const kind = ({ contacts: 'username', merge: 'phone-first', relink: 'recycled-old' } as Partial<Record<Operation, Person['kind']>>)[operation];
+    const kind = ({ contacts: 'username', merge: 'phone-first', relink: 'recycled-old' } as Partial<Record<Operation, Person['kind']>>)[
+      operation
+    ];
     const person = this.pickPerson(portfolio, kind);
     if (!person) return;
     person.inFlight++;
@@ -209,7 +221,10 @@ export class Load {
       else if (operation === 'relink') await this.relinkSequence(person, portfolio);
       else if (operation === 'contacts') {
         const other = random() < 0.5 ? undefined : this.pickPerson(portfolio);
-        await this.sendWebhook(contactsFrom(person, portfolio, random, other === person ? undefined : other), other && other !== person ? 'mo-card' : 'mo-share');
+        await this.sendWebhook(
+          contactsFrom(person, portfolio, random, other === person ? undefined : other),
+          other && other !== person ? 'mo-card' : 'mo-share',
+        );
       } else {
         const roll = random();
         const known = knownCarried(person, portfolio);
@@ -230,7 +245,10 @@ export class Load {
   private async mergeSequence(person: Person, portfolio: SoakPortfolio): Promise<void> {
     const random = this.options.random;
     const bsuid = { bsuid: person.bsuids.get(portfolio.key) as string, ...(person.parent ? { parentBsuid: person.parent } : {}) };
-    await Promise.all([this.sendWebhook(moFrom(person, portfolio, random, { msisdn: person.msisdn }), 'mo'), this.sendWebhook(moFrom(person, portfolio, random, bsuid), 'mo')]);
+    await Promise.all([
+      this.sendWebhook(moFrom(person, portfolio, random, { msisdn: person.msisdn }), 'mo'),
+      this.sendWebhook(moFrom(person, portfolio, random, bsuid), 'mo'),
+    ]);
     await this.sendWebhook(dlrTo(person, portfolio, random, undefined, { msisdn: person.msisdn, ...bsuid }), 'dlr');
   }
 
@@ -244,8 +262,15 @@ export class Load {
     young.inFlight++;
     try {
       const random = this.options.random;
-      const both = (person: Person) => ({ msisdn: person.msisdn, bsuid: person.bsuids.get(portfolio.key) as string, ...(person.parent ? { parentBsuid: person.parent } : {}) });
-      const sends = [() => this.sendWebhook(moFrom(old, portfolio, random, both(old)), 'mo'), () => this.sendWebhook(dlrTo(young, portfolio, random, undefined, both(young)), 'dlr')];
+      const both = (person: Person) => ({
+        msisdn: person.msisdn,
+        bsuid: person.bsuids.get(portfolio.key) as string,
+        ...(person.parent ? { parentBsuid: person.parent } : {}),
+      });
+      const sends = [
+        () => this.sendWebhook(moFrom(old, portfolio, random, both(old)), 'mo'),
+        () => this.sendWebhook(dlrTo(young, portfolio, random, undefined, both(young)), 'dlr'),
+      ];
       await Promise.all((random() < 0.5 ? sends : sends.reverse()).map((send) => send()));
     } finally {
       young.inFlight--;
@@ -313,17 +338,28 @@ export class Load {
     return person.parent ?? person.msisdn;
   }
 
-  private async timed(kind: string, expected: number[], send: () => Promise<Answer>, check?: (body: string) => string | undefined): Promise<void> {
+  private async timed(
+    kind: string,
+    expected: number[],
+    send: () => Promise<Answer>,
+    check?: (body: string) => string | undefined,
+  ): Promise<void> {
     const started = performance.now();
     const answer = await send();
     this.options.tally.add(kind, answer.status, performance.now() - started);
-    const problem = !expected.includes(answer.status) ? `answered ${answer.status}: ${answer.body.slice(0, 200)}` : answer.status < 300 ? check?.(answer.body) : undefined;
+    const problem = !expected.includes(answer.status)
+      ? `answered ${answer.status}: ${answer.body.slice(0, 200)}`
+      : answer.status < 300
+        ? check?.(answer.body)
+        : undefined;
     if (problem) this.options.tally.flag(`${kind} ${problem}`);
   }
 
   private resolveOne(portfolio: SoakPortfolio): Promise<void> {
     const identifier = this.identifierOf(portfolio);
-    return this.timed('resolve', [200, 404], () => call('GET', `/v1/portfolios/${portfolio.key}/contacts/${encodeURIComponent(identifier)}`, bearer(SECRETS.crm)));
+    return this.timed('resolve', [200, 404], () =>
+      call('GET', `/v1/portfolios/${portfolio.key}/contacts/${encodeURIComponent(identifier)}`, bearer(SECRETS.crm)),
+    );
   }
 
   private resolveBatch(portfolio: SoakPortfolio): Promise<void> {
@@ -334,7 +370,9 @@ export class Load {
       () => call('POST', `/v1/portfolios/${portfolio.key}/contacts/resolve`, bearer(SECRETS.crm), JSON.stringify({ identifiers })),
       (body) => {
         const results = (JSON.parse(body) as { results: { input: string; status: string }[] }).results;
-        const wrong = results.length !== identifiers.length || results.some((result, index) => result.input !== identifiers[index] || !['found', 'unknown'].includes(result.status));
+        const wrong =
+          results.length !== identifiers.length ||
+          results.some((result, index) => result.input !== identifiers[index] || !['found', 'unknown'].includes(result.status));
         return wrong ? 'answered other results than one found or unknown per identifier, in order' : undefined;
       },
     );
@@ -342,7 +380,9 @@ export class Load {
 
   private dedupe(portfolio: SoakPortfolio): Promise<void> {
     const other = PORTFOLIOS.find((candidate) => candidate !== portfolio) as SoakPortfolio;
-    const destinations = Array.from({ length: 5 + Math.floor(this.options.random() * 45) }, () => this.identifierOf(this.options.random() < 0.95 ? portfolio : other));
+    const destinations = Array.from({ length: 5 + Math.floor(this.options.random() * 45) }, () =>
+      this.identifierOf(this.options.random() < 0.95 ? portfolio : other),
+    );
     destinations.push('+46701234567', 'not a number');
     const request = {
       platformId: portfolio.platformId,
@@ -357,7 +397,10 @@ export class Load {
       'dedupe',
       [200],
       () => call('POST', '/v1/messages/dedupe', bearer(SECRETS.sender), JSON.stringify(request)),
-      (body) => ((JSON.parse(body) as { destinations: unknown[] }).destinations.length === destinations.length ? undefined : 'answered another number of destinations than it was given'),
+      (body) =>
+        (JSON.parse(body) as { destinations: unknown[] }).destinations.length === destinations.length
+          ? undefined
+          : 'answered another number of destinations than it was given',
     );
   }
 
@@ -381,14 +424,22 @@ export class Load {
     }
     const batch = ++this.imports;
     for (let index = 0; index < 10; index++) {
-      rows.push({ msisdn: `+4673${String(batch * 100 + index).padStart(7, '0')}`, bsuid: `SE.${portfolio.tag}CRM${String(batch * 100 + index).padStart(9, '0')}` });
+      rows.push({
+        msisdn: `+4673${String(batch * 100 + index).padStart(7, '0')}`,
+        bsuid: `SE.${portfolio.tag}CRM${String(batch * 100 + index).padStart(9, '0')}`,
+      });
     }
     people.forEach((person) => person.inFlight++);
     try {
-      await this.timed('import', [200], () => call('PUT', `/v1/portfolios/${portfolio.key}/contacts`, bearer(SECRETS.admin), JSON.stringify({ contacts: rows })), (body) => {
-        const report = JSON.parse(body) as { rows: number; invalid: number };
-        return report.rows !== rows.length || report.invalid !== 0 ? `reported ${body.slice(0, 200)}` : undefined;
-      });
+      await this.timed(
+        'import',
+        [200],
+        () => call('PUT', `/v1/portfolios/${portfolio.key}/contacts`, bearer(SECRETS.admin), JSON.stringify({ contacts: rows })),
+        (body) => {
+          const report = JSON.parse(body) as { rows: number; invalid: number };
+          return report.rows !== rows.length || report.invalid !== 0 ? `reported ${body.slice(0, 200)}` : undefined;
+        },
+      );
     } finally {
       people.forEach((person) => person.inFlight--);
     }
@@ -408,7 +459,13 @@ export class Load {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const portfolio = person.portfolios[0];
-    await this.timed('erase', [200, 404], () => call('DELETE', `/v1/portfolios/${portfolio.key}/contacts/${encodeURIComponent(person.bsuids.get(portfolio.key) as string)}`, bearer(SECRETS.admin)));
+    await this.timed('erase', [200, 404], () =>
+      call(
+        'DELETE',
+        `/v1/portfolios/${portfolio.key}/contacts/${encodeURIComponent(person.bsuids.get(portfolio.key) as string)}`,
+        bearer(SECRETS.admin),
+      ),
+    );
     person.erased = true;
     this.delivered.erased.push({ portfolio, person });
   }
@@ -417,7 +474,13 @@ export class Load {
 /** Creates both portfolios, in one group. */
 export async function createPortfolios(): Promise<void> {
   for (const portfolio of PORTFOLIOS) {
-    const body = { businessNumbers: [portfolio.businessNumber], platformId: portfolio.platformId, platformPartnerId: portfolio.platformPartnerId, region: portfolio.region, group: 'soak' };
+    const body = {
+      businessNumbers: [portfolio.businessNumber],
+      platformId: portfolio.platformId,
+      platformPartnerId: portfolio.platformPartnerId,
+      region: portfolio.region,
+      group: 'soak',
+    };
     const answer = await call('PUT', `/v1/portfolios/${portfolio.key}`, bearer(SECRETS.admin), JSON.stringify(body));
     if (answer.status >= 300) throw new Error(`PUT /v1/portfolios/${portfolio.key} answered ${answer.status}: ${answer.body}`);
   }

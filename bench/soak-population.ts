@@ -98,7 +98,9 @@ export function createPopulation(count: number, random: () => number, now: numbe
       inFlight: 0,
       erasing: false,
       erased: false,
-      seen: new Map(portfolios.map((portfolio) => [portfolio.key, { lastInbound: null, lastOutbound: null, paired: false, carried: new Set<Field>() }])),
+      seen: new Map(
+        portfolios.map((portfolio) => [portfolio.key, { lastInbound: null, lastOutbound: null, paired: false, carried: new Set<Field>() }]),
+      ),
     };
     people.push(person);
     return person;
@@ -152,7 +154,9 @@ function pick(person: Person, portfolio: SoakPortfolio, random: () => number): P
 export function moFrom(person: Person, portfolio: SoakPortfolio, random: () => number, carried = pick(person, portfolio, random)): Webhook {
   const eventAt = eventTime(person, random);
   const messageId = nextMessageId('mo');
-  const parameters = carried.bsuid ? { whatsappUserId: carried.bsuid, ...(carried.parentBsuid ? { whatsappParentUserId: carried.parentBsuid } : {}) } : null;
+  const parameters = carried.bsuid
+    ? { whatsappUserId: carried.bsuid, ...(carried.parentBsuid ? { whatsappParentUserId: carried.parentBsuid } : {}) }
+    : null;
   const body = {
     destination: portfolio.businessNumber,
     source: carried.msisdn ?? carried.bsuid,
@@ -162,7 +166,16 @@ export function moFrom(person: Person, portfolio: SoakPortfolio, random: () => n
     messageId,
     customParameters: parameters,
   };
-  return { kind: 'mo', portfolio, person, receiptKey: `mo:${messageId}`, body: JSON.stringify(body), carried, eventAt, activity: 'inbound' };
+  return {
+    kind: 'mo',
+    portfolio,
+    person,
+    receiptKey: `mo:${messageId}`,
+    body: JSON.stringify(body),
+    carried,
+    eventAt,
+    activity: 'inbound',
+  };
 }
 
 /**
@@ -177,9 +190,23 @@ export function contactsFrom(person: Person, portfolio: SoakPortfolio, random: (
   body.source = webhook.carried.bsuid;
   body.content = {
     type: 'WHATSAPP',
-    message: { contentType: 'CONTACTS', contacts: [{ name: { formattedName: 'Soak' }, phones: [{ phone, type: 'CELL', waId: phone.slice(1) }], ...(own ? { origin: 'contact_request' } : {}) }] },
+    message: {
+      contentType: 'CONTACTS',
+      contacts: [
+        {
+          name: { formattedName: 'Soak' },
+          phones: [{ phone, type: 'CELL', waId: phone.slice(1) }],
+          ...(own ? { origin: 'contact_request' } : {}),
+        },
+      ],
+    },
   };
-  return { ...webhook, body: JSON.stringify(body), carried: own ? { ...webhook.carried, msisdn: phone } : webhook.carried, claimedPhone: own ? undefined : phone };
+  return {
+    ...webhook,
+    body: JSON.stringify(body),
+    carried: own ? { ...webhook.carried, msisdn: phone } : webhook.carried,
+    claimedPhone: own ? undefined : phone,
+  };
 }
 
 export const DLR_SENT = 112006;
@@ -190,14 +217,33 @@ export const DLR_INVALID = 112404;
  * A status notification about a message to the person. A failed or invalid one finds contacts but
  * never links: it names only identifiers a 2xx webhook already gave the graph.
  */
-export function dlrTo(person: Person, portfolio: SoakPortfolio, random: () => number, resultCode = DLR_SENT, carried = pick(person, portfolio, random)): Webhook {
+export function dlrTo(
+  person: Person,
+  portfolio: SoakPortfolio,
+  random: () => number,
+  resultCode = DLR_SENT,
+  carried = pick(person, portfolio, random),
+): Webhook {
   const eventAt = eventTime(person, random);
   const messageId = nextMessageId('dlr');
-  const parameters: Record<string, string> = { platformId: portfolio.platformId, platformPartnerId: portfolio.platformPartnerId, pricingModel: 'PMP' };
+  const parameters: Record<string, string> = {
+    platformId: portfolio.platformId,
+    platformPartnerId: portfolio.platformPartnerId,
+    pricingModel: 'PMP',
+  };
   if (carried.msisdn) parameters.destination = carried.msisdn;
   if (carried.bsuid) parameters.whatsappUserId = carried.bsuid;
   if (carried.parentBsuid) parameters.whatsappParentUserId = carried.parentBsuid;
-  const body = { messageId, refId: 'soak', messageType: 'TemplateMessage', messageIndex: 0, timestamp: new Date(eventAt).toISOString(), resultCode, resultDescription: 'soak', customParameters: parameters };
+  const body = {
+    messageId,
+    refId: 'soak',
+    messageType: 'TemplateMessage',
+    messageIndex: 0,
+    timestamp: new Date(eventAt).toISOString(),
+    resultCode,
+    resultDescription: 'soak',
+    customParameters: parameters,
+  };
   return {
     kind: 'dlr',
     portfolio,
@@ -237,5 +283,5 @@ export function record(webhook: Webhook): void {
 export function ownerOf(person: Person, portfolio: SoakPortfolio, field: Field): Person {
   if (field !== 'msisdn' || !person.twin) return person;
   const young = person.kind === 'recycled-new' ? person : person.twin;
-  return young.seen.get(portfolio.key)?.carried.has('msisdn') ? young : young.twin as Person;
+  return young.seen.get(portfolio.key)?.carried.has('msisdn') ? young : (young.twin as Person);
 }

@@ -33,7 +33,12 @@ type Target = { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: s
 
 async function main(): Promise<void> {
   const started = Date.now();
-  for (const [name, value] of Object.entries({ SOAK_SECONDS: SECONDS, SOAK_PEOPLE: PEOPLE, SOAK_CONCURRENCY: CONCURRENCY, SOAK_SEED: SEED })) {
+  for (const [name, value] of Object.entries({
+    SOAK_SECONDS: SECONDS,
+    SOAK_PEOPLE: PEOPLE,
+    SOAK_CONCURRENCY: CONCURRENCY,
+    SOAK_SEED: SEED,
+  })) {
     if (!Number.isInteger(value) || value < (name === 'SOAK_SEED' ? 0 : 1)) throw new Error(`${name} must be a positive whole number`);
   }
   const target = await prepare(process.env.DATABASE_URL);
@@ -60,7 +65,13 @@ async function main(): Promise<void> {
   try {
     await createPortfolios();
     const loadStarted = Date.now();
-    load = new Load({ people, concurrency: CONCURRENCY, deadline: Math.max(started + SECONDS * 1000 - reserve, loadStarted + 3_000), random, tally });
+    load = new Load({
+      people,
+      concurrency: CONCURRENCY,
+      deadline: Math.max(started + SECONDS * 1000 - reserve, loadStarted + 3_000),
+      random,
+      tally,
+    });
     await load.run();
     loadSeconds = (Date.now() - loadStarted) / 1000;
     await load.drainRetries();
@@ -79,7 +90,9 @@ async function main(): Promise<void> {
     await db.close();
   }
   const failed = report(tally, loadSeconds, load, checks, counts, people.filter((person) => person.erased).length);
-  console.log(`\nsoak ${failed === 0 ? 'passed' : `FAILED (${failed} checks)`} in ${((Date.now() - started) / 1000).toFixed(0)} s (seed ${SEED})`);
+  console.log(
+    `\nsoak ${failed === 0 ? 'passed' : `FAILED (${failed} checks)`} in ${((Date.now() - started) / 1000).toFixed(0)} s (seed ${SEED})`,
+  );
   if (failed > 0) {
     if (target.kind === 'embedded') console.log(`the embedded database is kept in ${target.dataDir}`);
     throw new Error(`soak failed: ${failed} checks did not hold`);
@@ -93,7 +106,8 @@ async function prepare(url: string | undefined): Promise<Target> {
   const parsed = new URL(url);
   const name = decodeURIComponent(parsed.pathname.slice(1));
   if (!/soak|test/i.test(name)) throw new Error(`Refusing to soak database "${name}": its name must contain "soak" or "test"`);
-  if (!['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname)) throw new Error(`Refusing to soak ${parsed.hostname}: the soak runs on this machine only`);
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname))
+    throw new Error(`Refusing to soak ${parsed.hostname}: the soak runs on this machine only`);
   const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
   await admin.connect();
   try {
@@ -107,7 +121,9 @@ async function prepare(url: string | undefined): Promise<Target> {
     // A previous soak's people would share identifiers with this one's: start from an empty contact book.
     const [{ migrated }] = await db.query<{ migrated: boolean }>(`SELECT to_regclass('contact') IS NOT NULL AS migrated`);
     if (migrated) {
-      await db.query('TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number');
+      await db.query(
+        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number',
+      );
       await db.query(`DELETE FROM portfolio WHERE key <> 'default'`);
     }
   } finally {
@@ -127,7 +143,14 @@ function where(target: Target): string {
 }
 
 /** Prints requests, statuses and latencies per kind, the graph, and each check; answers how many checks failed. */
-function report(tally: Tally, loadSeconds: number, load: Load, checks: CheckResult[], counts: Record<string, number>, erased: number): number {
+function report(
+  tally: Tally,
+  loadSeconds: number,
+  load: Load,
+  checks: CheckResult[],
+  counts: Record<string, number>,
+  erased: number,
+): number {
   const rows: Record<string, Record<string, string | number>> = {};
   let total = 0;
   for (const [kind, latencies] of [...tally.latencies].sort(([a], [b]) => a.localeCompare(b))) {
@@ -140,9 +163,15 @@ function report(tally: Tally, loadSeconds: number, load: Load, checks: CheckResu
       'p99 ms': percentile(latencies, 0.99).toFixed(1),
     };
   }
-  console.log(`\n${total} requests; load phase ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)}/s); ${load.delivered.webhooks.length} webhooks answered 2xx; ${erased} people erased`);
+  console.log(
+    `\n${total} requests; load phase ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(0)}/s); ${load.delivered.webhooks.length} webhooks answered 2xx; ${erased} people erased`,
+  );
   console.table(rows);
-  console.log(`graph: ${Object.entries(counts).map(([name, value]) => `${name} ${value}`).join(', ')}`);
+  console.log(
+    `graph: ${Object.entries(counts)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}`,
+  );
   const answers: CheckResult = { name: 'every request got an answer its kind may get', checked: total, violations: tally.unexpected };
   let failed = 0;
   for (const check of [answers, ...checks]) {

@@ -49,7 +49,16 @@ export function startService(apiKeys: BenchApiKey[], env: Record<string, string>
     execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
     // As in production: a JSON line per request at `info` (written, then discarded), metrics on.
     // Rate limits off: the bench measures what one instance can carry.
-    env: { ...process.env, DATABASE_URL, PORT: String(PORT), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RATE_LIMIT_API: '0', RATE_LIMIT_WEBHOOKS: '0', API_KEYS: JSON.stringify(apiKeys), ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL,
+      PORT: String(PORT),
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      RATE_LIMIT_API: '0',
+      RATE_LIMIT_WEBHOOKS: '0',
+      API_KEYS: JSON.stringify(apiKeys),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

@@ -25,14 +25,24 @@ async function main(): Promise<void> {
       results.baseline.push(await measure(WEBHOOKS, baselineInserts()));
       results.newPeople.push(await measure(WEBHOOKS, webhooks(round, 'new')));
       results.knownPeople.push(await measure(WEBHOOKS, webhooks(round, 'repeat')));
-      console.log(`round ${round + 1}/${ROUNDS}: ${Object.entries(results).map(([name, rates]) => `${name} ${rates[round].toFixed(0)}/s`).join(', ')}`);
+      console.log(
+        `round ${round + 1}/${ROUNDS}: ${Object.entries(results)
+          .map(([name, rates]) => `${name} ${rates[round].toFixed(0)}/s`)
+          .join(', ')}`,
+      );
     }
     const baseline = median(results.baseline);
     console.log(`\nWebhooks ingested per second on PostgreSQL (${WEBHOOKS} per run, ${CONCURRENCY} in flight, median of ${ROUNDS}):`);
     console.table({
       'baseline: single-row INSERT ... ON CONFLICT through pg': { perSecond: Math.round(baseline), ratio: 1 },
-      'MO webhooks, distinct new people': { perSecond: Math.round(median(results.newPeople)), ratio: round2(median(results.newPeople) / baseline) },
-      'MO webhooks, repeats of known people': { perSecond: Math.round(median(results.knownPeople)), ratio: round2(median(results.knownPeople) / baseline) },
+      'MO webhooks, distinct new people': {
+        perSecond: Math.round(median(results.newPeople)),
+        ratio: round2(median(results.newPeople) / baseline),
+      },
+      'MO webhooks, repeats of known people': {
+        perSecond: Math.round(median(results.knownPeople)),
+        ratio: round2(median(results.knownPeople) / baseline),
+      },
     });
   } finally {
     await stopService(server);
@@ -90,7 +100,14 @@ function webhooks(round: number, kind: 'new' | 'repeat'): (index: number) => Pro
 function post(path: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: PORT, path, method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: AUTH, 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', authorization: AUTH, 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path} answered ${res.statusCode}`))));
@@ -112,7 +129,9 @@ async function ensureDatabase(): Promise<void> {
 async function resetData(): Promise<void> {
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
-  await client.query('TRUNCATE bench_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation');
+  await client.query(
+    'TRUNCATE bench_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation',
+  );
   await client.query('VACUUM ANALYZE');
   await client.end();
 }

@@ -31,8 +31,12 @@ export class ObservationLog1764100011000 implements MigrationInterface {
         recorded_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT graph_observation_pkey PRIMARY KEY (portfolio, id)
       )`);
-    await queryRunner.query(`CREATE INDEX graph_observation_msisdn_idx ON graph_observation (portfolio, msisdn, order_key) WHERE msisdn IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX graph_observation_bsuid_idx ON graph_observation (portfolio, bsuid, order_key) WHERE bsuid IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX graph_observation_msisdn_idx ON graph_observation (portfolio, msisdn, order_key) WHERE msisdn IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX graph_observation_bsuid_idx ON graph_observation (portfolio, bsuid, order_key) WHERE bsuid IS NOT NULL`,
+    );
     await queryRunner.query(
       `CREATE INDEX graph_observation_parent_bsuid_idx ON graph_observation (portfolio, parent_bsuid, order_key) WHERE parent_bsuid IS NOT NULL`,
     );

@@ -70,7 +70,10 @@ function answerClientError(error: ConnectionError, socket: Socket): void {
  * every answer gets. The URL is not echoed, as Fastify's own message does: it may hold a phone number.
  */
 function answerUnroutableUrl(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const description = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is not valid: a path segment is badly percent-encoded';
+  const description =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is too long'
+      : 'The URL is not valid: a path segment is badly percent-encoded';
   const { status, body } = toErrorResponse(new AppError(error.statusCode ?? HttpStatus.BAD_REQUEST, ResultCode.BadRequest, description));
   SECURITY_HEADERS(request.raw, reply.raw, () => undefined);
   void reply.status(status).header('x-request-id', request.id).send(body);
@@ -129,7 +132,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => SECURITY_HEADERS(request.raw, reply.raw, () => done()));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => SECURITY_HEADERS(request.raw, reply.raw, () => done()));
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
@@ -161,7 +167,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
     parseJson(request, body as string, (error, value) => {
       if (error) return done(AppError.invalidJson(), undefined);
       // class-transformer walks a DTO's body recursively: thousands of levels overflow the stack (a 500).
-      if (nestedDeeperThan(value, MAX_JSON_DEPTH)) return done(AppError.invalidField('body', `must not be nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      if (nestedDeeperThan(value, MAX_JSON_DEPTH))
+        return done(AppError.invalidField('body', `must not be nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       done(null, value);
     });
   });
@@ -176,16 +183,19 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
  */
 function serveApiDocs(app: NestFastifyApplication): void {
   const keys = app.get(ApiKeysService);
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-    if (!/^\/docs(?:[/?-]|$)/.test(request.url)) return done();
-    try {
-      keys.authenticate(request.headers.authorization);
-      done();
-    } catch (error) {
-      const { status, body } = toErrorResponse(error);
-      void reply.status(status).header('www-authenticate', 'Basic realm="Contact Book API reference"').send(body);
-    }
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      if (!/^\/docs(?:[/?-]|$)/.test(request.url)) return done();
+      try {
+        keys.authenticate(request.headers.authorization);
+        done();
+      } catch (error) {
+        const { status, body } = toErrorResponse(error);
+        void reply.status(status).header('www-authenticate', 'Basic realm="Contact Book API reference"').send(body);
+      }
+    });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -27,14 +27,25 @@ async function bootstrap(): Promise<void> {
     shutdown.stopping = true;
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   };
-  exitOnSignals(applicationSteps(app, announce, () => ingest.whenIdle()), config.shutdownGraceMs, logger);
+  exitOnSignals(
+    applicationSteps(app, announce, () => ingest.whenIdle()),
+    config.shutdownGraceMs,
+    logger,
+  );
   await app.listen(config.port, config.host);
   logger.log(`Contact Book listening on port ${config.port}${config.apiDocs ? '; API reference at /docs' : ''}`, 'Main');
 }
 
 /** Nest's levels at or above a pino level. */
 function nestLevels(level: LogLevel): NestLogLevel[] {
-  const order: [LogLevel, NestLogLevel][] = [['fatal', 'fatal'], ['error', 'error'], ['warn', 'warn'], ['info', 'log'], ['debug', 'debug'], ['trace', 'verbose']];
+  const order: [LogLevel, NestLogLevel][] = [
+    ['fatal', 'fatal'],
+    ['error', 'error'],
+    ['warn', 'warn'],
+    ['info', 'log'],
+    ['debug', 'debug'],
+    ['trace', 'verbose'],
+  ];
   return order.slice(0, order.findIndex(([pino]) => pino === level) + 1).map(([, nest]) => nest);
 }
 

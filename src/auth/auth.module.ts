@@ -12,7 +12,10 @@ import { WebhookSourceGuard } from './webhook-source.guard';
 @Module({
   imports: [
     PortfoliosModule,
-    ThrottlerModule.forRootAsync({ inject: [AppConfig, Reflector], useFactory: (config: AppConfig, reflector: Reflector) => rateLimitOptions(config.rateLimit, reflector) }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, Reflector],
+      useFactory: (config: AppConfig, reflector: Reflector) => rateLimitOptions(config.rateLimit, reflector),
+    }),
   ],
   // Global guards run in this order: a webhook's source address, then the key, then the rate limit (per key).
   providers: [

@@ -10,7 +10,11 @@ describe(FixedWindowStorage.name, () => {
     const windows = storage();
     const hits = [];
     for (let i = 0; i < 3; i++) hits.push(await windows.increment('api:crm', 10_000, 2));
-    expect(hits.map((hit) => [hit.totalHits, hit.isBlocked])).toEqual([[1, false], [2, false], [3, true]]);
+    expect(hits.map((hit) => [hit.totalHits, hit.isBlocked])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
     now += 2_500;
     expect(await windows.increment('api:crm', 10_000, 2)).toEqual({ totalHits: 4, timeToExpire: 8, isBlocked: true, timeToBlockExpire: 8 });
     expect((await windows.increment('api:admin', 10_000, 2)).isBlocked).toBe(false);
@@ -20,7 +24,12 @@ describe(FixedWindowStorage.name, () => {
     const windows = storage();
     for (let i = 0; i < 5; i++) await windows.increment('api:crm', 10_000, 2);
     now += 10_000;
-    expect(await windows.increment('api:crm', 10_000, 2)).toEqual({ totalHits: 1, timeToExpire: 10, isBlocked: false, timeToBlockExpire: 0 });
+    expect(await windows.increment('api:crm', 10_000, 2)).toEqual({
+      totalHits: 1,
+      timeToExpire: 10,
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    });
   });
 
   it('never answers a wait of 0 seconds while blocked', async () => {

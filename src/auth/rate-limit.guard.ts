@@ -23,8 +23,18 @@ export const NoRateLimit = () => SkipThrottle({ [API_LIMIT]: true, [WEBHOOK_LIMI
 export function rateLimitOptions(limits: RateLimits, reflector: Reflector): ThrottlerModuleOptions {
   return {
     throttlers: [
-      { name: API_LIMIT, ttl: limits.windowMs, limit: limits.api, skipIf: (context) => limits.api === 0 || isWebhookRoute(reflector, context) },
-      { name: WEBHOOK_LIMIT, ttl: limits.windowMs, limit: limits.webhooks, skipIf: (context) => limits.webhooks === 0 || !isWebhookRoute(reflector, context) },
+      {
+        name: API_LIMIT,
+        ttl: limits.windowMs,
+        limit: limits.api,
+        skipIf: (context) => limits.api === 0 || isWebhookRoute(reflector, context),
+      },
+      {
+        name: WEBHOOK_LIMIT,
+        ttl: limits.windowMs,
+        limit: limits.webhooks,
+        skipIf: (context) => limits.webhooks === 0 || !isWebhookRoute(reflector, context),
+      },
     ],
     storage: new FixedWindowStorage(),
     // One budget per key and limit, whatever the route (the throttler's default is one per route).

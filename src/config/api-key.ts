@@ -6,16 +6,22 @@ export type Role = (typeof ROLES)[number];
 
 /** One entry of `API_KEYS`: `{"name", "secret", "roles": [...], "portfolios": ["*" or keys]}`. */
 export class ApiKeyDto {
-  @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'name must be 1-64 letters, digits, "_", "." or "-"' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'name must be 1-64 letters, digits, "_", "." or "-"' })
   name!: string;
 
-  @IsString() @MinLength(16, { message: 'secret must be at least 16 characters' })
+  @IsString()
+  @MinLength(16, { message: 'secret must be at least 16 characters' })
   secret!: string;
 
-  @IsArray() @ArrayNotEmpty() @IsIn(ROLES, { each: true })
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(ROLES, { each: true })
   roles!: Role[];
 
-  @IsArray() @ArrayNotEmpty() @IsString({ each: true })
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsString({ each: true })
   portfolios!: string[];
 }
 
@@ -30,7 +36,9 @@ export function parseApiKeys(raw: string, source = 'API_KEYS'): { keys: ApiKeyDt
   if (!Array.isArray(parsed)) return { keys: [], problems: [`${source} must be a JSON list of keys`] };
   const keys = parsed.map((entry) => plainToInstance(ApiKeyDto, entry as object));
   const problems = keys.flatMap((key, index) =>
-    validateSync(key, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `${source}[${index}]: ${text}`)),
+    validateSync(key, { stopAtFirstError: true }).flatMap((error) =>
+      Object.values(error.constraints ?? {}).map((text) => `${source}[${index}]: ${text}`),
+    ),
   );
   const names = keys.map((key) => key.name);
   names.forEach((name, index) => {

@@ -43,7 +43,11 @@ describe(loadAppConfig.name, () => {
   });
 
   it('reads the webhook allow-list, proxies and CORS origins', () => {
-    const config = loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: '198.51.100.0/24', TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', CORS_ORIGINS: 'https://crm.example.com, https://ops.example.com' });
+    const config = loadAppConfig({
+      WEBHOOK_ALLOWED_CIDRS: '198.51.100.0/24',
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      CORS_ORIGINS: 'https://crm.example.com, https://ops.example.com',
+    });
     expect(config.webhookAllowedRanges).toEqual([{ address: '198.51.100.0', prefix: 24, family: 'ipv4' }]);
     expect(config.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
     expect(config.corsOrigins).toEqual(['https://crm.example.com', 'https://ops.example.com']);
@@ -51,10 +55,15 @@ describe(loadAppConfig.name, () => {
     expect(loadAppConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
 
-  it('reads `link` in the allow-list as the hosts of Appendix 1 of LINK\'s document', () => {
+  it("reads `link` in the allow-list as the hosts of Appendix 1 of LINK's document", () => {
     const ranges = loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: 'link, 10.0.0.0/8' }).webhookAllowedRanges ?? [];
     expect(ranges).toHaveLength(25);
-    expect(ranges).toEqual(expect.arrayContaining([{ address: '213.242.87.36', prefix: 32, family: 'ipv4' }, { address: '10.0.0.0', prefix: 8, family: 'ipv4' }]));
+    expect(ranges).toEqual(
+      expect.arrayContaining([
+        { address: '213.242.87.36', prefix: 32, family: 'ipv4' },
+        { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      ]),
+    );
   });
 
   it('keeps sent messages and webhook receipts 30 days unless RETENTION_DAYS says otherwise', () => {

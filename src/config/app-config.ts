@@ -66,14 +66,21 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
   );
   const keys = dto.API_KEYS ? parseApiKeys(dto.API_KEYS) : { keys: [], problems: [] };
   problems.push(...keys.problems);
-  const webhookSources = dto.WEBHOOK_ALLOWED_CIDRS === undefined ? undefined : parseAddressList(expandLinkAddresses(dto.WEBHOOK_ALLOWED_CIDRS), 'WEBHOOK_ALLOWED_CIDRS');
+  const webhookSources =
+    dto.WEBHOOK_ALLOWED_CIDRS === undefined
+      ? undefined
+      : parseAddressList(expandLinkAddresses(dto.WEBHOOK_ALLOWED_CIDRS), 'WEBHOOK_ALLOWED_CIDRS');
   problems.push(...(webhookSources?.problems ?? []));
   const trustProxy = readTrustProxy(dto.TRUST_PROXY);
   problems.push(...trustProxy.problems);
-  const corsOrigins = (dto.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  const corsOrigins = (dto.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
   for (const origin of corsOrigins) {
     // A browser sends its origin as scheme://host[:port]: anything else would silently never match.
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin such as https://crm.example.com`);
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(`CORS_ORIGINS: "${origin}" is not an origin such as https://crm.example.com`);
   }
   if (dto.SHUTDOWN_DELAY_MS >= dto.SHUTDOWN_GRACE_MS && dto.SHUTDOWN_DELAY_MS > 0) {
     problems.push('SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_GRACE_MS, which counts from the same signal');

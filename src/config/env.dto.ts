@@ -5,23 +5,33 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'log', 'debug', 'tr
 
 /** What the environment (or a `.env` file) may hold. Validated once at start; see `app-config.ts`. */
 export class EnvDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   /** The address to listen on: every interface by default, `127.0.0.1` for this machine only. */
-  @IsOptional() @IsIP()
+  @IsOptional()
+  @IsIP()
   HOST = '0.0.0.0';
 
-  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR = './data';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   API_KEYS?: string;
 
-  @IsOptional() @IsISO31661Alpha2() @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_REGION must be two upper-case letters' })
+  @IsOptional()
+  @IsISO31661Alpha2()
+  @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_REGION must be two upper-case letters' })
   DEFAULT_REGION = 'SE';
 
   /**
@@ -35,71 +45,117 @@ export class EnvDto {
   })
   CONTACT_BOOK_SINCE = '2026-04-01';
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
   LINK_BASE_URL = 'https://n-eu.linkmobility.io/whatsapp-message';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   LINK_USERNAME?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   LINK_PASSWORD?: string;
 
   /** How long a request to LINK (template sync, the proxy) may take, answer included. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(300_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
   LINK_TIMEOUT_MS = 10_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(64 * 1024 * 1024)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
   /** For the endpoints that take lists (resolve, import): 10,000 rows do not fit in 1 MB. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(256 * 1024 * 1024)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
   BULK_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
   /** Webhook transactions running at once (each carries every webhook waiting when it starts). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   INGEST_CONCURRENCY = 1;
 
   /** `log` and `info` are the same level, as are `verbose` and `trace`. */
-  @IsOptional() @IsIn(LOG_LEVELS)
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL = 'info';
 
   /** Length of a rate-limit window; each key gets the limits below per window, per replica. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   RATE_LIMIT_WINDOW_SECONDS = 10;
 
   /** Requests per key and window on the API (everything but webhooks, health and metrics); 0 is no limit. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   RATE_LIMIT_API = 3_000;
 
   /** Webhook requests per key and window; 0 is no limit. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   RATE_LIMIT_WEBHOOKS = 50_000;
 
   /** Comma-separated addresses or CIDRs that may post webhooks (`link`: LINK's own hosts); unset lets any address through. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WEBHOOK_ALLOWED_CIDRS?: string;
 
   /** Proxies in front: `true`, a hop count, or comma-separated addresses/CIDRs; decides the client address. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TRUST_PROXY?: string;
 
   /** Comma-separated origins allowed by CORS, or `*`; unset turns CORS off. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CORS_ORIGINS?: string;
 
   /** Serve the API reference (/docs, /docs-json) to any valid key. */
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   API_DOCS = 'true';
 
   /** After SIGTERM, how long readiness fails while requests are still served, before the listener closes. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
   SHUTDOWN_DELAY_MS = 0;
 
   /** After SIGTERM, how long in-flight requests may take before the process exits anyway (code 1). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;
 
   /** Days a sent message (for DLR attribution) and a webhook receipt (for redeliveries) are kept. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   RETENTION_DAYS = 30;
 }

@@ -19,7 +19,10 @@ export class ConflictsController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'Claims that clashed with the graph, newest first, with both contacts and the evidence' })
   @ApiOkResponse({ schema: { example: { items: [CONFLICT_EXAMPLE], nextCursor: null } } })
-  list(@PortfolioScope() portfolio: Portfolio, @Query() query: ListConflictsQueryDto): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
+  list(
+    @PortfolioScope() portfolio: Portfolio,
+    @Query() query: ListConflictsQueryDto,
+  ): Promise<{ items: ConflictView[]; nextCursor: string | null }> {
     return this.conflicts.list(portfolio, query);
   }
 
@@ -35,7 +38,9 @@ export class ConflictsController {
   @HttpCode(HttpStatus.OK)
   @RequireRole('admin')
   @ApiOperation({ summary: 'Settle a conflict: keep the existing link, or accept the claim; the settlement is history' })
-  @ApiOkResponse({ schema: { example: { ...CONFLICT_EXAMPLE, status: 'kept', settledAt: '2026-06-06T10:00:00.000Z', settledBy: 'admin' } } })
+  @ApiOkResponse({
+    schema: { example: { ...CONFLICT_EXAMPLE, status: 'kept', settledAt: '2026-06-06T10:00:00.000Z', settledBy: 'admin' } },
+  })
   settle(
     @PortfolioScope() portfolio: Portfolio,
     @CurrentPrincipal() principal: Principal,

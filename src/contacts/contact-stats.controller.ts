@@ -15,7 +15,8 @@ export class ContactStatsController {
   @Get()
   @RequireRole('read')
   @ApiOperation({
-    summary: "Counts of the portfolio's contacts: with phone, BSUID only, with parent, invalid, in conflict, in the contact book, phone visibility at risk",
+    summary:
+      "Counts of the portfolio's contacts: with phone, BSUID only, with parent, invalid, in conflict, in the contact book, phone visibility at risk",
     description:
       '`inContactBook` and `needsContactBookEntry` split the contacts with a phone number; `phoneVisibilityAtRisk` counts only contacts ' +
       'not in the contact book, whose phone stops arriving within `atRiskWithinDays`',

@@ -4,7 +4,6 @@ import { careWindowOpenUntil } from '../graph/domain/time-rules';
 import type { ContactRead } from '../graph/contact.entity';
 import type { LinkHistory } from '../graph/link-history.entity';
 
-
 export interface ContactView {
   id: string;
   portfolio: string;

@@ -45,9 +45,14 @@ export class ContactsDirectoryService {
     }
 
     const unknown = (kind: Identifier['kind']) => [
-      ...new Set(identifiers.filter((identifier) => identifier.kind === kind && !directory.contacts.has(identifierKey(identifier))).map((identifier) => identifier.value)),
+      ...new Set(
+        identifiers
+          .filter((identifier) => identifier.kind === kind && !directory.contacts.has(identifierKey(identifier)))
+          .map((identifier) => identifier.value),
+      ),
     ];
-    for (const [value, contact] of await this.pastBsuids(portfolio.key, unknown('bsuid'))) directory.contacts.set(identifierKey({ kind: 'bsuid', value }), contact);
+    for (const [value, contact] of await this.pastBsuids(portfolio.key, unknown('bsuid')))
+      directory.contacts.set(identifierKey({ kind: 'bsuid', value }), contact);
     const [bsuids, parents] = [unknown('bsuid'), unknown('parentBsuid')];
     if (bsuids.length === 0 && parents.length === 0) return directory;
     const group = portfolio.group ? await this.portfolios.groupKeys(portfolio.group) : [portfolio.key];
@@ -58,13 +63,23 @@ export class ContactsDirectoryService {
   /** BSUIDs a contact held once (dropped by a merge), each with the contact that holds that person now. */
   private async pastBsuids(portfolio: string, bsuids: string[]): Promise<Map<string, KnownContact>> {
     const rows = await this.contacts.pastBsuids(portfolio, bsuids);
-    const survivors = await this.contacts.survivors(portfolio, rows.map((row) => row.contactId));
+    const survivors = await this.contacts.survivors(
+      portfolio,
+      rows.map((row) => row.contactId),
+    );
     const found = new Map<string, KnownContact>();
     for (const row of rows) {
       const contact = survivors.get(row.contactId);
       if (!contact) continue;
       const { id, msisdn, bsuid, parentBsuid } = contact;
-      found.set(row.value, { id, msisdn, bsuid, parentBsuid, invalid: isInvalid(contact), careWindowOpenUntil: careWindowOpenUntil(contact.lastInboundAt) });
+      found.set(row.value, {
+        id,
+        msisdn,
+        bsuid,
+        parentBsuid,
+        invalid: isInvalid(contact),
+        careWindowOpenUntil: careWindowOpenUntil(contact.lastInboundAt),
+      });
     }
     return found;
   }

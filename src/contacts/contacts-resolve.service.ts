@@ -37,7 +37,8 @@ export class ContactsResolveService {
     const parsed = inputs.map((input) => tryParseIdentifier(input, region));
     const identifiers = parsed.flatMap((result): Identifier[] => (result.ok ? [result.identifier] : []));
     const found = new Map<string, ContactView>();
-    for (const row of await this.contacts.lookUp<ContactRead>(portfolio.key, identifiers, CONTACT_COLUMNS)) found.set(identifierKey(row), toContactView(row));
+    for (const row of await this.contacts.lookUp<ContactRead>(portfolio.key, identifiers, CONTACT_COLUMNS))
+      found.set(identifierKey(row), toContactView(row));
     const results = parsed.map((result, index): ResolveResult => {
       const input = inputs[index];
       if (!result.ok) return { input, status: 'invalid', error: `${describeInput(input)} ${result.reason}` };
@@ -53,7 +54,10 @@ export class ContactsResolveService {
     if (members.length === 0) throw AppError.notFound(`No group ${group} among the portfolios this key reaches`);
     const parent = parseIdentifier(raw, this.portfolios.regionFor(members[0]), 'parentBsuid');
     assertParent(parent, raw);
-    const rows = await this.contacts.withParent(members.map((member) => member.key), parent.value);
+    const rows = await this.contacts.withParent(
+      members.map((member) => member.key),
+      parent.value,
+    );
     return { group, parentBsuid: parent.value, contacts: rows.map(toContactView) };
   }
 }

@@ -80,7 +80,10 @@ export class ContactsSearchRepository {
        WHERE c.portfolio = $1 AND c.merged_into IS NULL`,
       [portfolio, atRiskWithinDays],
     );
-    return Object.fromEntries(Object.entries(row as Record<string, string>).map(([name, count]) => [name, Number(count)])) as Omit<ContactStats, 'atRiskWithinDays'>;
+    return Object.fromEntries(Object.entries(row as Record<string, string>).map(([name, count]) => [name, Number(count)])) as Omit<
+      ContactStats,
+      'atRiskWithinDays'
+    >;
   }
 }
 

@@ -16,7 +16,16 @@ import { ContactsService, HistoryPage } from './contacts.service';
 import { ImportContactsDto } from './dto/import-contacts.dto';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
 import { ResolveContactsDto } from './dto/resolve-contacts.dto';
-import { CONTACT_EXAMPLE, ERASURE_EXAMPLE, HISTORY_EXAMPLE, IMPORT_EXAMPLE, PAGE_EXAMPLE, PHONE_VISIBILITY_DOC, RESOLVE_EXAMPLE, SPLIT_EXAMPLE } from './openapi-examples';
+import {
+  CONTACT_EXAMPLE,
+  ERASURE_EXAMPLE,
+  HISTORY_EXAMPLE,
+  IMPORT_EXAMPLE,
+  PAGE_EXAMPLE,
+  PHONE_VISIBILITY_DOC,
+  RESOLVE_EXAMPLE,
+  SPLIT_EXAMPLE,
+} from './openapi-examples';
 
 const IDENTIFIER = 'An MSISDN in any accepted form (URL-encoded), a BSUID, a parent BSUID or a contact id';
 
@@ -56,15 +65,25 @@ export class ContactsController {
   @Put()
   @RequireRole('admin')
   @BulkBody()
-  @ApiOperation({ summary: "Import up to 10,000 links known to a CRM, as claims: they fill gaps, never move or merge what Meta attested; clashes become conflicts" })
+  @ApiOperation({
+    summary:
+      'Import up to 10,000 links known to a CRM, as claims: they fill gaps, never move or merge what Meta attested; clashes become conflicts',
+  })
   @ApiOkResponse({ schema: { example: IMPORT_EXAMPLE } })
-  import(@PortfolioScope() portfolio: Portfolio, @CurrentPrincipal() principal: Principal, @Body() body: ImportContactsDto): Promise<ImportReport> {
+  import(
+    @PortfolioScope() portfolio: Portfolio,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ImportContactsDto,
+  ): Promise<ImportReport> {
     return this.importer.import(portfolio, principal, body.contacts);
   }
 
   @Get(':identifier')
   @RequireRole('read')
-  @ApiOperation({ summary: `The contact for ${IDENTIFIER} (a merged-away id answers with the surviving contact)`, description: PHONE_VISIBILITY_DOC })
+  @ApiOperation({
+    summary: `The contact for ${IDENTIFIER} (a merged-away id answers with the surviving contact)`,
+    description: PHONE_VISIBILITY_DOC,
+  })
   @ApiOkResponse({ schema: { example: CONTACT_EXAMPLE } })
   get(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string): Promise<ContactView> {
     return this.contacts.getByIdentifier(portfolio, identifier);
@@ -74,7 +93,11 @@ export class ContactsController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'Every link change of the contact (and of contacts merged into it) with its evidence, newest first' })
   @ApiOkResponse({ schema: { example: HISTORY_EXAMPLE } })
-  history(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string, @Query() query: RowPageQueryDto): Promise<HistoryPage> {
+  history(
+    @PortfolioScope() portfolio: Portfolio,
+    @Param('identifier') identifier: string,
+    @Query() query: RowPageQueryDto,
+  ): Promise<HistoryPage> {
     return this.contacts.getHistory(portfolio, identifier, query.limit, query.cursor);
   }
 
@@ -94,9 +117,13 @@ export class ContactsController {
 
   @Delete(':identifier')
   @RequireRole('admin')
-  @ApiOperation({ summary: "Erase a person: identifiers, timestamps and history of the contact and of every contact merged into it" })
+  @ApiOperation({ summary: 'Erase a person: identifiers, timestamps and history of the contact and of every contact merged into it' })
   @ApiOkResponse({ schema: { example: ERASURE_EXAMPLE } })
-  erase(@PortfolioScope() portfolio: Portfolio, @CurrentPrincipal() principal: Principal, @Param('identifier') identifier: string): Promise<ErasureReport> {
+  erase(
+    @PortfolioScope() portfolio: Portfolio,
+    @CurrentPrincipal() principal: Principal,
+    @Param('identifier') identifier: string,
+  ): Promise<ErasureReport> {
     return this.changes.erase(portfolio, principal, identifier);
   }
 }

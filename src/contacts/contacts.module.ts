@@ -18,7 +18,16 @@ import { GroupsController } from './groups.controller';
 @Module({
   imports: [GraphModule, PortfoliosModule],
   controllers: [ContactsController, ContactStatsController, ConflictsController, GroupsController],
-  providers: [ContactsRepository, ContactsSearchRepository, ContactsService, ContactsDirectoryService, ContactsResolveService, ContactsSearchService, ConflictsService, ContactChangesService],
+  providers: [
+    ContactsRepository,
+    ContactsSearchRepository,
+    ContactsService,
+    ContactsDirectoryService,
+    ContactsResolveService,
+    ContactsSearchService,
+    ConflictsService,
+    ContactChangesService,
+  ],
   exports: [ContactsService, ContactsDirectoryService, ContactsResolveService],
 })
 export class ContactsModule {}

@@ -70,10 +70,10 @@ export class ContactsRepository {
 
   /** The contacts of these portfolios that share a parent BSUID, by portfolio. */
   withParent(portfolios: string[], parentBsuid: string): Promise<ContactRead[]> {
-    return this.dataSource.query(`SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.portfolio = ANY($1::text[]) AND c.parent_bsuid = $2 ORDER BY c.portfolio`, [
-      portfolios,
-      parentBsuid,
-    ]);
+    return this.dataSource.query(
+      `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.portfolio = ANY($1::text[]) AND c.parent_bsuid = $2 ORDER BY c.portfolio`,
+      [portfolios, parentBsuid],
+    );
   }
 
   /** BSUIDs no contact holds now that a contact held once (dropped by a merge), with the contact that lost it last. */

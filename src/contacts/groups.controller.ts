@@ -15,7 +15,11 @@ export class GroupsController {
   @RequireRole('read')
   @ApiOperation({ summary: 'The contact in each portfolio of the group (among those the key reaches) that shares the parent BSUID' })
   @ApiOkResponse({ schema: { example: GROUP_EXAMPLE } })
-  get(@CurrentPrincipal() principal: Principal, @Param('group') group: string, @Param('parentBsuid') parentBsuid: string): Promise<GroupContacts> {
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('group') group: string,
+    @Param('parentBsuid') parentBsuid: string,
+  ): Promise<GroupContacts> {
     return this.resolver.inGroup(principal, group, parentBsuid);
   }
 }

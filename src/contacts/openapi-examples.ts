@@ -83,8 +83,19 @@ export const IMPORT_EXAMPLE = {
   conflicts: 1,
   invalid: 1,
   problems: [
-    { row: 2, outcome: 'conflict', field: 'msisdn', reason: '+4670*****67 belongs to another contact (…); kept as a conflict for an admin to settle', contactId: CONTACT_EXAMPLE.id },
-    { row: 3, outcome: 'invalid', field: 'bsuid', reason: '"SE.***" is not a BSUID: two upper-case letters, a dot, then 1-128 ASCII letters or digits' },
+    {
+      row: 2,
+      outcome: 'conflict',
+      field: 'msisdn',
+      reason: '+4670*****67 belongs to another contact (…); kept as a conflict for an admin to settle',
+      contactId: CONTACT_EXAMPLE.id,
+    },
+    {
+      row: 3,
+      outcome: 'invalid',
+      field: 'bsuid',
+      reason: '"SE.***" is not a BSUID: two upper-case letters, a dot, then 1-128 ASCII letters or digits',
+    },
   ],
 };
 
@@ -106,7 +117,13 @@ export const CONFLICT_EXAMPLE = {
 
 export const SPLIT_EXAMPLE = {
   contact: CONTACT_EXAMPLE,
-  restored: { ...CONTACT_EXAMPLE, id: '5c9e1d2f-0a3b-4c6d-8e7f-1a2b3c4d5e6f', msisdn: null, bsuid: 'SE.88812345678901234567', sendTo: 'SE.88812345678901234567' },
+  restored: {
+    ...CONTACT_EXAMPLE,
+    id: '5c9e1d2f-0a3b-4c6d-8e7f-1a2b3c4d5e6f',
+    msisdn: null,
+    bsuid: 'SE.88812345678901234567',
+    sendTo: 'SE.88812345678901234567',
+  },
   restoredIdentifiers: ['bsuid'],
   keptElsewhere: [],
 };

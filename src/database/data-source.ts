@@ -21,10 +21,33 @@ import { Portfolio } from '../portfolios/portfolio.entity';
 import { SentMessage } from '../sent-messages/sent-message.entity';
 import { Template } from '../templates/template.entity';
 
-export const ENTITIES = [Portfolio, BusinessNumber, Contact, ContactExchange, LinkHistory, GraphObservation, Template, SentMessage, ContactBookEntry];
+export const ENTITIES = [
+  Portfolio,
+  BusinessNumber,
+  Contact,
+  ContactExchange,
+  LinkHistory,
+  GraphObservation,
+  Template,
+  SentMessage,
+  ContactBookEntry,
+];
 
 /** Listed as classes, not globs, so that they load the same under ts-jest and compiled. */
-export const MIGRATIONS = [Portfolios1764100000000, ContactGraph1764100001000, WebhookReceipts1764100002000, ContactAdmin1764100003000, Templates1764100004000, PastBsuids1764100005000, SendPolicies1764100006000, ForeignBsuids1764100007000, UnknownTemplates1764100008000, SentMessages1764100009000, ContactBook1764100010000, ObservationLog1764100011000];
+export const MIGRATIONS = [
+  Portfolios1764100000000,
+  ContactGraph1764100001000,
+  WebhookReceipts1764100002000,
+  ContactAdmin1764100003000,
+  Templates1764100004000,
+  PastBsuids1764100005000,
+  SendPolicies1764100006000,
+  ForeignBsuids1764100007000,
+  UnknownTemplates1764100008000,
+  SentMessages1764100009000,
+  ContactBook1764100010000,
+  ObservationLog1764100011000,
+];
 
 /**
  * The one set of TypeORM options for the app, the CLI and the tests. `extra` carries the pool

@@ -19,11 +19,15 @@ export class DedupeController {
   @HttpCode(HttpStatus.OK)
   @RequireRole('send')
   @BulkBody()
-  @ApiOperation({ summary: "Plan a LINK MessageRequest: each person once, through an identifier that can carry the message; the portfolio comes from `source`" })
+  @ApiOperation({
+    summary:
+      'Plan a LINK MessageRequest: each person once, through an identifier that can carry the message; the portfolio comes from `source`',
+  })
   @ApiBody({ schema: { example: MESSAGE_REQUEST_EXAMPLE } })
   @ApiOkResponse({ schema: { example: DEDUPE_EXAMPLE } })
   @ApiBadRequestResponse({
-    description: "No destination left to send (the `destinations` report says why for each, as a 200 would), or a request that is not a valid MessageRequest",
+    description:
+      'No destination left to send (the `destinations` report says why for each, as a 200 would), or a request that is not a valid MessageRequest',
     schema: { example: NOTHING_TO_SEND_EXAMPLE },
   })
   plan(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Query() query: DedupeQueryDto): Promise<DedupeResult> {

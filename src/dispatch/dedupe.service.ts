@@ -74,12 +74,20 @@ export class DedupeService {
     const plan = planDestinations(request.destinations, directory, options, parsed);
     this.count(plan.report);
     if (plan.destinations.length === 0) throw nothingToSend(plan.report);
-    const result = { request: { ...request, destinations: plan.destinations }, destinations: plan.report, templates, portfolio: portfolio.key };
+    const result = {
+      request: { ...request, destinations: plan.destinations },
+      destinations: plan.report,
+      templates,
+      portfolio: portfolio.key,
+    };
     return { ...result, plan, owner: portfolio, source };
   }
 
   /** The request, checked, and the portfolio its source belongs to, which the key must reach and whose platform it must name. */
-  private async readRequest(principal: Principal, body: unknown): Promise<{ request: MessageRequest; source: string; portfolio: Portfolio }> {
+  private async readRequest(
+    principal: Principal,
+    body: unknown,
+  ): Promise<{ request: MessageRequest; source: string; portfolio: Portfolio }> {
     const problems = checkMessageRequest(body);
     if (problems.length > 0) throw AppError.validation(problems);
     const request = body as MessageRequest;
@@ -90,7 +98,9 @@ export class DedupeService {
     // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
     const partnerDiffers = portfolio.platformPartnerId && request.platformPartnerId !== portfolio.platformPartnerId;
     if (portfolio.platformId && (request.platformId !== portfolio.platformId || partnerDiffers)) {
-      throw AppError.noAccess(`The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`);
+      throw AppError.noAccess(
+        `The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`,
+      );
     }
     return { request, source, portfolio };
   }

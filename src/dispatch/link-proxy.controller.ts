@@ -19,12 +19,14 @@ export class LinkProxyController {
   @RequireRole('send')
   @BulkBody()
   @ApiOperation({
-    summary: "LINK-compatible POST /messages: dedupes and enforces, forwards to LINK once, answers as LINK (504: LINK did not answer, the outcome is unknown)",
+    summary:
+      'LINK-compatible POST /messages: dedupes and enforces, forwards to LINK once, answers as LINK (504: LINK did not answer, the outcome is unknown)',
   })
   @ApiBody({ schema: { example: MESSAGE_REQUEST_EXAMPLE } })
   @ApiOkResponse({ schema: { example: PROXY_EXAMPLE } })
   @ApiBadRequestResponse({
-    description: "No destination left to send (the `destinations` report says why for each, as a 200 would), or a request that is not a valid MessageRequest",
+    description:
+      'No destination left to send (the `destinations` report says why for each, as a 200 would), or a request that is not a valid MessageRequest',
     schema: { example: NOTHING_TO_SEND_EXAMPLE },
   })
   async send(

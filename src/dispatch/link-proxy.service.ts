@@ -42,10 +42,14 @@ export class LinkProxyService {
     // LINK's own errors go back as LINK sent them: the caller already knows how to read them.
     if (upstream.status < 200 || upstream.status >= 300) return upstream;
 
-    const response: MessageResponse = isJsonObject(upstream.body) ? upstream.body : { description: `LINK answered ${upstream.status} without a readable body` };
+    const response: MessageResponse = isJsonObject(upstream.body)
+      ? upstream.body
+      : { description: `LINK answered ${upstream.status} without a readable body` };
     const ids = Array.isArray(response.messageIds) ? response.messageIds : [];
     if (ids.length !== planned.plan.destinations.length) {
-      this.logger.warn(`LINK answered ${ids.length} messageIds for ${planned.plan.destinations.length} destinations in ${planned.owner.key}`);
+      this.logger.warn(
+        `LINK answered ${ids.length} messageIds for ${planned.plan.destinations.length} destinations in ${planned.owner.key}`,
+      );
     }
     // A duplicate gets its kept twin's id, a rejected destination null.
     const messageIds = planned.plan.positions.map((position) => (position === null ? null : (ids[position] ?? null)));
@@ -69,7 +73,9 @@ export class LinkProxyService {
     try {
       await this.sentMessages.record(planned.owner.key, planned.source, now, destinations);
     } catch (error) {
-      this.logger.error(`${destinations.length} sent messages in ${planned.owner.key} not kept, their DLRs go by platform: ${(error as Error).message}`);
+      this.logger.error(
+        `${destinations.length} sent messages in ${planned.owner.key} not kept, their DLRs go by platform: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -79,18 +85,20 @@ export class LinkProxyService {
    * send (a retry would send them twice), and the caller does not wait for the database.
    */
   private recordOutbound(planned: PlannedSend, ids: unknown[], now: Date): void {
-    const observations = planned.plan.sent.map(
-      (identifier, position): Observation => ({
-        portfolio: planned.owner.key,
-        [identifier.kind]: identifier.value,
-        eventAt: now,
-        strength: 'attested',
-        links: false,
-        activity: 'outbound',
-        byPhone: identifier.kind === 'msisdn',
-        evidence: { kind: 'SEND', messageId: typeof ids[position] === 'string' ? (ids[position] as string) : undefined, businessNumber: planned.source },
-      }),
-    );
+    const observations = planned.plan.sent.map((identifier, position): Observation => ({
+      portfolio: planned.owner.key,
+      [identifier.kind]: identifier.value,
+      eventAt: now,
+      strength: 'attested',
+      links: false,
+      activity: 'outbound',
+      byPhone: identifier.kind === 'msisdn',
+      evidence: {
+        kind: 'SEND',
+        messageId: typeof ids[position] === 'string' ? (ids[position] as string) : undefined,
+        businessNumber: planned.source,
+      },
+    }));
     const receiptKey = `send:${ids.find((id) => typeof id === 'string') ?? `${planned.request.refId}:${now.toISOString()}`}`;
     this.ingest.ingest({ portfolio: planned.owner.key, receiptKey, observations }).catch((error: Error) => {
       this.logger.error(`outbound of ${observations.length} destinations in ${planned.owner.key} not recorded: ${error.message}`);

@@ -42,7 +42,10 @@ export const NOTHING_TO_SEND_EXAMPLE = {
   description: 'Validation error',
   translatedDescription: null,
   fields: [
-    { field: 'destinations[0]', message: 'BSUID_AUTH_TEMPLATE: Authentication templates cannot be sent to a BSUID, and no phone number is known for this user' },
+    {
+      field: 'destinations[0]',
+      message: 'BSUID_AUTH_TEMPLATE: Authentication templates cannot be sent to a BSUID, and no phone number is known for this user',
+    },
     { field: 'destinations[1]', message: 'INVALID_DESTINATION: "no***" is neither a phone number nor a BSUID' },
   ],
   destinations: [

@@ -27,7 +27,10 @@ export class ConflictSettlementService {
     await this.store.change(async (tx) => {
       const conflict = await this.conflicts.lock(tx, portfolio, id);
       if (!conflict) throw AppError.notFound(`No conflict ${id} in portfolio ${portfolio}`);
-      if (conflict.status === 'withdrawn') throw AppError.conflict(`Conflict ${id} was withdrawn: a late webhook put its part of the graph in event-time order, where it no longer arises`);
+      if (conflict.status === 'withdrawn')
+        throw AppError.conflict(
+          `Conflict ${id} was withdrawn: a late webhook put its part of the graph in event-time order, where it no longer arises`,
+        );
       if (conflict.status !== 'open') throw AppError.conflict(`Conflict ${id} was already settled (${conflict.status})`);
       const contactId = await this.writes.survivorId(tx, portfolio, conflict.contactId);
       if (!contactId) throw AppError.notFound(`The contact of conflict ${id} no longer exists`);
@@ -40,7 +43,9 @@ export class ConflictSettlementService {
       if (resolution === 'accept' && contact[conflict.field] !== conflict.existingValue) {
         // A merge or a later webhook changed the link since the claim: accepting now would replace
         // a value the conflict never showed the admin.
-        throw AppError.conflict(`The contact's ${conflict.field} changed since conflict ${id} was raised; look at the contact again before accepting`);
+        throw AppError.conflict(
+          `The contact's ${conflict.field} changed since conflict ${id} was raised; look at the contact again before accepting`,
+        );
       }
       const evidence: Evidence = { kind: 'ADMIN', admin: principal.name, conflictId: String(id), resolution };
       const now = new Date();

@@ -29,18 +29,30 @@ export class GraphReplayService {
 
   constructor(private readonly writes: GraphRepository) {}
 
-  async replay(tx: PipelinedTransaction, portfolio: string, arriving: Observation[]): Promise<{ replayed: Replayed; before: string[] } | undefined> {
+  async replay(
+    tx: PipelinedTransaction,
+    portfolio: string,
+    arriving: Observation[],
+  ): Promise<{ replayed: Replayed; before: string[] } | undefined> {
     const loaded = await this.loadLocked(tx, portfolio, arriving);
     if (!loaded) return undefined;
     const { logged, current, values } = loaded;
     // Every identifier the contacts hold must come from the log, or the replay would drop it.
-    const explained = current.every((contact) => contact.hasFullLog !== false && IDENTIFIER_KINDS.every((field) => contact[field] === null || values[field].includes(contact[field] as string)));
+    const explained = current.every(
+      (contact) =>
+        contact.hasFullLog !== false &&
+        IDENTIFIER_KINDS.every((field) => contact[field] === null || values[field].includes(contact[field] as string)),
+    );
     if (!explained) {
-      this.logger.log(`late webhook in ${portfolio} applied as it came: its contacts predate the log or were changed by an import or an admin`);
+      this.logger.log(
+        `late webhook in ${portfolio} applied as it came: its contacts predate the log or were changed by an import or an admin`,
+      );
       return undefined;
     }
     const replayed = replayComponent({ current, logged, arriving, newId: randomUUID });
-    this.logger.log(`late webhook in ${portfolio}: replayed ${logged.length + arriving.length} observations over ${current.length} contacts in event-time order`);
+    this.logger.log(
+      `late webhook in ${portfolio}: replayed ${logged.length + arriving.length} observations over ${current.length} contacts in event-time order`,
+    );
     return { replayed, before: current.map((contact) => contact.id) };
   }
 
@@ -60,7 +72,9 @@ export class GraphReplayService {
       logged = again;
     }
     if (!logged) {
-      this.logger.warn(`late webhook in ${portfolio} applied as it came: its part of the graph has more than ${MAX_COMPONENT} observations`);
+      this.logger.warn(
+        `late webhook in ${portfolio} applied as it came: its part of the graph has more than ${MAX_COMPONENT} observations`,
+      );
       return undefined;
     }
     throw new ConcurrentChangeError();

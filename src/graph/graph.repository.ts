@@ -39,7 +39,16 @@ export interface GraphChange {
 }
 
 const COLUMN: Record<IdentifierKind, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
-const DATE_FIELDS = ['msisdnAt', 'bsuidAt', 'parentBsuidAt', 'firstSeenAt', 'lastSeenAt', 'lastInboundAt', 'lastOutboundAt', 'invalidAt'] as const;
+const DATE_FIELDS = [
+  'msisdnAt',
+  'bsuidAt',
+  'parentBsuidAt',
+  'firstSeenAt',
+  'lastSeenAt',
+  'lastInboundAt',
+  'lastOutboundAt',
+  'invalidAt',
+] as const;
 
 const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" timestamptz,
   "bsuidAt" timestamptz, "parentBsuidAt" timestamptz, "msisdnStrength" text, "bsuidStrength" text,
@@ -126,7 +135,12 @@ export class GraphRepository {
    * Loads and locks, in id order, the contacts with the given ids and every contact holding one
    * of the given identifiers: what an admin's correction may touch.
    */
-  async lock(tx: PipelinedTransaction, portfolio: string, ids: string[], values: Record<IdentifierKind, string[]>): Promise<ContactState[]> {
+  async lock(
+    tx: PipelinedTransaction,
+    portfolio: string,
+    ids: string[],
+    values: Record<IdentifierKind, string[]>,
+  ): Promise<ContactState[]> {
     const [row] = await tx.query<{ contacts: Record<string, unknown>[]; selected: Selection[] }>(
       `WITH selected AS (
          SELECT id, 'msisdn' AS field, msisdn AS value FROM contact WHERE portfolio = $1 AND msisdn = ANY($3::text[])
@@ -151,7 +165,12 @@ export class GraphRepository {
    * Every logged observation connected to the given identifiers through identifiers they share:
    * the part of the graph a late observation replays. Undefined past `limit` observations.
    */
-  async loggedComponent(tx: PipelinedTransaction, portfolio: string, seeds: Observation[], limit: number): Promise<Observation[] | undefined> {
+  async loggedComponent(
+    tx: PipelinedTransaction,
+    portfolio: string,
+    seeds: Observation[],
+    limit: number,
+  ): Promise<Observation[] | undefined> {
     const known = new Set<string>();
     const frontier: Record<IdentifierKind, string[]> = { msisdn: [], bsuid: [], parentBsuid: [] };
     const add = (obs: Pick<Observation, IdentifierKind>) => {
@@ -234,7 +253,8 @@ export class GraphRepository {
 
   /** Writes a change's contacts, history, conflicts, exchanges, log and contact-book entries in one statement, and commits. */
   async writeAndCommit(tx: PipelinedTransaction, batch: GraphChange): Promise<void> {
-    if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.observations?.length && !batch.contactBook?.length) return tx.commit();
+    if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.observations?.length && !batch.contactBook?.length)
+      return tx.commit();
     await tx.commitWith(
       `WITH contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,

@@ -76,18 +76,33 @@ export class ImportService {
     });
 
     const outcomes = await this.store.change((tx) => this.apply(tx, valid));
-    const report: ImportReport = { batchId, rows: rows.length, created: 0, updated: 0, unchanged: 0, conflicts: 0, invalid: problems.length, problems };
+    const report: ImportReport = {
+      batchId,
+      rows: rows.length,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      conflicts: 0,
+      invalid: problems.length,
+      problems,
+    };
     outcomes.forEach((outcome, index) => {
       if (outcome.problem) problems.push({ ...outcome.problem, row: valid[index].row });
       report[outcome.kind === 'conflict' ? 'conflicts' : outcome.kind]++;
     });
     problems.sort((a, b) => a.row - b.row);
-    this.logger.log(`import ${batchId} into ${portfolio.key} by ${principal.name}: ${rows.length} rows, ${report.created} created, ${report.conflicts} conflicts`);
+    this.logger.log(
+      `import ${batchId} into ${portfolio.key} by ${principal.name}: ${rows.length} rows, ${report.created} created, ${report.conflicts} conflicts`,
+    );
     return report;
   }
 
   private async apply(tx: PipelinedTransaction, valid: ValidRow[]): Promise<ChangeDone<RowResult[]>> {
-    const locked = await this.writes.claimAndLock(tx, [], valid.map((row) => row.observation));
+    const locked = await this.writes.claimAndLock(
+      tx,
+      [],
+      valid.map((row) => row.observation),
+    );
     const graph = new Graph(locked.contacts, randomUUID);
     const result = valid.map(({ observation, externalId }) => {
       const applied = graph.apply(observation);

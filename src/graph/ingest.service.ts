@@ -136,11 +136,17 @@ export class IngestService {
    */
   private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<ChangeDone<(IngestOutcome | typeof LATE)[]>> {
     const receipts = items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey }));
-    const locked = await this.writes.claimAndLock(tx, receipts, items.flatMap((item) => item.observations));
+    const locked = await this.writes.claimAndLock(
+      tx,
+      receipts,
+      items.flatMap((item) => item.observations),
+    );
     // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
     const fresh = items.map((item) => locked.fresh.delete(receiptId(item.portfolio, item.receiptKey)));
     const seen = seenIn(locked.contacts, locked.latestKeys);
-    const late = items.map((item, index) => fresh[index] && item.observations.some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))));
+    const late = items.map(
+      (item, index) => fresh[index] && item.observations.some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))),
+    );
     if (items.length === 1 && late[0]) {
       const replayed = await this.replayLate(tx, items[0]);
       if (replayed) return replayed;
@@ -159,7 +165,11 @@ export class IngestService {
       exchanges.record(applied.contact.id, obs);
       touched[itemOf.get(obs) as number].push(applied.contact.id);
     }
-    if (late.some(Boolean)) await this.writes.releaseReceipts(tx, receipts.filter((_, index) => late[index]));
+    if (late.some(Boolean))
+      await this.writes.releaseReceipts(
+        tx,
+        receipts.filter((_, index) => late[index]),
+      );
 
     // A merged contact keeps its own exchange rows, so that a split gives them back (rule 9).
     const survivorOf = (id: string) => survivor(graph, id);
@@ -188,7 +198,12 @@ export class IngestService {
       const contactId = replayed.contactOf[index];
       if (contactId) exchanges.record(contactId, obs);
     });
-    await this.writes.withdrawConflicts(tx, item.portfolio, [...before, ...replayed.contacts.map((contact) => contact.id)], replayed.conflicts);
+    await this.writes.withdrawConflicts(
+      tx,
+      item.portfolio,
+      [...before, ...replayed.contacts.map((contact) => contact.id)],
+      replayed.conflicts,
+    );
     const change = {
       contacts: replayed.contacts,
       history: replayed.history,
@@ -202,7 +217,10 @@ export class IngestService {
   }
 
   private toAppError(error: unknown): unknown {
-    const answered = asAppError(error, { unavailableMessage: 'The contact book cannot store this event right now; retry later', retriesExhausted: true });
+    const answered = asAppError(error, {
+      unavailableMessage: 'The contact book cannot store this event right now; retry later',
+      retriesExhausted: true,
+    });
     if (answered !== error) this.logger.warn(`database trouble, answering ${(answered as AppError).status}: ${(error as Error).message}`);
     return answered;
   }
@@ -236,7 +254,10 @@ function survivor(graph: Graph, id: string): string {
 
 /** Exchanges of the batch per (contact, business number), latest time each way. */
 class Exchanges {
-  private readonly byKey = new Map<string, { portfolio: string; contactId: string; businessNumber: string; inbound: Date | null; outbound: Date | null }>();
+  private readonly byKey = new Map<
+    string,
+    { portfolio: string; contactId: string; businessNumber: string; inbound: Date | null; outbound: Date | null }
+  >();
 
   record(contactId: string, obs: Observation): void {
     const businessNumber = obs.evidence.businessNumber;

@@ -44,17 +44,36 @@ export class LinkConflictsRepository {
   }
 
   async find(portfolio: string, id: string): Promise<ConflictRow | undefined> {
-    const [row]: ConflictRow[] = await this.dataSource.query(`SELECT ${CONFLICT_COLUMNS} FROM link_conflict WHERE portfolio = $1 AND id = $2`, [portfolio, id]);
+    const [row]: ConflictRow[] = await this.dataSource.query(
+      `SELECT ${CONFLICT_COLUMNS} FROM link_conflict WHERE portfolio = $1 AND id = $2`,
+      [portfolio, id],
+    );
     return row;
   }
 
   /** The conflict, locked until the transaction ends: two admins settling it at once take turns. */
   async lock(tx: PipelinedTransaction, portfolio: string, id: string): Promise<ConflictRow | undefined> {
-    const [row] = await tx.query<ConflictRow>(`SELECT ${CONFLICT_COLUMNS} FROM link_conflict WHERE portfolio = $1 AND id = $2 FOR UPDATE`, [portfolio, id]);
+    const [row] = await tx.query<ConflictRow>(`SELECT ${CONFLICT_COLUMNS} FROM link_conflict WHERE portfolio = $1 AND id = $2 FOR UPDATE`, [
+      portfolio,
+      id,
+    ]);
     return row;
   }
 
-  async markSettled(tx: PipelinedTransaction, portfolio: string, id: string, status: 'kept' | 'accepted', at: Date, by: string): Promise<void> {
-    await tx.query(`UPDATE link_conflict SET status = $3, settled_at = $4, settled_by = $5 WHERE portfolio = $1 AND id = $2`, [portfolio, id, status, at, by]);
+  async markSettled(
+    tx: PipelinedTransaction,
+    portfolio: string,
+    id: string,
+    status: 'kept' | 'accepted',
+    at: Date,
+    by: string,
+  ): Promise<void> {
+    await tx.query(`UPDATE link_conflict SET status = $3, settled_at = $4, settled_by = $5 WHERE portfolio = $1 AND id = $2`, [
+      portfolio,
+      id,
+      status,
+      at,
+      by,
+    ]);
   }
 }

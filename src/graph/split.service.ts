@@ -34,7 +34,8 @@ export class SplitService {
     const result = await this.store.change(async (tx) => {
       const merge = await this.writes.findMerge(tx, portfolio, entryId);
       if (!merge) throw AppError.notFound(`History row ${entryId} is not a merge of contact ${contactId}`);
-      if (merge.mergedAgain) throw AppError.conflict(`The contact merged by history row ${entryId} was merged again later: split the later merge`);
+      if (merge.mergedAgain)
+        throw AppError.conflict(`The contact merged by history row ${entryId} was merged again later: split the later merge`);
       const holderId = await this.writes.survivorId(tx, portfolio, merge.contactId);
       // The contact asked for may have been merged since it was found: compare where both lead now.
       const askedFor = await this.writes.survivorId(tx, portfolio, contactId);

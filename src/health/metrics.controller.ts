@@ -23,8 +23,13 @@ export class MetricsController {
   @NoRateLimit()
   @Header('content-type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics (role `metrics` or `admin`): requests, webhooks, graph events, dedupe, LINK calls, database pool' })
-  @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string', example: METRICS_EXAMPLE } } } })
+  @ApiOperation({
+    summary: 'Prometheus metrics (role `metrics` or `admin`): requests, webhooks, graph events, dedupe, LINK calls, database pool',
+  })
+  @ApiOkResponse({
+    description: 'Prometheus text format',
+    content: { 'text/plain': { schema: { type: 'string', example: METRICS_EXAMPLE } } },
+  })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -23,7 +23,9 @@ export class LinkClient {
   async listTemplates(portfolio: Portfolio, source: string): Promise<unknown> {
     const { platformId, platformPartnerId } = portfolio;
     if (!platformId || !platformPartnerId) {
-      throw AppError.conflict(`Portfolio ${portfolio.key} has no LINK platformId and platformPartnerId: set them with PUT /v1/portfolios/${portfolio.key}`);
+      throw AppError.conflict(
+        `Portfolio ${portfolio.key} has no LINK platformId and platformPartnerId: set them with PUT /v1/portfolios/${portfolio.key}`,
+      );
     }
     const path = `/platformId/${segment(platformId)}/platformPartnerId/${segment(platformPartnerId)}/source/${segment(source)}/templates`;
     return this.request('list_templates', portfolio, 'GET', path, `List Templates of ${source}`);
@@ -55,7 +57,10 @@ export class LinkClient {
     } catch {
       // Queued all the same when the status says so: the caller must not send again.
       if (response.ok) return { status: response.status, body: null };
-      return { status: response.status, body: { resultCode: ResultCode.UpstreamFailed, description: `LINK answered ${response.status}`, translatedDescription: null } };
+      return {
+        status: response.status,
+        body: { resultCode: ResultCode.UpstreamFailed, description: `LINK answered ${response.status}`, translatedDescription: null },
+      };
     }
   }
 
@@ -65,7 +70,9 @@ export class LinkClient {
       this.logger.warn(`LINK could not be reached for POST /messages (${code}): nothing was sent`);
       return AppError.badGateway(`LINK could not be reached (${code}): nothing was sent; it is safe to send again`);
     }
-    const why = isTimeout(error) ? `did not answer within ${this.config.linkTimeoutMs} ms` : `closed the connection (${code ?? 'no answer'})`;
+    const why = isTimeout(error)
+      ? `did not answer within ${this.config.linkTimeoutMs} ms`
+      : `closed the connection (${code ?? 'no answer'})`;
     this.logger.warn(`LINK ${why} on POST /messages: outcome unknown`);
     return AppError.gatewayTimeout(`LINK ${why}: the messages may or may not have been sent; check before sending them again`);
   }
@@ -83,7 +90,14 @@ export class LinkClient {
     );
   }
 
-  private async request(operation: string, portfolio: Portfolio, method: string, path: string, what: string, body?: unknown): Promise<unknown> {
+  private async request(
+    operation: string,
+    portfolio: Portfolio,
+    method: string,
+    path: string,
+    what: string,
+    body?: unknown,
+  ): Promise<unknown> {
     const headers: Record<string, string> = { authorization: this.basicAuth(portfolio), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -113,7 +127,9 @@ export class LinkClient {
         ? [portfolio.linkUsername, portfolio.linkPassword]
         : [this.config.linkUsername, this.config.linkPassword];
     if (!username || !password) {
-      throw AppError.conflict(`No LINK credentials for portfolio ${portfolio.key}: give it upstream credentials, or set LINK_USERNAME and LINK_PASSWORD`);
+      throw AppError.conflict(
+        `No LINK credentials for portfolio ${portfolio.key}: give it upstream credentials, or set LINK_USERNAME and LINK_PASSWORD`,
+      );
     }
     return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }

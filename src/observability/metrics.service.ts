@@ -113,7 +113,12 @@ export class MetricsService {
   }
 
   /** Times `work` as one call to LINK; `outcome` names how it ended (a status, `timeout`, `unreachable`). */
-  async timeLink<T>(operation: string, work: () => Promise<T>, outcome: (result: T) => string, failure: (error: unknown) => string): Promise<T> {
+  async timeLink<T>(
+    operation: string,
+    work: () => Promise<T>,
+    outcome: (result: T) => string,
+    failure: (error: unknown) => string,
+  ): Promise<T> {
     const stop = this.linkRequests.startTimer({ operation });
     try {
       const result = await work();

@@ -23,7 +23,11 @@ export function toPortfolioView(portfolio: Portfolio): PortfolioView {
     group: portfolio.group,
     region: portfolio.region,
     hasUpstreamCredentials: Boolean(portfolio.linkUsername && portfolio.linkPassword),
-    sendPolicies: { careWindow: portfolio.enforceCareWindow, skipInvalid: portfolio.skipInvalidContacts, unknownTemplates: portfolio.unknownTemplates },
+    sendPolicies: {
+      careWindow: portfolio.enforceCareWindow,
+      skipInvalid: portfolio.skipInvalidContacts,
+      unknownTemplates: portfolio.unknownTemplates,
+    },
     createdAt: portfolio.createdAt.toISOString(),
     updatedAt: portfolio.updatedAt.toISOString(),
   };

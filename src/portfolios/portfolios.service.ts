@@ -61,7 +61,9 @@ export class PortfoliosService {
   /** The portfolio of LINK's platformId/platformPartnerId (DLRs carry no business number). */
   async forPlatform(platformId: string | undefined, platformPartnerId: string | undefined): Promise<Portfolio> {
     const snapshot = await this.load();
-    const found = platformId ? (snapshot.byPlatform.get(platformKey(platformId, platformPartnerId)) ?? snapshot.byPlatform.get(platformKey(platformId, undefined))) : undefined;
+    const found = platformId
+      ? (snapshot.byPlatform.get(platformKey(platformId, platformPartnerId)) ?? snapshot.byPlatform.get(platformKey(platformId, undefined)))
+      : undefined;
     return found ?? (snapshot.byKey.get(DEFAULT_PORTFOLIO) as Portfolio);
   }
 
@@ -85,7 +87,10 @@ export class PortfoliosService {
 
   async list(reach: PortfolioReach): Promise<PortfolioView[]> {
     const all = [...(await this.load()).byKey.values()];
-    return all.filter((portfolio) => reach(portfolio.key)).sort((a, b) => a.key.localeCompare(b.key)).map(toPortfolioView);
+    return all
+      .filter((portfolio) => reach(portfolio.key))
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map(toPortfolioView);
   }
 
   /** The keys of a group's portfolios, whoever asks. */
@@ -100,7 +105,8 @@ export class PortfoliosService {
   }
 
   async put(reach: PortfolioReach, key: string, dto: PutPortfolioDto): Promise<{ created: boolean; portfolio: PortfolioView }> {
-    if (!PORTFOLIO_KEY.test(key)) throw AppError.invalidField('portfolio', 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
+    if (!PORTFOLIO_KEY.test(key))
+      throw AppError.invalidField('portfolio', 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const numbers = [...new Set(dto.businessNumbers.map((raw, index) => parseBusinessNumber(raw, `businessNumbers[${index}]`)))];
     try {
       const created = await this.dataSource.transaction(async (manager) => {
@@ -124,13 +130,19 @@ export class PortfoliosService {
           ['key'],
         );
         await manager.delete(BusinessNumber, { portfolio: key, number: Not(In(numbers)) });
-        if (numbers.length > 0) await manager.upsert(BusinessNumber, numbers.map((number) => ({ number, portfolio: key })), ['number']);
+        if (numbers.length > 0)
+          await manager.upsert(
+            BusinessNumber,
+            numbers.map((number) => ({ number, portfolio: key })),
+            ['number'],
+          );
         return current === null;
       });
       this.invalidate();
       return { created, portfolio: toPortfolioView((await this.find(key)) as Portfolio) };
     } catch (error) {
-      if (sqlState(error) === '23505') throw AppError.conflict('A business number or LINK platform is already claimed by another portfolio');
+      if (sqlState(error) === '23505')
+        throw AppError.conflict('A business number or LINK platform is already claimed by another portfolio');
       throw error;
     }
   }
@@ -147,7 +159,10 @@ export class PortfoliosService {
     numbers: string[],
     dto: PutPortfolioDto,
   ): Promise<void> {
-    const taken = await manager.find(BusinessNumber, { where: { number: In(numbers), portfolio: Not(key) }, lock: { mode: 'pessimistic_read' } });
+    const taken = await manager.find(BusinessNumber, {
+      where: { number: In(numbers), portfolio: Not(key) },
+      lock: { mode: 'pessimistic_read' },
+    });
     if (taken.length > 0) {
       // The owner is not named: the caller may not reach it.
       throw AppError.conflict(`Business numbers already belong to another portfolio: ${taken.map((n) => n.number).join(', ')}`);
@@ -156,9 +171,12 @@ export class PortfoliosService {
     const owned = new Set((current?.businessNumbers ?? []).map((number) => number.number));
     const newNumbers = numbers.filter((number) => !owned.has(number));
     const newPlatform =
-      dto.platformId !== undefined && (dto.platformId !== current?.platformId || (dto.platformPartnerId ?? null) !== current?.platformPartnerId);
+      dto.platformId !== undefined &&
+      (dto.platformId !== current?.platformId || (dto.platformPartnerId ?? null) !== current?.platformPartnerId);
     if (newNumbers.length > 0 || newPlatform) {
-      throw AppError.noAccess('No access: claiming business numbers or a LINK platform takes them from the default portfolio, which this key does not reach');
+      throw AppError.noAccess(
+        'No access: claiming business numbers or a LINK platform takes them from the default portfolio, which this key does not reach',
+      );
     }
   }
 
@@ -177,11 +195,18 @@ export class PortfoliosService {
 
   private refresh(): Promise<Snapshot> {
     const loading = this.portfolios.find({ relations: { businessNumbers: true } }).then((all) => {
-      const snapshot: Snapshot = { loadedAt: Date.now(), byKey: new Map(), byNumber: new Map(), byPlatform: new Map(), regionByKey: new Map() };
+      const snapshot: Snapshot = {
+        loadedAt: Date.now(),
+        byKey: new Map(),
+        byNumber: new Map(),
+        byPlatform: new Map(),
+        regionByKey: new Map(),
+      };
       for (const portfolio of all) {
         snapshot.byKey.set(portfolio.key, portfolio);
         for (const number of portfolio.businessNumbers) snapshot.byNumber.set(number.number, portfolio);
-        if (portfolio.platformId) snapshot.byPlatform.set(platformKey(portfolio.platformId, portfolio.platformPartnerId ?? undefined), portfolio);
+        if (portfolio.platformId)
+          snapshot.byPlatform.set(platformKey(portfolio.platformId, portfolio.platformPartnerId ?? undefined), portfolio);
         const countries = new Set(portfolio.businessNumbers.map((number) => this.countryOf(number.number)));
         const [shared] = countries;
         if (countries.size === 1 && shared) snapshot.regionByKey.set(portfolio.key, shared);

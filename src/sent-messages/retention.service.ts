@@ -72,7 +72,9 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
       }
     }
     if (report.sent_message + report.webhook_receipt > 0) {
-      this.logger.log(`pruned ${report.sent_message} sent messages and ${report.webhook_receipt} webhook receipts older than ${this.config.retentionDays} days`);
+      this.logger.log(
+        `pruned ${report.sent_message} sent messages and ${report.webhook_receipt} webhook receipts older than ${this.config.retentionDays} days`,
+      );
     }
     return report;
   }

@@ -64,7 +64,8 @@ export class TemplatesLookupService {
     const started = this.templatesSync.sync(portfolio).then(
       () => undefined,
       (error: unknown) => {
-        const message = error instanceof AppError ? error.message : `${(error as Error | undefined)?.name ?? 'Error'} while refreshing the registry`;
+        const message =
+          error instanceof AppError ? error.message : `${(error as Error | undefined)?.name ?? 'Error'} while refreshing the registry`;
         this.logger.warn(`templates of ${portfolio.key} could not be refreshed for an unknown template: ${message}`);
         return message;
       },

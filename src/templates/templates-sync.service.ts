@@ -27,7 +27,9 @@ export class TemplatesSyncService {
   async sync(portfolio: Portfolio): Promise<TemplateSyncReport> {
     const sources = (portfolio.businessNumbers ?? []).map((number) => number.number).sort();
     if (sources.length === 0) {
-      throw AppError.conflict(`Portfolio ${portfolio.key} has no business numbers to list templates for: set them with PUT /v1/portfolios/${portfolio.key}`);
+      throw AppError.conflict(
+        `Portfolio ${portfolio.key} has no business numbers to list templates for: set them with PUT /v1/portfolios/${portfolio.key}`,
+      );
     }
     const { rows, skipped } = await this.fetchAll(portfolio, sources);
     const plan = await this.dataSource.transaction((manager) => this.apply(manager, portfolio.key, rows));

@@ -52,7 +52,9 @@ export class TemplatesController {
   @Post('sync')
   @HttpCode(HttpStatus.OK)
   @RequireRole('admin')
-  @ApiOperation({ summary: "Pull LINK's List Templates for every business number; synced templates no longer listed are removed, admin-entered ones stay" })
+  @ApiOperation({
+    summary: "Pull LINK's List Templates for every business number; synced templates no longer listed are removed, admin-entered ones stay",
+  })
   @ApiOkResponse({ schema: { example: SYNC_EXAMPLE } })
   sync(@PortfolioScope() portfolio: Portfolio): Promise<TemplateSyncReport> {
     return this.templatesSync.sync(portfolio);
@@ -62,13 +64,17 @@ export class TemplatesController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'One template; `language` may be left out when the name has one language only' })
   @ApiOkResponse({ schema: { example: TEMPLATE_EXAMPLE } })
-  get(@PortfolioScope() portfolio: Portfolio, @Param('name', TemplateNamePipe) name: string, @Query() query: TemplateLanguageQueryDto): Promise<TemplateView> {
+  get(
+    @PortfolioScope() portfolio: Portfolio,
+    @Param('name', TemplateNamePipe) name: string,
+    @Query() query: TemplateLanguageQueryDto,
+  ): Promise<TemplateView> {
     return this.templates.get(portfolio, name, query.language);
   }
 
   @Put(':name')
   @RequireRole('admin')
-  @ApiOperation({ summary: "Create or replace a template: its category, and for an authentication template its OTP kind" })
+  @ApiOperation({ summary: 'Create or replace a template: its category, and for an authentication template its OTP kind' })
   @ApiOkResponse({ description: 'Replaced', schema: { example: { ...TEMPLATE_EXAMPLE, source: 'admin' } } })
   @ApiCreatedResponse({ description: 'Created', schema: { example: { ...TEMPLATE_EXAMPLE, source: 'admin', status: null } } })
   async put(
@@ -86,7 +92,11 @@ export class TemplatesController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'Remove a template (a synced one comes back at the next sync while LINK lists it)' })
   @ApiOkResponse({ schema: { example: TEMPLATE_EXAMPLE } })
-  remove(@PortfolioScope() portfolio: Portfolio, @Param('name', TemplateNamePipe) name: string, @Query() query: TemplateLanguageQueryDto): Promise<TemplateView> {
+  remove(
+    @PortfolioScope() portfolio: Portfolio,
+    @Param('name', TemplateNamePipe) name: string,
+    @Query() query: TemplateLanguageQueryDto,
+  ): Promise<TemplateView> {
     return this.templates.remove(portfolio, name, query.language);
   }
 }

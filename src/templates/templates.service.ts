@@ -24,7 +24,10 @@ export class TemplatesService {
   ) {}
 
   async list(portfolio: Portfolio, category?: TemplateCategory): Promise<TemplateView[]> {
-    const found = await this.templates.find({ where: category ? { portfolio: portfolio.key, category } : { portfolio: portfolio.key }, order: { name: 'ASC', language: 'ASC' } });
+    const found = await this.templates.find({
+      where: category ? { portfolio: portfolio.key, category } : { portfolio: portfolio.key },
+      order: { name: 'ASC', language: 'ASC' },
+    });
     return found.map(toTemplateView);
   }
 
@@ -39,7 +42,14 @@ export class TemplatesService {
       const current = await manager.findOne(Template, { where: key, lock: { mode: 'pessimistic_write' } });
       await manager.upsert(
         Template,
-        { ...key, category: dto.category, otpType: dto.otpType ?? null, status: current?.status ?? null, source: 'admin', updatedAt: new Date() },
+        {
+          ...key,
+          category: dto.category,
+          otpType: dto.otpType ?? null,
+          status: current?.status ?? null,
+          source: 'admin',
+          updatedAt: new Date(),
+        },
         ['portfolio', 'name', 'language'],
       );
       return current === null;

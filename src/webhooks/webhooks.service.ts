@@ -69,7 +69,9 @@ export class WebhooksService {
     const sender = sent && (await this.portfolios.find(sent.portfolio));
     const platformId = parameters.get('platformId');
     const portfolio = sender ?? (await this.portfolios.forPlatform(platformId, parameters.get('platformPartnerId')));
-    this.metrics.dlrAttribution.inc({ by: sender ? 'messageId' : platformId && portfolio.platformId === platformId ? 'platform' : 'default' });
+    this.metrics.dlrAttribution.inc({
+      by: sender ? 'messageId' : platformId && portfolio.platformId === platformId ? 'platform' : 'default',
+    });
     assertPostsFor(principal, portfolio.key);
     // Only a send tells the business number; else, with one, the portfolio's own is the one that sent.
     const numbers = portfolio.businessNumbers ?? [];

@@ -32,7 +32,7 @@ describe('arrival order (rule 5)', () => {
     }
   }
 
-  it('ends the issue\'s five MOs the same in arrival order as in time order', async () => {
+  it("ends the issue's five MOs the same in arrival order as in time order", async () => {
     const acme = five();
     const globex = five(GLOBEX_NUMBER);
     await post([acme.p1, acme.s3, acme.p3s3, acme.p1s1, acme.p1s3]); // time order
@@ -112,7 +112,9 @@ describe('arrival order (rule 5)', () => {
     });
     const orders = fc
       .array(webhook, { minLength: 2, maxLength: 7 })
-      .chain((hooks) => fc.tuple(fc.constant(hooks), fc.shuffledSubarray([...hooks.keys()], { minLength: hooks.length, maxLength: hooks.length })));
+      .chain((hooks) =>
+        fc.tuple(fc.constant(hooks), fc.shuffledSubarray([...hooks.keys()], { minLength: hooks.length, maxLength: hooks.length })),
+      );
     await fc.assert(
       fc.asyncProperty(orders, async ([hooks, arrival]) => {
         await resetWithAcmeAndGlobex(t);
@@ -124,7 +126,9 @@ describe('arrival order (rule 5)', () => {
             const source = hook.phone && !hook.bsuidInSource ? hook.phone : hook.bsuid;
             return mo(source, Object.keys(parameters).length > 0 ? parameters : null, `w${index}`, at(hook.second * 10), destination);
           });
-        const ordered = bodies().map((body, index) => ({ body, key: `${body.timestamp}|${index}` })).sort((a, b) => (a.key < b.key ? -1 : 1));
+        const ordered = bodies()
+          .map((body, index) => ({ body, key: `${body.timestamp}|${index}` }))
+          .sort((a, b) => (a.key < b.key ? -1 : 1));
         await post(ordered.map(({ body }) => body));
         const globex = bodies(GLOBEX_NUMBER);
         await post(arrival.map((index) => globex[index]));

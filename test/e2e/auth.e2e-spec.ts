@@ -78,7 +78,12 @@ describe('credentials and portfolio scope', () => {
     ])('answers 403 to %s %s with a key lacking the role (key %#)', async (method, path, secret) => {
       await t.postMo(mo('+46000000000', 'roles-1')).expect(200);
       const body = method === 'POST' ? (path.endsWith('mo') ? mo('+46000000000', 'roles-2') : fixture('dlr-02-sent-msisdn-bsuid')) : {};
-      const req = method === 'GET' ? request(t.http).get(path) : method === 'PUT' ? request(t.http).put(path).send(body) : request(t.http).post(path).send(body);
+      const req =
+        method === 'GET'
+          ? request(t.http).get(path)
+          : method === 'PUT'
+            ? request(t.http).put(path).send(body)
+            : request(t.http).post(path).send(body);
       const res = await req.auth(secret, { type: 'bearer' });
       expect(res.status).toBe(403);
       expect(res.body).toEqual(noAccess);
@@ -134,7 +139,10 @@ describe('credentials and portfolio scope', () => {
       expect(foreign.status).toBe(403);
       expect(foreign.body).toEqual(noAccess);
       // A number no portfolio claims belongs to `default`, which this key does not reach either.
-      const unclaimed = await request(t.http).post('/webhooks/link/mo').auth('acme-link', KEYS.acmeWebhook).send(mo('+48000000000', 'iso-4'));
+      const unclaimed = await request(t.http)
+        .post('/webhooks/link/mo')
+        .auth('acme-link', KEYS.acmeWebhook)
+        .send(mo('+48000000000', 'iso-4'));
       expect(unclaimed.status).toBe(403);
       expect(unclaimed.body).toEqual(noAccess);
       const dlr: Record<string, any> = { ...fixture('dlr-02-sent-msisdn-bsuid'), messageId: 'iso-5' };
@@ -179,7 +187,12 @@ describe('credentials and portfolio scope', () => {
     it('serves the API reference to any key, and asks a browser without one for Basic credentials', async () => {
       for (const path of ['/docs', '/docs/', '/docs/swagger-ui-init.js', '/docs-json', '/docs-json?x=1']) {
         const refused = await request(t.http).get(path);
-        expect([path, refused.status, refused.headers['www-authenticate'], refused.body]).toEqual([path, 401, expect.stringMatching(/^Basic realm=/), unauthorized]);
+        expect([path, refused.status, refused.headers['www-authenticate'], refused.body]).toEqual([
+          path,
+          401,
+          expect.stringMatching(/^Basic realm=/),
+          unauthorized,
+        ]);
       }
       expect((await request(t.http).get('/docs').auth('crm', KEYS.crm)).status).toBe(200);
       expect((await request(t.http).get('/docs-json').auth('crm', 'not-the-secret-at-all')).status).toBe(401);

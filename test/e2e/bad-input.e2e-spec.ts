@@ -36,7 +36,9 @@ function rawExchange(port: number, text: string): Promise<RawAnswer> {
       const raw = Buffer.concat(chunks).toString('utf8');
       const split = raw.indexOf('\r\n\r\n');
       const [statusLine, ...headerLines] = raw.slice(0, split).split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: raw.slice(split + 4) });
     });
     socket.write(text);
@@ -79,7 +81,11 @@ describe('bad input', () => {
       expect([res.status, res.body]).toEqual([400, validation('body')]);
       expect(await snapshotDatabase(t.dataSource)).toEqual(before);
       const acme = (await portfolios()).find((portfolio: { key: string }) => portfolio.key === 'acme');
-      expect(acme).toMatchObject({ businessNumbers: ACME.businessNumbers, platformId: ACME.platformId, platformPartnerId: ACME.platformPartnerId });
+      expect(acme).toMatchObject({
+        businessNumbers: ACME.businessNumbers,
+        platformId: ACME.platformId,
+        platformPartnerId: ACME.platformPartnerId,
+      });
     });
 
     it('PUT /v1/portfolios/{key} with no body at all is refused the same way, and creates nothing', async () => {
@@ -102,7 +108,9 @@ describe('bad input', () => {
       ['POST', '/webhooks/link/dlr'],
     ])('%s %s refuses null as 400 112506 naming the body, and writes nothing', async (method, path) => {
       const before = await snapshotDatabase(t.dataSource);
-      const res = await admin(request(t.http)[method === 'PUT' ? 'put' : 'post'](path)).set('Content-Type', 'application/json').send('null');
+      const res = await admin(request(t.http)[method === 'PUT' ? 'put' : 'post'](path))
+        .set('Content-Type', 'application/json')
+        .send('null');
       expect([res.status, res.body]).toEqual([400, validation('body')]);
       expect(await snapshotDatabase(t.dataSource)).toEqual(before);
       expect(link.requests).toHaveLength(0);
@@ -150,16 +158,26 @@ describe('bad input', () => {
         'x-request-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       expect(Number(answer.headers['content-length'])).toBe(Buffer.byteLength(answer.body));
-      expect(JSON.parse(answer.body)).toEqual({ resultCode: 112931, description: expect.stringMatching(/headers/), translatedDescription: null });
+      expect(JSON.parse(answer.body)).toEqual({
+        resultCode: 112931,
+        description: expect.stringMatching(/headers/),
+        translatedDescription: null,
+      });
     };
 
     it('answers 431 in LINK ErrorResponse, with the security headers and Connection: close, to a keep-alive client', async () => {
-      const answer = await rawExchange(port, `GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\nX-Filler: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+      const answer = await rawExchange(
+        port,
+        `GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\nX-Filler: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+      );
       expectAnswered431(answer);
     });
 
     it('answers a URL too long the same way, and does not echo it', async () => {
-      const answer = await rawExchange(port, `GET /v1/portfolios/acme/contacts?q=${'7'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+      const answer = await rawExchange(
+        port,
+        `GET /v1/portfolios/acme/contacts?q=${'7'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`,
+      );
       expectAnswered431(answer);
       expect(answer.body).not.toContain('777');
     });
@@ -201,8 +219,18 @@ describe('bad input', () => {
 
     it('does not name the portfolio that owns the source of a send, nor the source', async () => {
       const before = await snapshotDatabase(t.dataSource);
-      refusedQuietly(await request(t.http).post('/v1/messages/dedupe').auth(KEYS.sender, { type: 'bearer' }).send(messageRequest([M], GLOBEX_NUMBER)));
-      refusedQuietly(await request(t.http).post('/link/messages').auth('acme-sender', KEYS.sender).send(messageRequest([M], GLOBEX_NUMBER)));
+      refusedQuietly(
+        await request(t.http)
+          .post('/v1/messages/dedupe')
+          .auth(KEYS.sender, { type: 'bearer' })
+          .send(messageRequest([M], GLOBEX_NUMBER)),
+      );
+      refusedQuietly(
+        await request(t.http)
+          .post('/link/messages')
+          .auth('acme-sender', KEYS.sender)
+          .send(messageRequest([M], GLOBEX_NUMBER)),
+      );
       expect(link.requests).toHaveLength(0);
       expect(await snapshotDatabase(t.dataSource)).toEqual(before);
     });
@@ -210,8 +238,13 @@ describe('bad input', () => {
     it('does not name the portfolio that owns the number or platform of a webhook', async () => {
       const before = await snapshotDatabase(t.dataSource);
       const acmeLink = (path: string, body: object) =>
-        request(t.http).post(path).set('Authorization', `Basic ${Buffer.from(`acme-link:${KEYS.acmeWebhook}`).toString('base64')}`).send(body);
-      refusedQuietly(await acmeLink('/webhooks/link/mo', mo('+4790000001', { whatsappUserId: GLOBEX_B }, 'g-1', '2026-06-01T10:00:00Z', GLOBEX_NUMBER)));
+        request(t.http)
+          .post(path)
+          .set('Authorization', `Basic ${Buffer.from(`acme-link:${KEYS.acmeWebhook}`).toString('base64')}`)
+          .send(body);
+      refusedQuietly(
+        await acmeLink('/webhooks/link/mo', mo('+4790000001', { whatsappUserId: GLOBEX_B }, 'g-1', '2026-06-01T10:00:00Z', GLOBEX_NUMBER)),
+      );
       const globexDlr = { ...fixture('dlr-02-sent-msisdn-bsuid'), messageId: 'g-2', customParameters: { platformId: 'TEST_GX' } };
       refusedQuietly(await acmeLink('/webhooks/link/dlr', globexDlr));
       expect(await snapshotDatabase(t.dataSource)).toEqual(before);
@@ -238,9 +271,15 @@ describe('bad input', () => {
 
     it('answers 400 with the destinations report a 200 would carry, on the dedupe route and the proxy alike', async () => {
       const before = await snapshotDatabase(t.dataSource);
-      const dedupe = await request(t.http).post('/v1/messages/dedupe').auth(KEYS.sender, { type: 'bearer' }).send(messageRequest(['nope', GLOBEX_B]));
+      const dedupe = await request(t.http)
+        .post('/v1/messages/dedupe')
+        .auth(KEYS.sender, { type: 'bearer' })
+        .send(messageRequest(['nope', GLOBEX_B]));
       expect([dedupe.status, dedupe.body]).toEqual([400, nothingToSend]);
-      const proxy = await request(t.http).post('/link/messages').auth('acme-sender', KEYS.sender).send(messageRequest(['nope', GLOBEX_B]));
+      const proxy = await request(t.http)
+        .post('/link/messages')
+        .auth('acme-sender', KEYS.sender)
+        .send(messageRequest(['nope', GLOBEX_B]));
       expect([proxy.status, proxy.body]).toEqual([400, nothingToSend]);
       expect(link.requests).toHaveLength(0);
       expect(await snapshotDatabase(t.dataSource)).toEqual(before);
@@ -259,7 +298,10 @@ describe('bad input', () => {
     });
 
     it('reports each destination as the 200 answer does once one is left', async () => {
-      const res = await request(t.http).post('/v1/messages/dedupe').auth(KEYS.sender, { type: 'bearer' }).send(messageRequest(['nope', GLOBEX_B, M]));
+      const res = await request(t.http)
+        .post('/v1/messages/dedupe')
+        .auth(KEYS.sender, { type: 'bearer' })
+        .send(messageRequest(['nope', GLOBEX_B, M]));
       expect(res.status).toBe(200);
       expect(res.body.destinations.slice(0, 2)).toEqual(rejected);
     });
@@ -267,23 +309,43 @@ describe('bad input', () => {
 
   describe('?prefer=bsuid with the phone listed first', () => {
     it('says the phone duplicates the BSUID after it, by its index, in a true sentence', async () => {
-      const res = await request(t.http).post('/v1/messages/dedupe?prefer=bsuid').auth(KEYS.sender, { type: 'bearer' }).send(messageRequest([M, B_ONLY, B]));
+      const res = await request(t.http)
+        .post('/v1/messages/dedupe?prefer=bsuid')
+        .auth(KEYS.sender, { type: 'bearer' })
+        .send(messageRequest([M, B_ONLY, B]));
       expect(res.status).toBe(200);
       expect(res.body.request.destinations).toEqual([B, B_ONLY]);
       expect(res.body.destinations).toEqual([
-        { input: M, action: 'duplicate', sendAs: B, duplicateOf: B, duplicateOfIndex: 2, code: 'DUPLICATE', reason: expect.stringMatching(/^The same person as destination 3:/) },
+        {
+          input: M,
+          action: 'duplicate',
+          sendAs: B,
+          duplicateOf: B,
+          duplicateOfIndex: 2,
+          code: 'DUPLICATE',
+          reason: expect.stringMatching(/^The same person as destination 3:/),
+        },
         { input: B_ONLY, action: 'send', sendAs: B_ONLY, reason: expect.any(String) },
         { input: B, action: 'send', sendAs: B, reason: expect.any(String) },
       ]);
       expect(res.body.destinations[0].reason).not.toContain('earlier');
     });
 
-    it('gives the proxy the same report, and mirrors the kept twin\'s messageId', async () => {
+    it("gives the proxy the same report, and mirrors the kept twin's messageId", async () => {
       link.enqueue({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ['id-B'] } });
-      const res = await request(t.http).post('/link/messages?prefer=bsuid').auth('acme-sender', KEYS.sender).send(messageRequest([M, B]));
+      const res = await request(t.http)
+        .post('/link/messages?prefer=bsuid')
+        .auth('acme-sender', KEYS.sender)
+        .send(messageRequest([M, B]));
       expect(res.status).toBe(200);
       expect(res.body.messageIds).toEqual(['id-B', 'id-B']);
-      expect(res.body.destinations[0]).toMatchObject({ input: M, action: 'duplicate', duplicateOf: B, duplicateOfIndex: 1, reason: expect.stringMatching(/^The same person as destination 2:/) });
+      expect(res.body.destinations[0]).toMatchObject({
+        input: M,
+        action: 'duplicate',
+        duplicateOf: B,
+        duplicateOfIndex: 1,
+        reason: expect.stringMatching(/^The same person as destination 2:/),
+      });
       expect(link.requests.map((sent) => (sent.body as { destinations: string[] }).destinations)).toEqual([[B]]);
     });
   });

@@ -47,7 +47,10 @@ describe.each([1, 4])('concurrent webhooks about overlapping identifiers, %i ing
 
   it.each([1, 2, 3])('end with exactly one contact per person (shuffle %i), each webhook delivered twice', async (seed) => {
     const people = Array.from({ length: PEOPLE }, (_, person) => webhooksFor(person));
-    const sends = shuffle(people.flatMap((person) => [...person.sends, ...person.sends]), seed);
+    const sends = shuffle(
+      people.flatMap((person) => [...person.sends, ...person.sends]),
+      seed,
+    );
     const answers = await Promise.all(sends.map((send) => send(t)));
 
     expect(answers.map((res) => res.status)).toEqual(sends.map(() => 200));
@@ -93,8 +96,11 @@ describe('imports and erasures racing webhooks, on the same people', () => {
 
   it.each([1, 2])('end with one contact per person holding both links, attested, and the CRM id (shuffle %i)', async (seed) => {
     const people = Array.from({ length: PEOPLE }, (_, person) => webhooksFor(person));
-    const imports = [0, 1, 2, 3].map((chunk) => () =>
-      importRows(people.slice(chunk * 10, chunk * 10 + 10).map(({ msisdn }, index) => ({ msisdn, externalId: `crm-${chunk * 10 + index}` }))),
+    const imports = [0, 1, 2, 3].map(
+      (chunk) => () =>
+        importRows(
+          people.slice(chunk * 10, chunk * 10 + 10).map(({ msisdn }, index) => ({ msisdn, externalId: `crm-${chunk * 10 + index}` })),
+        ),
     );
     const sends = shuffle([...people.flatMap((person) => person.sends.map((send) => () => send(t))), ...imports], seed);
     const answers = await Promise.all(sends.map((send) => send()));
@@ -105,14 +111,23 @@ describe('imports and erasures racing webhooks, on the same people', () => {
        FROM contact WHERE merged_into IS NULL ORDER BY msisdn`,
     );
     expect(contacts).toEqual(
-      people.map(({ msisdn, bsuid }, person) => ({ msisdn, bsuid, msisdnStrength: 'attested', bsuidStrength: 'attested', externalId: `crm-${person}` })),
+      people.map(({ msisdn, bsuid }, person) => ({
+        msisdn,
+        bsuid,
+        msisdnStrength: 'attested',
+        bsuidStrength: 'attested',
+        externalId: `crm-${person}`,
+      })),
     );
   });
 
   it('leaves no trace of an erased person and no identifier in two contacts when erasures race new webhooks', async () => {
     const people = Array.from({ length: PEOPLE }, (_, person) => webhooksFor(person));
     for (const person of people) for (const send of person.sends.slice(0, 2)) await send(t).expect(200);
-    const erase = (msisdn: string) => request(t.http).delete(`/v1/portfolios/default/contacts/${encodeURIComponent(msisdn)}`).auth(KEYS.admin, { type: 'bearer' });
+    const erase = (msisdn: string) =>
+      request(t.http)
+        .delete(`/v1/portfolios/default/contacts/${encodeURIComponent(msisdn)}`)
+        .auth(KEYS.admin, { type: 'bearer' });
     // The linking DLR of every person races the erasure of every other person.
     const racing = shuffle(
       people.flatMap((person, index) => [() => person.sends[2](t), ...(index % 2 === 0 ? [() => erase(person.msisdn)] : [])]),
@@ -122,7 +137,9 @@ describe('imports and erasures racing webhooks, on the same people', () => {
     expect(answers.map((res) => res.status).filter((status) => status !== 200)).toEqual([]);
 
     for (const column of ['msisdn', 'bsuid']) {
-      const twice = await t.dataSource.query(`SELECT ${column} FROM contact WHERE ${column} IS NOT NULL GROUP BY ${column} HAVING count(*) > 1`);
+      const twice = await t.dataSource.query(
+        `SELECT ${column} FROM contact WHERE ${column} IS NOT NULL GROUP BY ${column} HAVING count(*) > 1`,
+      );
       expect(twice).toEqual([]);
     }
     const orphans = await t.dataSource.query(
@@ -135,9 +152,10 @@ describe('imports and erasures racing webhooks, on the same people', () => {
     expect(orphans).toEqual([{ history: 0, conflicts: 0, exchanges: 0, mergedIntoNothing: 0 }]);
     // The people not erased are whole: one contact with both links.
     const kept = people.filter((_, index) => index % 2 === 1);
-    const rows = await t.dataSource.query(`SELECT msisdn, bsuid FROM contact WHERE merged_into IS NULL AND msisdn = ANY($1) ORDER BY msisdn`, [
-      kept.map((person) => person.msisdn),
-    ]);
+    const rows = await t.dataSource.query(
+      `SELECT msisdn, bsuid FROM contact WHERE merged_into IS NULL AND msisdn = ANY($1) ORDER BY msisdn`,
+      [kept.map((person) => person.msisdn)],
+    );
     expect(rows).toEqual(kept.map(({ msisdn, bsuid }) => ({ msisdn, bsuid })));
   });
 });

@@ -12,7 +12,8 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
   beforeEach(() => resetWithAcmeAndGlobex(t));
   afterAll(() => t.close());
 
-  const { requests, settle, mo, forwardedCard, importRows, list, getConflict, contact, openIds, attestedClash, twoContactClash } = conflictRequests(() => t);
+  const { requests, settle, mo, forwardedCard, importRows, list, getConflict, contact, openIds, attestedClash, twoContactClash } =
+    conflictRequests(() => t);
   const history = async (identifier: string): Promise<HistoryItem[]> => {
     const res = await requests.history(identifier);
     expect(res.status).toBe(200);
@@ -41,9 +42,21 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       expect(await getConflict(conflictId).then((r) => r.body)).toEqual(res.body);
 
       // Only the log mark changes: an admin's word is never replayed (rule 5).
-      expect(await t.dataSource.query('SELECT * FROM contact ORDER BY id')).toEqual(rowsBefore.map((row: object) => ({ ...row, has_full_log: false })));
+      expect(await t.dataSource.query('SELECT * FROM contact ORDER BY id')).toEqual(
+        rowsBefore.map((row: object) => ({ ...row, has_full_log: false })),
+      );
       expect(await conflictRows()).toEqual([
-        { id: conflictId, contact_id: contactId, field: 'msisdn', existing_value: PHONE, claimed_value: PHONE2, other_contact_id: null, status: 'kept', settled_by: 'admin', settled: true },
+        {
+          id: conflictId,
+          contact_id: contactId,
+          field: 'msisdn',
+          existing_value: PHONE,
+          claimed_value: PHONE2,
+          other_contact_id: null,
+          status: 'kept',
+          settled_by: 'admin',
+          settled: true,
+        },
       ]);
       const items = await history(PHONE);
       expect(items[0]).toEqual({
@@ -76,18 +89,36 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       expect(res.body).toEqual({ ...before, status: 'accepted', settledAt: expect.any(String), settledBy: 'admin', contact: now });
 
       expect(await contactRows()).toEqual([
-        { id: contactId, msisdn: PHONE2, bsuid: B, parent_bsuid: null, msisdn_strength: 'attested', bsuid_strength: 'attested', parent_bsuid_strength: null, merged_into: null },
+        {
+          id: contactId,
+          msisdn: PHONE2,
+          bsuid: B,
+          parent_bsuid: null,
+          msisdn_strength: 'attested',
+          bsuid_strength: 'attested',
+          parent_bsuid_strength: null,
+          merged_into: null,
+        },
       ]);
       const gone = await requests.get(PHONE);
       expect(gone.status).toBe(404);
       const evidence = { kind: 'ADMIN', admin: 'admin', conflictId, resolution: 'accept' };
-      const mine = { id: expect.any(String), contactId, strength: 'attested', evidence, eventAt: res.body.settledAt, recordedAt: expect.any(String) };
+      const mine = {
+        id: expect.any(String),
+        contactId,
+        strength: 'attested',
+        evidence,
+        eventAt: res.body.settledAt,
+        recordedAt: expect.any(String),
+      };
       expect((await history(PHONE2)).slice(0, 3)).toEqual([
         { ...mine, action: 'settled', field: 'msisdn', from: PHONE, to: PHONE2, otherContactId: null },
         { ...mine, action: 'linked', field: 'msisdn', from: null, to: PHONE2, otherContactId: null },
         { ...mine, action: 'unlinked', field: 'msisdn', from: PHONE, to: null, otherContactId: null },
       ]);
-      expect(await conflictRows()).toEqual([expect.objectContaining({ id: conflictId, status: 'accepted', settled_by: 'admin', settled: true })]);
+      expect(await conflictRows()).toEqual([
+        expect.objectContaining({ id: conflictId, status: 'accepted', settled_by: 'admin', settled: true }),
+      ]);
     });
 
     it('accept: the claimed value moves from the contact that held it, and both changes are history', async () => {
@@ -100,12 +131,37 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       const loser = await contact(phoneOnly);
       expect(receiver).toMatchObject({ id: bsuidOnly, msisdn: PHONE, bsuid: B, sendTo: PHONE });
       expect(loser).toMatchObject({ id: phoneOnly, msisdn: null, bsuid: null, parentBsuid: null, sendTo: null });
-      expect(res.body).toEqual({ ...before, status: 'accepted', settledAt: expect.any(String), settledBy: 'admin', contact: receiver, otherContact: loser });
+      expect(res.body).toEqual({
+        ...before,
+        status: 'accepted',
+        settledAt: expect.any(String),
+        settledBy: 'admin',
+        contact: receiver,
+        otherContact: loser,
+      });
       expect((await contact(PHONE)).id).toBe(bsuidOnly);
 
       expect(await contactRows()).toEqual([
-        { id: phoneOnly, msisdn: null, bsuid: null, parent_bsuid: null, msisdn_strength: null, bsuid_strength: null, parent_bsuid_strength: null, merged_into: null },
-        { id: bsuidOnly, msisdn: PHONE, bsuid: B, parent_bsuid: null, msisdn_strength: 'attested', bsuid_strength: 'attested', parent_bsuid_strength: null, merged_into: null },
+        {
+          id: phoneOnly,
+          msisdn: null,
+          bsuid: null,
+          parent_bsuid: null,
+          msisdn_strength: null,
+          bsuid_strength: null,
+          parent_bsuid_strength: null,
+          merged_into: null,
+        },
+        {
+          id: bsuidOnly,
+          msisdn: PHONE,
+          bsuid: B,
+          parent_bsuid: null,
+          msisdn_strength: 'attested',
+          bsuid_strength: 'attested',
+          parent_bsuid_strength: null,
+          merged_into: null,
+        },
       ]);
       const evidence = { kind: 'ADMIN', admin: 'admin', conflictId, resolution: 'accept' };
       const at = { strength: 'attested', evidence, eventAt: res.body.settledAt, id: expect.any(String), recordedAt: expect.any(String) };
@@ -113,7 +169,15 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
         { ...at, contactId: bsuidOnly, action: 'settled', field: 'msisdn', from: null, to: PHONE, otherContactId: phoneOnly },
         { ...at, contactId: bsuidOnly, action: 'linked', field: 'msisdn', from: null, to: PHONE, otherContactId: phoneOnly },
       ]);
-      expect((await history(phoneOnly))[0]).toEqual({ ...at, contactId: phoneOnly, action: 'unlinked', field: 'msisdn', from: PHONE, to: null, otherContactId: bsuidOnly });
+      expect((await history(phoneOnly))[0]).toEqual({
+        ...at,
+        contactId: phoneOnly,
+        action: 'unlinked',
+        field: 'msisdn',
+        from: PHONE,
+        to: null,
+        otherContactId: bsuidOnly,
+      });
       expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM link_history WHERE evidence->>'kind' = 'ADMIN'`)).toEqual([{ n: 3 }]);
     });
 
@@ -126,7 +190,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       expect(await contactRows()).toEqual([expect.objectContaining({ id: sender, msisdn: CARD_PHONE, msisdn_strength: 'attested' })]);
     });
 
-    it('settles on the surviving contact when the conflict\'s contact was merged', async () => {
+    it("settles on the surviving contact when the conflict's contact was merged", async () => {
       const phoneOnly = await mo(PHONE, null, 'sm-1', '2026-06-01T10:00:00Z');
       await mo(B, { whatsappUserId: B, whatsappParentUserId: P }, 'sm-2', '2026-06-01T11:00:00Z');
       await importRows([{ bsuid: B, parentBsuid: P2 }]);
@@ -139,7 +203,13 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       expect(survivor).toMatchObject({ id: phoneOnly, msisdn: PHONE, bsuid: B, parentBsuid: P2 });
       expect(res.body.contact).toEqual(survivor);
       expect(await t.contactsOf('acme')).toEqual([{ id: phoneOnly, msisdn: PHONE, bsuid: B, parentBsuid: P2 }]);
-      expect((await history(phoneOnly))[0]).toMatchObject({ contactId: phoneOnly, action: 'settled', field: 'parentBsuid', from: P, to: P2 });
+      expect((await history(phoneOnly))[0]).toMatchObject({
+        contactId: phoneOnly,
+        action: 'settled',
+        field: 'parentBsuid',
+        from: P,
+        to: P2,
+      });
     });
 
     it.each(['keep', 'accept'])('answers 409 112909 when settled again (%s), and changes nothing', async (again) => {
@@ -188,14 +258,19 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
   describe('access', () => {
     it("keeps acme's conflicts from globex's admin key, whose own list is empty", async () => {
       const { conflictId } = await attestedClash();
-      for (const res of [await list('', KEYS.globexAdmin), await getConflict(conflictId, KEYS.globexAdmin), await settle(conflictId, { resolution: 'accept' }, KEYS.globexAdmin)]) {
+      for (const res of [
+        await list('', KEYS.globexAdmin),
+        await getConflict(conflictId, KEYS.globexAdmin),
+        await settle(conflictId, { resolution: 'accept' }, KEYS.globexAdmin),
+      ]) {
         expect(res.status).toBe(403);
         expect(res.body).toEqual(noAccess);
       }
       const own = await list('', KEYS.globexAdmin, 'globex');
       expect(own.status).toBe(200);
       expect(own.body).toEqual({ items: [], nextCursor: null });
-      for (const status of ['kept', 'accepted']) expect((await list(`?status=${status}`, KEYS.globexAdmin, 'globex')).body).toEqual({ items: [], nextCursor: null });
+      for (const status of ['kept', 'accepted'])
+        expect((await list(`?status=${status}`, KEYS.globexAdmin, 'globex')).body).toEqual({ items: [], nextCursor: null });
 
       // Through its own portfolio's path, acme's conflict id names nothing.
       const viaGlobex = await getConflict(conflictId, KEYS.globexAdmin, 'globex');
@@ -212,7 +287,11 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
 
     it('answers 403 to the CRM key (read role) on every conflict route', async () => {
       const { conflictId } = await attestedClash();
-      for (const res of [await list('', KEYS.crm), await getConflict(conflictId, KEYS.crm), await settle(conflictId, { resolution: 'keep' }, KEYS.crm)]) {
+      for (const res of [
+        await list('', KEYS.crm),
+        await getConflict(conflictId, KEYS.crm),
+        await settle(conflictId, { resolution: 'keep' }, KEYS.crm),
+      ]) {
         expect(res.status).toBe(403);
         expect(res.body).toEqual(noAccess);
       }

@@ -10,7 +10,9 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
   beforeEach(() => resetWithAcmeAndGlobex(t));
   afterAll(() => t.close());
 
-  const { settle, mo, forwardedCard, importRows, list, getConflict, contact, openIds, attestedClash, twoContactClash } = conflictRequests(() => t);
+  const { settle, mo, forwardedCard, importRows, list, getConflict, contact, openIds, attestedClash, twoContactClash } = conflictRequests(
+    () => t,
+  );
 
   describe('GET /v1/portfolios/:portfolio/conflicts', () => {
     it('lists an import clash with both contacts as they are now', async () => {
@@ -63,7 +65,7 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       expect(res.body.contact).toMatchObject({ msisdn: PHONE, bsuid: B });
     });
 
-    it('lists a forwarded contact card as a conflict: the number may be someone else\'s', async () => {
+    it("lists a forwarded contact card as a conflict: the number may be someone else's", async () => {
       const sender = await forwardedCard();
       const res = await list();
       expect(res.body).toEqual({
@@ -136,7 +138,9 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
           cursor = res.body.nextCursor;
           if (cursor !== null) expect(cursor).toBe(res.body.items[res.body.items.length - 1].id);
         } while (cursor !== null && pages.length < 10);
-        expect(pages.map((page) => page.length)).toEqual(limit === 5 ? [5] : limit === 4 ? [4, 1] : limit === 2 ? [2, 2, 1] : [1, 1, 1, 1, 1]);
+        expect(pages.map((page) => page.length)).toEqual(
+          limit === 5 ? [5] : limit === 4 ? [4, 1] : limit === 2 ? [2, 2, 1] : [1, 1, 1, 1, 1],
+        );
         expect(pages.flat()).toEqual(all.body.items);
       }
     });
@@ -182,7 +186,14 @@ describe('/v1/portfolios/:portfolio/conflicts', () => {
       const survivor = await contact(phoneOnly);
       const res = await getConflict(conflictId);
       expect(res.body).toEqual(
-        expect.objectContaining({ id: conflictId, field: 'parentBsuid', existingValue: P, claimedValue: P2, contact: survivor, otherContact: null }),
+        expect.objectContaining({
+          id: conflictId,
+          field: 'parentBsuid',
+          existingValue: P,
+          claimedValue: P2,
+          contact: survivor,
+          otherContact: null,
+        }),
       );
       expect((await list()).body.items).toEqual([res.body]);
     });

@@ -157,7 +157,10 @@ describe("phone visibility and Meta's contact book", () => {
     it('in a portfolio of several numbers is kept under business number `unknown`, and counts', async () => {
       await t.putPortfolio('initech', { businessNumbers: ['+46000000020', '+46000000021'], platformId: 'TEST_IN', region: 'SE' });
       const sent = ago(DAY);
-      const res = await t.postDlr({ ...acmeDlr(112006, { destination: PHONE }, 'cb-d1', sent), customParameters: { platformId: 'TEST_IN', destination: PHONE } });
+      const res = await t.postDlr({
+        ...acmeDlr(112006, { destination: PHONE }, 'cb-d1', sent),
+        customParameters: { platformId: 'TEST_IN', destination: PHONE },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'applied', portfolio: 'initech' });
       expect(await entries()).toEqual([{ portfolio: 'initech', msisdn: PHONE, businessNumber: 'unknown', enteredAt: sent }]);
@@ -168,10 +171,7 @@ describe("phone visibility and Meta's contact book", () => {
 
   describe('a send through the proxy', () => {
     const send = (destinations: string[]) =>
-      request(t.http)
-        .post('/link/messages')
-        .auth('acme-sender', KEYS.sender)
-        .send(messageRequest(destinations));
+      request(t.http).post('/link/messages').auth('acme-sender', KEYS.sender).send(messageRequest(destinations));
     /** The proxy records a send after answering: wait (a bounded while) until it has. */
     const recorded = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
       let value = await read();
@@ -190,7 +190,10 @@ describe("phone visibility and Meta's contact book", () => {
 
       link.enqueue({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ['id-1'] } });
       await send([OTHER_BSUID]).expect(200);
-      const bsuidSend = await recorded(() => get(OTHER_BSUID), (contact) => contact.lastOutboundAt !== null);
+      const bsuidSend = await recorded(
+        () => get(OTHER_BSUID),
+        (contact) => contact.lastOutboundAt !== null,
+      );
       expect(bsuidSend).toMatchObject({ id: other, msisdn: OTHER_PHONE, phoneVisibility: 'window', contactBookAt: null });
 
       link.enqueue({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ['id-2'] } });
@@ -198,7 +201,12 @@ describe("phone visibility and Meta's contact book", () => {
       const rows = await recorded(entries, (found) => found.length > 0);
       expect(rows).toEqual([{ portfolio: 'acme', msisdn: PHONE, businessNumber: ACME_NUMBER, enteredAt: expect.any(String) }]);
       expect(Math.abs(Date.parse(rows[0].enteredAt) - Date.now())).toBeLessThan(60 * 60_000);
-      expect(await get(PHONE)).toMatchObject({ id, phoneVisibility: 'contactBook', phoneVisibleUntil: null, contactBookAt: rows[0].enteredAt });
+      expect(await get(PHONE)).toMatchObject({
+        id,
+        phoneVisibility: 'contactBook',
+        phoneVisibleUntil: null,
+        contactBookAt: rows[0].enteredAt,
+      });
       expect(await listIds('needsContactBookEntry=true')).toEqual([other]);
     });
   });
@@ -238,7 +246,10 @@ describe("phone visibility and Meta's contact book", () => {
       expect(first.body.items).toHaveLength(1);
       expect(first.body.nextCursor).toBe(first.body.items[0].id);
       const second = await list(`needsContactBookEntry=true&limit=1&cursor=${first.body.nextCursor}`).expect(200);
-      expect(second.body).toEqual({ items: [expect.objectContaining({ phoneVisibility: expect.stringMatching(/^(window|none)$/) })], nextCursor: null });
+      expect(second.body).toEqual({
+        items: [expect.objectContaining({ phoneVisibility: expect.stringMatching(/^(window|none)$/) })],
+        nextCursor: null,
+      });
       expect(sorted(first.body.items[0].id, second.body.items[0].id)).toEqual(sorted(ids.window, ids.imported));
     });
 
@@ -308,7 +319,9 @@ describe("phone visibility and Meta's contact book", () => {
       const res = await requests.erase(BSUID);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ exchanges: 1, contactBookEntries: 1 });
-      expect(await entries()).toEqual([{ portfolio: 'acme', msisdn: OTHER_PHONE, businessNumber: ACME_NUMBER, enteredAt: expect.any(String) }]);
+      expect(await entries()).toEqual([
+        { portfolio: 'acme', msisdn: OTHER_PHONE, businessNumber: ACME_NUMBER, enteredAt: expect.any(String) },
+      ]);
     });
   });
 });
@@ -321,12 +334,20 @@ describe('CONTACT_BOOK_SINCE', () => {
 
   it('counts only exchanges by phone on or after it', async () => {
     await sendMo(t, mo(PHONE, null, 's-1', '2026-10-31T23:59:59Z'));
-    const before = await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`).auth(KEYS.admin, { type: 'bearer' });
+    const before = await request(t.http)
+      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`)
+      .auth(KEYS.admin, { type: 'bearer' });
     expect(before.body).toMatchObject({ phoneVisibility: 'window', phoneVisibleUntil: '2026-11-30T23:59:59.000Z', contactBookAt: null });
     expect(await t.dataSource.query('SELECT * FROM contact_book_entry')).toEqual([]);
 
     await sendMo(t, mo(PHONE, null, 's-2', '2026-11-01T00:00:00Z'));
-    const after = await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`).auth(KEYS.admin, { type: 'bearer' });
-    expect(after.body).toMatchObject({ phoneVisibility: 'contactBook', phoneVisibleUntil: null, contactBookAt: '2026-11-01T00:00:00.000Z' });
+    const after = await request(t.http)
+      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`)
+      .auth(KEYS.admin, { type: 'bearer' });
+    expect(after.body).toMatchObject({
+      phoneVisibility: 'contactBook',
+      phoneVisibleUntil: null,
+      contactBookAt: '2026-11-01T00:00:00.000Z',
+    });
   });
 });

@@ -130,7 +130,7 @@ describe('contacts', () => {
       expect(theirs.body.id).not.toBe(id);
     });
 
-    it("answers 404 for a portfolio that does not exist", async () => {
+    it('answers 404 for a portfolio that does not exist', async () => {
       const res = await get('nosuch', PHONE, KEYS.admin);
       expect(res.status).toBe(404);
       expect(res.body).toEqual(notFound);

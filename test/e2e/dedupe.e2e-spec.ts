@@ -29,7 +29,11 @@ const messageRequest = (destinations: unknown[], messages: unknown[] = [template
   destinations,
   messages,
 });
-const template = (name: string) => ({ type: 'template', template: { name, language: { code: 'en' } }, components: [{ type: 'body', parameters: [] }] });
+const template = (name: string) => ({
+  type: 'template',
+  template: { name, language: { code: 'en' } },
+  components: [{ type: 'body', parameters: [] }],
+});
 const text = { type: 'text', text: { body: 'Hello' } };
 /** Every MessageRequest example of LINK's document (test/fixtures/link/request-*.json). */
 const REQUEST_FIXTURES = readdirSync(join(__dirname, '..', 'fixtures', 'link'))
@@ -45,15 +49,24 @@ describe('POST /v1/messages/dedupe', () => {
     await sendMo(t, mo(M, { whatsappUserId: B, whatsappParentUserId: P }, 'm-1', new Date().toISOString()));
     await sendMo(t, mo(B_ONLY, { whatsappUserId: B_ONLY }, 'm-2', '2026-06-01T10:00:00Z'));
     await sendMo(t, mo('+4790000001', { whatsappUserId: GLOBEX_B }, 'g-1', '2026-06-01T10:00:00Z', GLOBEX_NUMBER));
-    await request(t.http).put('/v1/portfolios/acme/templates/login_code').auth(KEYS.admin, { type: 'bearer' })
-      .send({ language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' }).expect(201);
-    await request(t.http).put('/v1/portfolios/acme/templates/order_shipped').auth(KEYS.admin, { type: 'bearer' })
-      .send({ language: 'en', category: 'UTILITY' }).expect(201);
+    await request(t.http)
+      .put('/v1/portfolios/acme/templates/login_code')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' })
+      .expect(201);
+    await request(t.http)
+      .put('/v1/portfolios/acme/templates/order_shipped')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ language: 'en', category: 'UTILITY' })
+      .expect(201);
   });
   afterAll(() => t.close());
 
   const dedupe = (body: unknown, query = '', secret: string = KEYS.sender) =>
-    request(t.http).post(`/v1/messages/dedupe${query}`).auth(secret, { type: 'bearer' }).send(body as object);
+    request(t.http)
+      .post(`/v1/messages/dedupe${query}`)
+      .auth(secret, { type: 'bearer' })
+      .send(body as object);
 
   it('sends each person once, keeps the order of first appearance, and passes everything else through', async () => {
     const body = messageRequest([B, '+46 70-123 45 67', B_ONLY, P, '0701234567']);
@@ -62,11 +75,35 @@ describe('POST /v1/messages/dedupe', () => {
     expect(res.body).toEqual({
       request: { ...body, destinations: [M, B_ONLY] },
       destinations: [
-        { input: B, action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', duplicateOfIndex: 1, code: 'DUPLICATE', reason: expect.any(String) },
+        {
+          input: B,
+          action: 'duplicate',
+          sendAs: M,
+          duplicateOf: '+46 70-123 45 67',
+          duplicateOfIndex: 1,
+          code: 'DUPLICATE',
+          reason: expect.any(String),
+        },
         { input: '+46 70-123 45 67', action: 'send', sendAs: M, reason: expect.any(String) },
         { input: B_ONLY, action: 'send', sendAs: B_ONLY, reason: expect.any(String) },
-        { input: P, action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', duplicateOfIndex: 1, code: 'DUPLICATE', reason: expect.any(String) },
-        { input: '0701234567', action: 'duplicate', sendAs: M, duplicateOf: '+46 70-123 45 67', duplicateOfIndex: 1, code: 'DUPLICATE', reason: expect.any(String) },
+        {
+          input: P,
+          action: 'duplicate',
+          sendAs: M,
+          duplicateOf: '+46 70-123 45 67',
+          duplicateOfIndex: 1,
+          code: 'DUPLICATE',
+          reason: expect.any(String),
+        },
+        {
+          input: '0701234567',
+          action: 'duplicate',
+          sendAs: M,
+          duplicateOf: '+46 70-123 45 67',
+          duplicateOfIndex: 1,
+          code: 'DUPLICATE',
+          reason: expect.any(String),
+        },
       ],
       templates: [{ name: 'order_shipped', language: 'en', known: true, category: 'UTILITY', refreshTried: false }],
       portfolio: 'acme',
@@ -106,14 +143,19 @@ describe('POST /v1/messages/dedupe', () => {
       { input: B, action: 'rewritten', sendAs: M, code: 'BSUID_AUTH_TEMPLATE', reason: expect.any(String) },
       { input: B_ONLY, action: 'rejected', code: 'BSUID_AUTH_TEMPLATE', reason: expect.any(String) },
     ]);
-    expect(res.body.templates).toEqual([{ name: 'login_code', language: 'en', known: true, category: 'AUTHENTICATION', refreshTried: false }]);
+    expect(res.body.templates).toEqual([
+      { name: 'login_code', language: 'en', known: true, category: 'AUTHENTICATION', refreshTried: false },
+    ]);
   });
 
   it("sees a template's change at once", async () => {
     const login = messageRequest([B_ONLY, M], [template('login_code')]);
     expect((await dedupe(login)).body.destinations[0]).toMatchObject({ action: 'rejected', code: 'BSUID_AUTH_TEMPLATE' });
-    await request(t.http).put('/v1/portfolios/acme/templates/login_code').auth(KEYS.admin, { type: 'bearer' })
-      .send({ language: 'en', category: 'UTILITY' }).expect(200);
+    await request(t.http)
+      .put('/v1/portfolios/acme/templates/login_code')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ language: 'en', category: 'UTILITY' })
+      .expect(200);
     expect((await dedupe(login)).body.destinations[0]).toMatchObject({ action: 'send', sendAs: B_ONLY });
     await request(t.http).delete('/v1/portfolios/acme/templates/login_code?language=en').auth(KEYS.admin, { type: 'bearer' }).expect(200);
     // To a phone only: an unknown template to a BSUID asks LINK first (templates-enforcement.e2e-spec.ts).
@@ -151,7 +193,11 @@ describe('POST /v1/messages/dedupe', () => {
     await t.postDlr(acmeDlr(112404, { whatsappUserId: B_ONLY }, 'd-2', '2026-06-03T10:00:00Z')).expect(200);
     await t.putPortfolio('acme', { ...ACME, sendPolicies: { careWindow: true, skipInvalid: true } });
     const portfolio = await request(t.http).get('/v1/portfolios').auth(KEYS.admin, { type: 'bearer' });
-    expect(portfolio.body.portfolios.find((item: { key: string }) => item.key === 'acme').sendPolicies).toEqual({ careWindow: true, skipInvalid: true, unknownTemplates: 'phone-or-reject' });
+    expect(portfolio.body.portfolios.find((item: { key: string }) => item.key === 'acme').sendPolicies).toEqual({
+      careWindow: true,
+      skipInvalid: true,
+      unknownTemplates: 'phone-or-reject',
+    });
 
     const byPortfolio = await dedupe(messageRequest([M, B_ONLY], [text]));
     expect(byPortfolio.body.destinations.map((entry: { code?: string }) => entry.code ?? null)).toEqual([null, 'INVALID_CONTACT']);
@@ -196,7 +242,13 @@ describe('POST /v1/messages/dedupe', () => {
   });
 
   it('needs the send role, and a key that reaches the portfolio of the source', async () => {
-    expect((await request(t.http).post('/v1/messages/dedupe').send(messageRequest([M]))).body).toEqual(unauthorized);
+    expect(
+      (
+        await request(t.http)
+          .post('/v1/messages/dedupe')
+          .send(messageRequest([M]))
+      ).body,
+    ).toEqual(unauthorized);
     expect((await dedupe(messageRequest([M]), '', KEYS.crm)).status).toBe(403);
     await t.putPortfolio('globex', GLOBEX);
     const other = await dedupe(messageRequest([M], [text], GLOBEX_NUMBER));

@@ -19,7 +19,13 @@ const SECOND_NUMBER = '+46000000009';
 function documentDlr(name: string, messageId: string, changes: Record<string, unknown> = {}): Record<string, any> {
   const dlr = fixture(name);
   const { platformId: _, platformPartnerId: __, ...parameters } = dlr.customParameters ?? {};
-  return { ...dlr, messageId, timestamp: soon(), ...changes, customParameters: { ...parameters, ...((changes.customParameters as object) ?? {}) } };
+  return {
+    ...dlr,
+    messageId,
+    timestamp: soon(),
+    ...changes,
+    customParameters: { ...parameters, ...((changes.customParameters as object) ?? {}) },
+  };
 }
 
 /** A DLR time after the send, which records its outbound exchange at the moment LINK answered. */
@@ -45,7 +51,11 @@ describe('DLR attribution', () => {
 
   const { get, erase } = api(() => t);
   /** Sends through the proxy with LINK answering `ids`, and waits until the send is recorded. */
-  async function send(body: Record<string, unknown>, ids: string[], key: { name: string; secret: string } = { name: 'acme-sender', secret: KEYS.sender }) {
+  async function send(
+    body: Record<string, unknown>,
+    ids: string[],
+    key: { name: string; secret: string } = { name: 'acme-sender', secret: KEYS.sender },
+  ) {
     link.enqueue({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ids } });
     const res = await request(t.http).post('/link/messages').auth(key.name, key.secret).send(body);
     expect(res.status).toBe(200);
@@ -76,7 +86,9 @@ describe('DLR attribution', () => {
   });
 
   it('answers a send whose record cannot be kept as LINK answered, and still records its outbound exchange', async () => {
-    await t.dataSource.query(`CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+    await t.dataSource.query(
+      `CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`,
+    );
     await t.dataSource.query(`CREATE TRIGGER refuse_sent BEFORE INSERT ON sent_message FOR EACH ROW EXECUTE FUNCTION refuse_sent()`);
     try {
       const res = await send(messageRequest([M]), ['id-M']);
@@ -140,7 +152,9 @@ describe('DLR attribution', () => {
       expect.objectContaining({ id: contactM }),
       { id: res.body.contactIds[0], msisdn: UNKNOWN, bsuid: null, parentBsuid: null },
     ]);
-    expect(await exchanges()).toEqual([{ contactId: res.body.contactIds[0], businessNumber: ACME_NUMBER, lastOutboundAt: expect.any(Date) }]);
+    expect(await exchanges()).toEqual([
+      { contactId: res.body.contactIds[0], businessNumber: ACME_NUMBER, lastOutboundAt: expect.any(Date) },
+    ]);
   });
 
   it('never links on a failed DLR of a sent message', async () => {
@@ -171,7 +185,10 @@ describe('DLR attribution', () => {
   });
 
   it('checks the key against the portfolio that sent, whatever the platform fields say', async () => {
-    await send(messageRequest([M], GLOBEX_NUMBER, { platformId: 'TEST_GX', platformPartnerId: '2' }), ['id-G'], { name: 'admin', secret: KEYS.admin });
+    await send(messageRequest([M], GLOBEX_NUMBER, { platformId: 'TEST_GX', platformPartnerId: '2' }), ['id-G'], {
+      name: 'admin',
+      secret: KEYS.admin,
+    });
     expect(await sentRows()).toEqual([expect.objectContaining({ messageId: 'id-G', portfolio: 'globex', businessNumber: GLOBEX_NUMBER })]);
     // acme's platform fields, posted with a key of acme's: the message was globex's.
     const dlr = { ...fixture('dlr-01-sent-msisdn'), messageId: 'id-G' };

@@ -34,22 +34,31 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
   /** Rows of each table that still name the contacts, by id. */
   const rowsOf = async (ids: string[]) => ({
     contact: await count('SELECT count(*) AS n FROM contact WHERE id = ANY($1::uuid[]) OR merged_into = ANY($1::uuid[])', [ids]),
-    history: await count('SELECT count(*) AS n FROM link_history WHERE contact_id = ANY($1::uuid[]) OR other_contact_id = ANY($1::uuid[])', [ids]),
+    history: await count(
+      'SELECT count(*) AS n FROM link_history WHERE contact_id = ANY($1::uuid[]) OR other_contact_id = ANY($1::uuid[])',
+      [ids],
+    ),
     exchanges: await count('SELECT count(*) AS n FROM contact_exchange WHERE contact_id = ANY($1::uuid[])', [ids]),
-    conflicts: await count('SELECT count(*) AS n FROM link_conflict WHERE contact_id = ANY($1::uuid[]) OR other_contact_id = ANY($1::uuid[])', [ids]),
+    conflicts: await count(
+      'SELECT count(*) AS n FROM link_conflict WHERE contact_id = ANY($1::uuid[]) OR other_contact_id = ANY($1::uuid[])',
+      [ids],
+    ),
   });
   const none = { contact: 0, history: 0, exchanges: 0, conflicts: 0 };
   /** Rows anywhere that still carry `value`, read as text (values, snapshots, evidence). */
   const traces = async (value: string, portfolio = 'acme') => ({
-    contact: await count(`SELECT count(*) AS n FROM contact WHERE portfolio = $2 AND row_to_json(contact)::text LIKE '%' || $1 || '%'`, [value, portfolio]),
-    history: await count(`SELECT count(*) AS n FROM link_history WHERE portfolio = $2 AND row_to_json(link_history)::text LIKE '%' || $1 || '%'`, [
+    contact: await count(`SELECT count(*) AS n FROM contact WHERE portfolio = $2 AND row_to_json(contact)::text LIKE '%' || $1 || '%'`, [
       value,
       portfolio,
     ]),
-    conflicts: await count(`SELECT count(*) AS n FROM link_conflict WHERE portfolio = $2 AND row_to_json(link_conflict)::text LIKE '%' || $1 || '%'`, [
-      value,
-      portfolio,
-    ]),
+    history: await count(
+      `SELECT count(*) AS n FROM link_history WHERE portfolio = $2 AND row_to_json(link_history)::text LIKE '%' || $1 || '%'`,
+      [value, portfolio],
+    ),
+    conflicts: await count(
+      `SELECT count(*) AS n FROM link_conflict WHERE portfolio = $2 AND row_to_json(link_conflict)::text LIKE '%' || $1 || '%'`,
+      [value, portfolio],
+    ),
     contactBook: await count('SELECT count(*) AS n FROM contact_book_entry WHERE portfolio = $2 AND msisdn = $1', [value, portfolio]),
   });
   const gone = { contact: 0, history: 0, conflicts: 0, contactBook: 0 };
@@ -296,11 +305,19 @@ describe('DELETE /v1/portfolios/:portfolio/contacts/:identifier', () => {
       const after = (await history(B)).body.items as HistoryItem[];
       for (const row of naming) {
         const redacted = after.find((item) => item.id === row.id);
-        expect(redacted).toMatchObject({ contactId: first, action: 'unlinked', field: 'msisdn', from: null, to: null, otherContactId: null });
+        expect(redacted).toMatchObject({
+          contactId: first,
+          action: 'unlinked',
+          field: 'msisdn',
+          from: null,
+          to: null,
+          otherContactId: null,
+        });
       }
-      const redactedRows = await t.dataSource.query('SELECT row_to_json(link_history)::text AS text FROM link_history WHERE id = ANY($1::bigint[])', [
-        naming.map((row) => row.id),
-      ]);
+      const redactedRows = await t.dataSource.query(
+        'SELECT row_to_json(link_history)::text AS text FROM link_history WHERE id = ANY($1::bigint[])',
+        [naming.map((row) => row.id)],
+      );
       expect(redactedRows).toHaveLength(naming.length);
       for (const { text } of redactedRows) {
         expect(text).not.toContain(PHONE);

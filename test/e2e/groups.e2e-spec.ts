@@ -52,8 +52,28 @@ describe('parent BSUIDs across a group', () => {
         ids[portfolio] = res.body.contactIds[0];
       }
       // The same parent in a portfolio of another group, and another parent in the group.
-      await t.postMo(mo('SE.10000000000000000009', { whatsappUserId: 'SE.10000000000000000009', whatsappParentUserId: P }, 'g-globex', '2026-06-01T10:00:00Z', '+47000000000')).expect(200);
-      await t.postMo(mo('SE.10000000000000000008', { whatsappUserId: 'SE.10000000000000000008', whatsappParentUserId: P_ONLY }, 'g-other', '2026-06-01T10:00:00Z', '+46000000010')).expect(200);
+      await t
+        .postMo(
+          mo(
+            'SE.10000000000000000009',
+            { whatsappUserId: 'SE.10000000000000000009', whatsappParentUserId: P },
+            'g-globex',
+            '2026-06-01T10:00:00Z',
+            '+47000000000',
+          ),
+        )
+        .expect(200);
+      await t
+        .postMo(
+          mo(
+            'SE.10000000000000000008',
+            { whatsappUserId: 'SE.10000000000000000008', whatsappParentUserId: P_ONLY },
+            'g-other',
+            '2026-06-01T10:00:00Z',
+            '+46000000010',
+          ),
+        )
+        .expect(200);
     });
 
     it("answers the contact of each of the group's portfolios sharing the parent BSUID, ordered by portfolio", async () => {
@@ -65,9 +85,21 @@ describe('parent BSUIDs across a group', () => {
         contacts: [await contactView('acme', ids.acme), await contactView('beta', ids.beta), await contactView('gamma', ids.gamma)],
       });
       expect(res.body.contacts).toEqual([
-        expect.objectContaining({ portfolio: 'acme', bsuid: BY_PORTFOLIO.acme.bsuid, msisdn: '+46701000001', parentBsuid: P, sendToKind: 'msisdn' }),
+        expect.objectContaining({
+          portfolio: 'acme',
+          bsuid: BY_PORTFOLIO.acme.bsuid,
+          msisdn: '+46701000001',
+          parentBsuid: P,
+          sendToKind: 'msisdn',
+        }),
         expect.objectContaining({ portfolio: 'beta', bsuid: BY_PORTFOLIO.beta.bsuid, msisdn: null, parentBsuid: P, sendToKind: 'bsuid' }),
-        expect.objectContaining({ portfolio: 'gamma', bsuid: BY_PORTFOLIO.gamma.bsuid, msisdn: '+46701000003', parentBsuid: P, sendToKind: 'msisdn' }),
+        expect.objectContaining({
+          portfolio: 'gamma',
+          bsuid: BY_PORTFOLIO.gamma.bsuid,
+          msisdn: '+46701000003',
+          parentBsuid: P,
+          sendToKind: 'msisdn',
+        }),
       ]);
     });
 

@@ -32,7 +32,12 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
         { bsuid: B2, parentBsuid: P },
       ]);
       expect(res.status).toBe(200);
-      const invalid = (row: number, field: string, reason: string) => ({ row, outcome: 'invalid', field, reason: expect.stringContaining(reason) });
+      const invalid = (row: number, field: string, reason: string) => ({
+        row,
+        outcome: 'invalid',
+        field,
+        reason: expect.stringContaining(reason),
+      });
       expect(res.body).toEqual(
         report({ rows: 10, created: 2, invalid: 8 }, [
           invalid(2, 'msisdn', 'the row has no msisdn, bsuid or parentBsuid'),
@@ -72,10 +77,15 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
     });
 
     it('reports a CRM id the database cannot store (a NUL) as an invalid row, and applies the others', async () => {
-      const res = await importRows([{ bsuid: B, externalId: 'crm\u00001' }, { msisdn: PHONE2, externalId: 'crm-2' }]);
+      const res = await importRows([
+        { bsuid: B, externalId: 'crm\u00001' },
+        { msisdn: PHONE2, externalId: 'crm-2' },
+      ]);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(
-        report({ rows: 2, created: 1, invalid: 1 }, [{ row: 1, outcome: 'invalid', field: 'externalId', reason: 'must not hold control characters' }]),
+        report({ rows: 2, created: 1, invalid: 1 }, [
+          { row: 1, outcome: 'invalid', field: 'externalId', reason: 'must not hold control characters' },
+        ]),
       );
       expect(await stored()).toEqual([expect.objectContaining({ msisdn: PHONE2, external_id: 'crm-2' })]);
     });
@@ -97,7 +107,9 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
     it('reports a row of only empty cells as having no identifier', async () => {
       const res = await importRows([{ msisdn: '', bsuid: null, parentBsuid: ' ' }]);
       expect(res.body).toEqual(
-        report({ rows: 1, invalid: 1 }, [{ row: 1, outcome: 'invalid', field: 'msisdn', reason: 'the row has no msisdn, bsuid or parentBsuid' }]),
+        report({ rows: 1, invalid: 1 }, [
+          { row: 1, outcome: 'invalid', field: 'msisdn', reason: 'the row has no msisdn, bsuid or parentBsuid' },
+        ]),
       );
       expect(await t.contactsOf('acme')).toEqual([]);
     });
@@ -122,7 +134,10 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
     });
 
     it('answers 400 112506 for a body without contacts', async () => {
-      const res = await request(t.http).put('/v1/portfolios/acme/contacts').auth(KEYS.admin, { type: 'bearer' }).send({ rows: [{ msisdn: PHONE }] });
+      const res = await request(t.http)
+        .put('/v1/portfolios/acme/contacts')
+        .auth(KEYS.admin, { type: 'bearer' })
+        .send({ rows: [{ msisdn: PHONE }] });
       expect(res.status).toBe(400);
       expect(res.body).toEqual(validationIncluding('contacts'));
     });
@@ -165,7 +180,9 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
     });
 
     it('answers 401 without a key', async () => {
-      const res = await request(t.http).put('/v1/portfolios/acme/contacts').send({ contacts: [{ msisdn: PHONE }] });
+      const res = await request(t.http)
+        .put('/v1/portfolios/acme/contacts')
+        .send({ contacts: [{ msisdn: PHONE }] });
       expect(res.status).toBe(401);
       expect(res.body).toEqual(unauthorized);
       expect(await t.contactsOf('acme')).toEqual([]);

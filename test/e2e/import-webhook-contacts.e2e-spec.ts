@@ -19,7 +19,11 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
   describe('contacts known from webhooks', () => {
     it.each([
       ['a phone-only contact gets the BSUID', mo(PHONE, null, 'gap-1', '2026-06-01T10:00:00Z'), { msisdn: 'attested', bsuid: 'claimed' }],
-      ['a BSUID-only contact gets the phone', mo(B, { whatsappUserId: B }, 'gap-2', '2026-06-01T10:00:00Z'), { msisdn: 'claimed', bsuid: 'attested' }],
+      [
+        'a BSUID-only contact gets the phone',
+        mo(B, { whatsappUserId: B }, 'gap-2', '2026-06-01T10:00:00Z'),
+        { msisdn: 'claimed', bsuid: 'attested' },
+      ],
     ])('fills a gap: %s', async (_, webhook, strengths) => {
       const id = (await t.postMo(webhook).expect(200)).body.contactIds[0];
       const res = await importRows([{ msisdn: PHONE, bsuid: B }]);
@@ -67,11 +71,31 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       const mine = { contactId: id, otherContactId: null, strength: 'attested', eventAt: '2026-06-01T10:00:00.000Z' };
       const evidence = { kind: 'MO', messageId: 'confirm-1', businessNumber: '+46000000000' };
       expect(items.slice(0, 3)).toEqual([
-        { id: expect.any(String), ...mine, action: 'confirmed', field: 'msisdn', from: PHONE, to: PHONE, evidence, recordedAt: expect.any(String) },
-        { id: expect.any(String), ...mine, action: 'confirmed', field: 'parentBsuid', from: P, to: P, evidence, recordedAt: expect.any(String) },
+        {
+          id: expect.any(String),
+          ...mine,
+          action: 'confirmed',
+          field: 'msisdn',
+          from: PHONE,
+          to: PHONE,
+          evidence,
+          recordedAt: expect.any(String),
+        },
+        {
+          id: expect.any(String),
+          ...mine,
+          action: 'confirmed',
+          field: 'parentBsuid',
+          from: P,
+          to: P,
+          evidence,
+          recordedAt: expect.any(String),
+        },
         { id: expect.any(String), ...mine, action: 'confirmed', field: 'bsuid', from: B, to: B, evidence, recordedAt: expect.any(String) },
       ]);
-      expect(items.slice(3).map((item: { action: string; evidence: { importBatch?: string } }) => [item.action, item.evidence.importBatch])).toEqual([
+      expect(
+        items.slice(3).map((item: { action: string; evidence: { importBatch?: string } }) => [item.action, item.evidence.importBatch]),
+      ).toEqual([
         ['linked', batch],
         ['linked', batch],
         ['linked', batch],
@@ -100,7 +124,11 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       expect((await get(B)).status).toBe(404);
       expect((await get(B2)).body).toMatchObject({ id, msisdn: PHONE, bsuid: B2 });
       const items = (await history(PHONE)).body.items;
-      expect(items.slice(0, 3).map((item: { action: string; field: string; from: string; to: string }) => [item.action, item.field, item.from, item.to])).toEqual([
+      expect(
+        items
+          .slice(0, 3)
+          .map((item: { action: string; field: string; from: string; to: string }) => [item.action, item.field, item.from, item.to]),
+      ).toEqual([
         ['confirmed', 'msisdn', PHONE, PHONE],
         ['linked', 'bsuid', null, B2],
         ['unlinked', 'bsuid', B, null],
@@ -130,7 +158,9 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       const res = await importRows([{ msisdn: PHONE2, bsuid: B }]);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(
-        report({ rows: 1, conflicts: 1 }, [{ row: 1, outcome: 'conflict', field: 'msisdn', reason: expect.stringContaining('attested'), contactId: id }]),
+        report({ rows: 1, conflicts: 1 }, [
+          { row: 1, outcome: 'conflict', field: 'msisdn', reason: expect.stringContaining('attested'), contactId: id },
+        ]),
       );
       expect(res.body.problems[0].reason).not.toContain(PHONE);
       expect(res.body.problems[0].reason).not.toContain(PHONE2);
@@ -140,7 +170,11 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       expect((await get(PHONE)).body).toEqual(unchanged);
       expect((await get(B)).body).toEqual(unchanged);
       expect((await get(PHONE2)).status).toBe(404);
-      expect(await t.dataSource.query('SELECT contact_id, field, existing_value, claimed_value, other_contact_id, strength, status, evidence FROM link_conflict')).toEqual([
+      expect(
+        await t.dataSource.query(
+          'SELECT contact_id, field, existing_value, claimed_value, other_contact_id, strength, status, evidence FROM link_conflict',
+        ),
+      ).toEqual([
         {
           contact_id: id,
           field: 'msisdn',
@@ -158,7 +192,10 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
 
     it('opens one conflict for a clash imported again and again (a nightly sync), and a new one once it is settled', async () => {
       await t.postMo(mo(PHONE, { whatsappUserId: B }, 'again-1', '2026-06-01T10:00:00Z')).expect(200);
-      const rows = [{ msisdn: PHONE2, bsuid: B }, { msisdn: PHONE2, bsuid: B }];
+      const rows = [
+        { msisdn: PHONE2, bsuid: B },
+        { msisdn: PHONE2, bsuid: B },
+      ];
       for (let night = 0; night < 3; night++) {
         expect((await importRows(rows)).body).toMatchObject({ rows: 2, conflicts: 2 });
       }
@@ -179,7 +216,9 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       const res = await importRows([{ msisdn: PHONE, bsuid: B }]);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(
-        report({ rows: 1, conflicts: 1 }, [{ row: 1, outcome: 'conflict', field: 'msisdn', reason: expect.stringContaining(phoneOnly), contactId: bsuidOnly }]),
+        report({ rows: 1, conflicts: 1 }, [
+          { row: 1, outcome: 'conflict', field: 'msisdn', reason: expect.stringContaining(phoneOnly), contactId: bsuidOnly },
+        ]),
       );
       expect(res.body.problems[0].reason).not.toContain(PHONE);
 
@@ -190,14 +229,19 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       ]);
       expect((await get(PHONE)).body.id).toBe(phoneOnly);
       expect((await get(B)).body.id).toBe(bsuidOnly);
-      expect(await t.dataSource.query('SELECT contact_id, field, existing_value, claimed_value, other_contact_id FROM link_conflict')).toEqual([
-        { contact_id: bsuidOnly, field: 'msisdn', existing_value: null, claimed_value: PHONE, other_contact_id: phoneOnly },
-      ]);
+      expect(
+        await t.dataSource.query('SELECT contact_id, field, existing_value, claimed_value, other_contact_id FROM link_conflict'),
+      ).toEqual([{ contact_id: bsuidOnly, field: 'msisdn', existing_value: null, claimed_value: PHONE, other_contact_id: phoneOnly }]);
     });
 
     it('applies the rows around a conflict and counts each outcome', async () => {
       const id = (await t.postMo(mo(PHONE, { whatsappUserId: B }, 'mix-1', '2026-06-01T10:00:00Z')).expect(200)).body.contactIds[0];
-      const res = await importRows([{ bsuid: B2 }, { msisdn: PHONE2, bsuid: B }, { msisdn: PHONE, bsuid: B }, { msisdn: PHONE, externalId: 'crm-1' }]);
+      const res = await importRows([
+        { bsuid: B2 },
+        { msisdn: PHONE2, bsuid: B },
+        { msisdn: PHONE, bsuid: B },
+        { msisdn: PHONE, externalId: 'crm-1' },
+      ]);
       expect(res.body).toEqual(
         report({ rows: 4, created: 1, conflicts: 1, unchanged: 1, updated: 1 }, [
           { row: 2, outcome: 'conflict', field: 'msisdn', reason: expect.any(String), contactId: id },

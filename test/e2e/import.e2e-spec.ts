@@ -143,12 +143,25 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
   });
 
   describe('updatedAt', () => {
-    const updatedAt = async () => (await t.dataSource.query('SELECT id, updated_at FROM contact ORDER BY id')) as { id: string; updated_at: Date }[];
+    const updatedAt = async () =>
+      (await t.dataSource.query('SELECT id, updated_at FROM contact ORDER BY id')) as { id: string; updated_at: Date }[];
 
     it.each([
-      ['a re-import of the same rows (all unchanged)', () => importRows([{ msisdn: PHONE, bsuid: B, externalId: 'crm-1' }]), [{ msisdn: PHONE, bsuid: B, externalId: 'crm-1' }]],
-      ['rows an MO already attested (unchanged)', () => t.postMo(mo(PHONE, { whatsappUserId: B }, 'upd-1', '2026-06-01T10:00:00Z')), [{ msisdn: PHONE, bsuid: B }]],
-      ['a row that clashes (conflict)', () => t.postMo(mo(PHONE, { whatsappUserId: B }, 'upd-2', '2026-06-01T10:00:00Z')), [{ msisdn: PHONE2, bsuid: B }]],
+      [
+        'a re-import of the same rows (all unchanged)',
+        () => importRows([{ msisdn: PHONE, bsuid: B, externalId: 'crm-1' }]),
+        [{ msisdn: PHONE, bsuid: B, externalId: 'crm-1' }],
+      ],
+      [
+        'rows an MO already attested (unchanged)',
+        () => t.postMo(mo(PHONE, { whatsappUserId: B }, 'upd-1', '2026-06-01T10:00:00Z')),
+        [{ msisdn: PHONE, bsuid: B }],
+      ],
+      [
+        'a row that clashes (conflict)',
+        () => t.postMo(mo(PHONE, { whatsappUserId: B }, 'upd-2', '2026-06-01T10:00:00Z')),
+        [{ msisdn: PHONE2, bsuid: B }],
+      ],
     ])('is left alone by %s: the import changed nothing of the contact', async (_, seed, rows) => {
       await seed().expect(200);
       const before = await updatedAt();
@@ -174,7 +187,10 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
       request(t.http).get(`/v1/portfolios/${portfolio}/contacts`).query({ externalId }).auth(secret, { type: 'bearer' });
 
     it('is stored, returned with the contact and searchable', async () => {
-      await importRows([{ msisdn: PHONE, externalId: ' crm-4711 ' }, { bsuid: B2, externalId: 4712 }]).expect(200);
+      await importRows([
+        { msisdn: PHONE, externalId: ' crm-4711 ' },
+        { bsuid: B2, externalId: 4712 },
+      ]).expect(200);
       const contact = (await get(PHONE)).body;
       expect(contact).toEqual(imported({ msisdn: PHONE, externalId: 'crm-4711' }));
       expect((await get(B2)).body).toEqual(imported({ bsuid: B2, externalId: '4712' }));

@@ -35,7 +35,10 @@ describe('limits', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
     // The budget is the key's, whatever the route.
-    expect((await request(t.http).post('/v1/portfolios/acme/contacts/resolve').auth(KEYS.crm, { type: 'bearer' }).send({ identifiers: [] })).status).toBe(429);
+    expect(
+      (await request(t.http).post('/v1/portfolios/acme/contacts/resolve').auth(KEYS.crm, { type: 'bearer' }).send({ identifiers: [] }))
+        .status,
+    ).toBe(429);
     // Another key has its own.
     expect((await get(KEYS.admin)).status).toBe(200);
     // Health is never limited.
@@ -66,7 +69,11 @@ describe('limits', () => {
 
   it('allows the configured origins, and only those', async () => {
     const preflight = (origin: string) =>
-      request(t.http).options('/v1/portfolios').set('origin', origin).set('access-control-request-method', 'GET').set('access-control-request-headers', 'authorization');
+      request(t.http)
+        .options('/v1/portfolios')
+        .set('origin', origin)
+        .set('access-control-request-method', 'GET')
+        .set('access-control-request-headers', 'authorization');
     const allowed = await preflight('https://crm.example.com');
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://crm.example.com');

@@ -33,9 +33,16 @@ describe('POST /link/messages', () => {
 
   /** As a LINK client sends: Basic with the key's name and secret. */
   const send = (body: unknown, secret: string = KEYS.sender, name = 'acme-sender') =>
-    request(t.http).post('/link/messages').auth(name, secret).send(body as object);
+    request(t.http)
+      .post('/link/messages')
+      .auth(name, secret)
+      .send(body as object);
   const outboundOf = async (identifier: string) =>
-    (await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}`).auth(KEYS.admin, { type: 'bearer' })).body.lastOutboundAt;
+    (
+      await request(t.http)
+        .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}`)
+        .auth(KEYS.admin, { type: 'bearer' })
+    ).body.lastOutboundAt;
   /** The proxy records a send after answering: wait (a bounded while) until it has. */
   const recordedOutbound = async (identifier: string): Promise<string | null> => {
     for (let tries = 0; tries < 100; tries++) {
@@ -48,7 +55,7 @@ describe('POST /link/messages', () => {
   /** Waits for the sends still being recorded, so that a test that expects none sees the last word. */
   const settled = () => new Promise((resolve) => setTimeout(resolve, 200));
 
-  it('forwards the deduped request once and mirrors messageIds onto the caller\'s destinations', async () => {
+  it("forwards the deduped request once and mirrors messageIds onto the caller's destinations", async () => {
     link.enqueue(queued(['id-M', 'id-B_ONLY', 'id-U']));
     const res = await send(messageRequest([B, M, B_ONLY, 'nope', UNKNOWN, '0705550000']));
 
@@ -79,8 +86,11 @@ describe('POST /link/messages', () => {
     expect(await outboundOf(M)).toBeNull();
     link.enqueue(queued(['id-M', 'id-B_ONLY']));
     await send(messageRequest([M, B_ONLY])).expect(200);
-    for (const identifier of [M, B_ONLY]) expect(Date.now() - Date.parse((await recordedOutbound(identifier)) as string)).toBeLessThan(60_000);
-    const exchanges = await t.dataSource.query(`SELECT business_number AS "businessNumber" FROM contact_exchange WHERE last_outbound_at IS NOT NULL`);
+    for (const identifier of [M, B_ONLY])
+      expect(Date.now() - Date.parse((await recordedOutbound(identifier)) as string)).toBeLessThan(60_000);
+    const exchanges = await t.dataSource.query(
+      `SELECT business_number AS "businessNumber" FROM contact_exchange WHERE last_outbound_at IS NOT NULL`,
+    );
     expect(exchanges).toEqual([{ businessNumber: ACME_NUMBER }, { businessNumber: ACME_NUMBER }]);
     // A send learns no link and creates nobody.
     expect(await t.contactsOf('acme')).toHaveLength(2);
@@ -90,7 +100,9 @@ describe('POST /link/messages', () => {
     link.enqueue(queued(['id-M']));
     await send({ ...messageRequest([M]), source: '0046 000 000 000' }).expect(200);
     expect(await recordedOutbound(M)).not.toBeNull();
-    const rows = await t.dataSource.query(`SELECT business_number AS "businessNumber" FROM contact_exchange WHERE last_outbound_at IS NOT NULL`);
+    const rows = await t.dataSource.query(
+      `SELECT business_number AS "businessNumber" FROM contact_exchange WHERE last_outbound_at IS NOT NULL`,
+    );
     expect(rows).toEqual([{ businessNumber: ACME_NUMBER }]);
   });
 
@@ -111,7 +123,11 @@ describe('POST /link/messages', () => {
     link.enqueue({ ...queued(['late']), delayMs: TIMEOUT_MS * 3 });
     const res = await send(messageRequest([M]));
     expect(res.status).toBe(504);
-    expect(res.body).toEqual({ resultCode: 112503, description: expect.stringContaining('may or may not have been sent'), translatedDescription: null });
+    expect(res.body).toEqual({
+      resultCode: 112503,
+      description: expect.stringContaining('may or may not have been sent'),
+      translatedDescription: null,
+    });
     await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 3));
     expect(link.requests).toHaveLength(1);
     expect(await outboundOf(M)).toBeNull();
@@ -147,10 +163,19 @@ describe('POST /link/messages', () => {
 
   it('takes Bearer credentials too, and needs the send role for the portfolio of the source', async () => {
     link.enqueue(queued(['id-M']));
-    const bearer = await request(t.http).post('/link/messages').auth(KEYS.sender, { type: 'bearer' }).send(messageRequest([M]));
+    const bearer = await request(t.http)
+      .post('/link/messages')
+      .auth(KEYS.sender, { type: 'bearer' })
+      .send(messageRequest([M]));
     expect(bearer.status).toBe(200);
     expect((await send(messageRequest([M]), KEYS.crm, 'crm')).status).toBe(403);
-    expect((await request(t.http).post('/link/messages').send(messageRequest([M]))).status).toBe(401);
+    expect(
+      (
+        await request(t.http)
+          .post('/link/messages')
+          .send(messageRequest([M]))
+      ).status,
+    ).toBe(401);
     expect((await send({ ...messageRequest([M]), source: '+4712345678' })).status).toBe(403);
     expect(link.requests).toHaveLength(1);
   });

@@ -18,15 +18,30 @@ describe('logs', () => {
     const destination = new PassThrough();
     destination.on('data', (chunk: Buffer) => {
       raw += chunk.toString();
-      lines.push(...chunk.toString().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>));
+      lines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
     });
     t = await createTestApp({ logLevel: 'info' }, { logDestination: destination });
     await resetWithAcmeAndGlobex(t);
     lines = [];
     raw = '';
-    await sendMo(t, { ...mo(PHONE, { whatsappUserId: BSUID }, 'log-1', '2026-06-01T10:00:00Z'), content: { type: 'WHATSAPP', message: { contentType: 'TEXT', text: BODY_TEXT } } });
-    await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`).auth(KEYS.crm, { type: 'bearer' }).expect(200);
-    await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent('+46709999999')}`).auth(KEYS.crm, { type: 'bearer' }).expect(404);
+    await sendMo(t, {
+      ...mo(PHONE, { whatsappUserId: BSUID }, 'log-1', '2026-06-01T10:00:00Z'),
+      content: { type: 'WHATSAPP', message: { contentType: 'TEXT', text: BODY_TEXT } },
+    });
+    await request(t.http)
+      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(PHONE)}`)
+      .auth(KEYS.crm, { type: 'bearer' })
+      .expect(200);
+    await request(t.http)
+      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent('+46709999999')}`)
+      .auth(KEYS.crm, { type: 'bearer' })
+      .expect(404);
     // Let the last lines reach the stream.
     await new Promise((resolve) => setImmediate(resolve));
   });
@@ -35,7 +50,15 @@ describe('logs', () => {
   it('writes one line per request: method, route template, status, ms, request id, key', () => {
     const requests = lines.filter((line) => line.msg === 'request');
     expect(requests).toEqual([
-      expect.objectContaining({ level: 'info', method: 'POST', route: '/webhooks/link/mo', status: 200, key: 'link', requestId: expect.any(String), ms: expect.any(Number) }),
+      expect.objectContaining({
+        level: 'info',
+        method: 'POST',
+        route: '/webhooks/link/mo',
+        status: 200,
+        key: 'link',
+        requestId: expect.any(String),
+        ms: expect.any(Number),
+      }),
       expect.objectContaining({ method: 'GET', route: '/v1/portfolios/:portfolio/contacts/:identifier', status: 200, key: 'crm' }),
       expect.objectContaining({ method: 'GET', route: '/v1/portfolios/:portfolio/contacts/:identifier', status: 404, key: 'crm' }),
     ]);
@@ -55,7 +78,9 @@ describe('logs', () => {
 
   it('does not give the graph events of a batch of webhooks the id of one of its requests', async () => {
     const before = lines.length;
-    const sends = Array.from({ length: 20 }, (_, i) => t.postMo(mo(`+4670555${String(i).padStart(4, '0')}`, null, `log-batch-${i}`, '2026-06-01T10:00:00Z')));
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      t.postMo(mo(`+4670555${String(i).padStart(4, '0')}`, null, `log-batch-${i}`, '2026-06-01T10:00:00Z')),
+    );
     expect((await Promise.all(sends)).map((res) => res.status)).toEqual(Array(20).fill(200));
     await new Promise((resolve) => setImmediate(resolve));
     const events = lines.slice(before).filter((line) => line.event === 'created');

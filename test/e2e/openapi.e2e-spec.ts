@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
-type Operation = { summary?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: { example?: unknown } }> }> };
+type Operation = {
+  summary?: string;
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: { example?: unknown } }> }>;
+};
 type Paths = Record<string, Record<string, Operation>>;
 
 const PUBLIC = /^\/(health|docs)/;
@@ -64,7 +68,10 @@ describe('OpenAPI document and route protection', () => {
       const answer = operation.responses['200'] ?? operation.responses['201'];
       const content = answer?.content?.['application/json'] ?? answer?.content?.['text/plain'];
       const example = content?.schema?.example;
-      expect({ operation: `${method} ${template}`, hasExample: example !== undefined }).toEqual({ operation: `${method} ${template}`, hasExample: true });
+      expect({ operation: `${method} ${template}`, hasExample: example !== undefined }).toEqual({
+        operation: `${method} ${template}`,
+        hasExample: true,
+      });
     }
   });
 
@@ -73,14 +80,21 @@ describe('OpenAPI document and route protection', () => {
     expect(routes.length).toBeGreaterThan(15);
     for (const { method, url } of routes) {
       const res = await (request(t.http) as unknown as Record<string, (url: string) => request.Test>)[method](url).send({});
-      expect({ route: `${method} ${url}`, status: res.status, resultCode: res.body.resultCode }).toEqual({ route: `${method} ${url}`, status: 401, resultCode: 112400 });
+      expect({ route: `${method} ${url}`, status: res.status, resultCode: res.body.resultCode }).toEqual({
+        route: `${method} ${url}`,
+        status: 401,
+        resultCode: 112400,
+      });
     }
   });
 
-  it("refuses every route of a portfolio to a key of another portfolio (403)", async () => {
+  it('refuses every route of a portfolio to a key of another portfolio (403)', async () => {
     const routes = operations(paths).filter(({ template }) => template.startsWith('/v1/portfolios/{portfolio}'));
     for (const { method, url } of routes) {
-      const res = await (request(t.http) as unknown as Record<string, (url: string) => request.Test>)[method](url).auth(KEYS.globexAdmin, { type: 'bearer' }).send({});
+      const res = await (request(t.http) as unknown as Record<string, (url: string) => request.Test>)
+        [method](url)
+        .auth(KEYS.globexAdmin, { type: 'bearer' })
+        .send({});
       expect({ route: `${method} ${url}`, status: res.status }).toEqual({ route: `${method} ${url}`, status: 403 });
     }
   });

@@ -67,11 +67,20 @@ describe('operations', () => {
       await sendMo(t, mo('SE.13491208655302741918', { whatsappUserId: 'SE.13491208655302741918' }, 'merge-2', '2026-06-01T10:01:00Z'));
       const before = await scrape();
       await sendMo(t, mo('+46701234567', { whatsappUserId: 'SE.13491208655302741918' }, 'merge-3', '2026-06-01T10:02:00Z'));
-      await request(t.http).delete(`/v1/portfolios/acme/contacts/${encodeURIComponent('+46701234567')}`).auth(KEYS.admin, { type: 'bearer' }).expect(200);
+      await request(t.http)
+        .delete(`/v1/portfolios/acme/contacts/${encodeURIComponent('+46701234567')}`)
+        .auth(KEYS.admin, { type: 'bearer' })
+        .expect(200);
       const after = await scrape();
-      expect(sample(after, 'contact_book_graph_events_total', { event: 'merged' }) - sample(before, 'contact_book_graph_events_total', { event: 'merged' })).toBe(1);
+      expect(
+        sample(after, 'contact_book_graph_events_total', { event: 'merged' }) -
+          sample(before, 'contact_book_graph_events_total', { event: 'merged' }),
+      ).toBe(1);
       // The survivor and the contact merged into it.
-      expect(sample(after, 'contact_book_graph_events_total', { event: 'erased' }) - sample(before, 'contact_book_graph_events_total', { event: 'erased' })).toBe(2);
+      expect(
+        sample(after, 'contact_book_graph_events_total', { event: 'erased' }) -
+          sample(before, 'contact_book_graph_events_total', { event: 'erased' }),
+      ).toBe(2);
     });
 
     it('counts dedupe actions by code', async () => {
@@ -153,7 +162,10 @@ describe('operations', () => {
     it('answers no CORS headers unless origins are configured', async () => {
       const res = await request(t.http).get('/health/live').set('origin', 'https://crm.example.com');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
-      const preflight = await request(t.http).options('/v1/portfolios').set('origin', 'https://crm.example.com').set('access-control-request-method', 'GET');
+      const preflight = await request(t.http)
+        .options('/v1/portfolios')
+        .set('origin', 'https://crm.example.com')
+        .set('access-control-request-method', 'GET');
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     });
   });

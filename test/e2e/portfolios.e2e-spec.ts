@@ -45,8 +45,24 @@ describe('portfolios', () => {
         { number: '+46700000000', portfolio: 'acme' },
       ]);
       expect(await portfolios()).toEqual([
-        { key: 'acme', platform_id: 'TEST_XA', platform_partner_id: '1', group_key: 'acme-group', region: 'SE', link_username: 'acme-user', link_password: 'acme-password' },
-        { key: 'default', platform_id: null, platform_partner_id: null, group_key: null, region: null, link_username: null, link_password: null },
+        {
+          key: 'acme',
+          platform_id: 'TEST_XA',
+          platform_partner_id: '1',
+          group_key: 'acme-group',
+          region: 'SE',
+          link_username: 'acme-user',
+          link_password: 'acme-password',
+        },
+        {
+          key: 'default',
+          platform_id: null,
+          platform_partner_id: null,
+          group_key: null,
+          region: null,
+          link_username: null,
+          link_password: null,
+        },
       ]);
     });
 
@@ -81,7 +97,15 @@ describe('portfolios', () => {
         { number: '+46700000001', portfolio: 'acme' },
       ]);
       expect(await portfolios()).toEqual([
-        { key: 'acme', platform_id: 'TEST_XB', platform_partner_id: null, group_key: null, region: null, link_username: null, link_password: null },
+        {
+          key: 'acme',
+          platform_id: 'TEST_XB',
+          platform_partner_id: null,
+          group_key: null,
+          region: null,
+          link_username: null,
+          link_password: null,
+        },
         expect.objectContaining({ key: 'default' }),
       ]);
     });
@@ -171,13 +195,16 @@ describe('portfolios', () => {
       expect(await t.contactsOf('acme')).toEqual([expect.objectContaining({ msisdn: '+46701234567' })]);
     });
 
-    it.each([encodeURIComponent('bad key!'), '-acme', 'a'.repeat(65)])('answers 400 112506 naming portfolio for the key %s', async (key) => {
-      const res = await put(key, { businessNumbers: ['+46000000000'] });
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual(validation('portfolio'));
-      expect(await portfolios()).toEqual([expect.objectContaining({ key: 'default' })]);
-      expect(await numbers()).toEqual([]);
-    });
+    it.each([encodeURIComponent('bad key!'), '-acme', 'a'.repeat(65)])(
+      'answers 400 112506 naming portfolio for the key %s',
+      async (key) => {
+        const res = await put(key, { businessNumbers: ['+46000000000'] });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual(validation('portfolio'));
+        expect(await portfolios()).toEqual([expect.objectContaining({ key: 'default' })]);
+        expect(await numbers()).toEqual([]);
+      },
+    );
 
     it('lets a portfolio admin change its own portfolio, but not take numbers or a platform from default, nor touch others', async () => {
       await t.putPortfolio('globex', { businessNumbers: ['+47000000000', '+47000000002'] });
@@ -195,7 +222,10 @@ describe('portfolios', () => {
         expect(res.status).toBe(403);
         expect(res.body).toEqual(noAccess);
       }
-      expect(await portfolios()).toEqual([expect.objectContaining({ key: 'default' }), expect.objectContaining({ key: 'globex', platform_id: null })]);
+      expect(await portfolios()).toEqual([
+        expect.objectContaining({ key: 'default' }),
+        expect.objectContaining({ key: 'globex', platform_id: null }),
+      ]);
       expect(await numbers()).toEqual([{ number: '+47000000000', portfolio: 'globex' }]);
     });
   });
@@ -209,7 +239,16 @@ describe('portfolios', () => {
     it('lists every portfolio, default included, for an admin of all', async () => {
       const res = await request(t.http).get('/v1/portfolios').auth(KEYS.admin, { type: 'bearer' });
       expect(res.status).toBe(200);
-      const view = { platformId: null, platformPartnerId: null, group: null, region: null, hasUpstreamCredentials: false, sendPolicies: { careWindow: false, skipInvalid: false, unknownTemplates: 'phone-or-reject' }, createdAt: expect.any(String), updatedAt: expect.any(String) };
+      const view = {
+        platformId: null,
+        platformPartnerId: null,
+        group: null,
+        region: null,
+        hasUpstreamCredentials: false,
+        sendPolicies: { careWindow: false, skipInvalid: false, unknownTemplates: 'phone-or-reject' },
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      };
       expect(res.body).toEqual({
         portfolios: [
           { ...view, key: 'acme', businessNumbers: ['+46000000000'], platformId: 'TEST_XA', platformPartnerId: '1' },
@@ -250,12 +289,16 @@ describe('portfolios', () => {
       const after = await t.postMo({ ...fixture('mo-01-text-msisdn'), messageId: 'route-2' });
       expect(after.status).toBe(200);
       expect(after.body).toEqual({ status: 'applied', portfolio: 'acme', contactIds: [expect.any(String)] });
-      expect(await t.contactsOf('acme')).toEqual([{ id: after.body.contactIds[0], msisdn: '+46000000001', bsuid: null, parentBsuid: null }]);
+      expect(await t.contactsOf('acme')).toEqual([
+        { id: after.body.contactIds[0], msisdn: '+46000000001', bsuid: null, parentBsuid: null },
+      ]);
 
       await t.putPortfolio('acme', { businessNumbers: [] });
       const released = await t.postMo({ ...fixture('mo-01-text-msisdn'), messageId: 'route-3' });
       expect(released.body).toEqual({ status: 'applied', portfolio: 'default', contactIds: [before.body.contactIds[0]] });
-      expect(await t.contactsOf('default')).toEqual([{ id: before.body.contactIds[0], msisdn: '+46000000001', bsuid: null, parentBsuid: null }]);
+      expect(await t.contactsOf('default')).toEqual([
+        { id: before.body.contactIds[0], msisdn: '+46000000001', bsuid: null, parentBsuid: null },
+      ]);
       expect(await t.contactsOf('acme')).toHaveLength(1);
     });
 

@@ -47,20 +47,35 @@ interface Seeded {
   conflictIds: string[];
 }
 
-const FIXTURES = readdirSync(join(__dirname, '..', 'fixtures', 'link')).filter((file) => file.endsWith('.json')).map((file) => file.replace(/\.json$/, ''));
+const FIXTURES = readdirSync(join(__dirname, '..', 'fixtures', 'link'))
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => file.replace(/\.json$/, ''));
 const fixturesStarting = (prefix: string) => FIXTURES.filter((name) => name.startsWith(prefix)).map((name) => fixture(name));
 
 /** LINK's MessageRequest examples, sent from acme's number so that the sender's key reaches them. */
 const messageRequests = () =>
-  fixturesStarting('request-').map((body) => ({ ...body, platformId: 'TEST_XA', platformPartnerId: '1', source: ACME_NUMBER, destinations: [M1, B2, P1, '0701234567', 'nope'] }));
+  fixturesStarting('request-').map((body) => ({
+    ...body,
+    platformId: 'TEST_XA',
+    platformPartnerId: '1',
+    source: ACME_NUMBER,
+    destinations: [M1, B2, P1, '0701234567', 'nope'],
+  }));
 
 /** Valid bodies of each route that takes one: the fixtures of LINK's document, else hand-made ones. */
 const BASES: Record<string, () => unknown[]> = {
-  'put /v1/portfolios/{portfolio}': () => [{ ...ACME, group: 'nordics', sendPolicies: { careWindow: true, skipInvalid: false }, upstream: { username: 'u', password: 'p' } }],
-  'put /v1/portfolios/{portfolio}/contacts': () => [{ contacts: [{ msisdn: M3, bsuid: 'SE.55555555555555555555', parentBsuid: P1, externalId: 'crm-1' }, { msisdn: M1 }] }],
+  'put /v1/portfolios/{portfolio}': () => [
+    { ...ACME, group: 'nordics', sendPolicies: { careWindow: true, skipInvalid: false }, upstream: { username: 'u', password: 'p' } },
+  ],
+  'put /v1/portfolios/{portfolio}/contacts': () => [
+    { contacts: [{ msisdn: M3, bsuid: 'SE.55555555555555555555', parentBsuid: P1, externalId: 'crm-1' }, { msisdn: M1 }] },
+  ],
   'post /v1/portfolios/{portfolio}/contacts/resolve': () => [{ identifiers: [M1, B1, P1, '0709876543', 'nope', ''] }],
   'post /v1/portfolios/{portfolio}/conflicts/{id}/settle': () => [{ resolution: 'keep' }, { resolution: 'accept' }],
-  'put /v1/portfolios/{portfolio}/templates/{name}': () => [{ language: 'en_US', category: 'AUTHENTICATION', otpType: 'COPY_CODE' }, { language: 'sv', category: 'MARKETING' }],
+  'put /v1/portfolios/{portfolio}/templates/{name}': () => [
+    { language: 'en_US', category: 'AUTHENTICATION', otpType: 'COPY_CODE' },
+    { language: 'sv', category: 'MARKETING' },
+  ],
   'post /v1/messages/dedupe': messageRequests,
   'post /link/messages': messageRequests,
   'post /webhooks/link/mo': () => fixturesStarting('mo-'),
@@ -69,10 +84,49 @@ const BASES: Record<string, () => unknown[]> = {
 
 /** Strings that have broken parsers before: blanks, placeholders, NULs, lone surrogates, bidi controls, huge ones. */
 const ODD_STRINGS = [
-  '', ' ', '\t\r\n', '\u0000', 'a\u0000b', 'null', 'undefined', 'NaN', '-0', '1e999', '0x10', '\ud800', '\udfff', '\u202e\u202d', '\ufeff',
-  '😀', '𝕏'.repeat(300), 'a'.repeat(5_000), '9'.repeat(400), '+', '+0', '+46', '+46 (0)70-123 45 67', '0046701234567', '000000000',
-  'SE.', 'SE.ENT.', 'se.123', 'XX.123', `SE.${'1'.repeat(129)}`, `SE.ENT.${'0'.repeat(20)}`, "'; DROP TABLE contact; --", '../../etc/passwd',
-  '%00', '%zz', '<script>', '${jndi:ldap://x}', '__proto__', 'constructor', 'prototype', '[object Object]', '{}', '[]',
+  '',
+  ' ',
+  '\t\r\n',
+  '\u0000',
+  'a\u0000b',
+  'null',
+  'undefined',
+  'NaN',
+  '-0',
+  '1e999',
+  '0x10',
+  '\ud800',
+  '\udfff',
+  '\u202e\u202d',
+  '\ufeff',
+  '😀',
+  '𝕏'.repeat(300),
+  'a'.repeat(5_000),
+  '9'.repeat(400),
+  '+',
+  '+0',
+  '+46',
+  '+46 (0)70-123 45 67',
+  '0046701234567',
+  '000000000',
+  'SE.',
+  'SE.ENT.',
+  'se.123',
+  'XX.123',
+  `SE.${'1'.repeat(129)}`,
+  `SE.ENT.${'0'.repeat(20)}`,
+  "'; DROP TABLE contact; --",
+  '../../etc/passwd',
+  '%00',
+  '%zz',
+  '<script>',
+  '${jndi:ldap://x}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '[object Object]',
+  '{}',
+  '[]',
 ];
 const ODD_NUMBERS = [0, -1, 1.5, -0.0001, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, -1e308, 5e-324];
 const SPECIAL_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' ', 'a.b', '$where'];
@@ -109,7 +163,8 @@ function plausibleObject(keys: string[]): fc.Arbitrary<unknown> {
 /** Every place in a JSON value, as the keys and indexes that lead to it. */
 function places(value: unknown, path: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return [path, ...value.flatMap((item, index) => places(item, [...path, index]))];
-  if (value !== null && typeof value === 'object') return [path, ...Object.entries(value).flatMap(([key, item]) => places(item, [...path, key]))];
+  if (value !== null && typeof value === 'object')
+    return [path, ...Object.entries(value).flatMap(([key, item]) => places(item, [...path, key]))];
   return [path];
 }
 
@@ -123,7 +178,11 @@ interface Mutation {
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   at: fc.nat(),
   op: fc.constantFrom('replace', 'delete', 'insert'),
-  key: fc.oneof(fc.constantFrom(...SPECIAL_KEYS), fc.constantFrom('customParameters', 'whatsappUserId', 'destination', 'source', 'contacts', 'destinations'), oddString),
+  key: fc.oneof(
+    fc.constantFrom(...SPECIAL_KEYS),
+    fc.constantFrom('customParameters', 'whatsappUserId', 'destination', 'source', 'contacts', 'destinations'),
+    oddString,
+  ),
   value: wrongValue,
 });
 
@@ -156,7 +215,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Percent-encodes the UTF-8 bytes of any string (a lone surrogate becomes U+FFFD, as a client would send it). */
 function encode(value: string): string {
-  return [...Buffer.from(value, 'utf8')].map((byte) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(value, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 }
 
 /** Path segments sent as they are: bad percent-encoding, dot segments, one past the longest parameter. */
@@ -164,9 +229,31 @@ const RAW_SEGMENTS = ['%', '%zz', '%C3%28', '%E0%A4%A', '%FF', '..', '.', '%2e%2
 
 /** Texts sent as application/json that are not JSON, or JSON a parser should refuse. */
 const RAW_BODIES = [
-  '', ' ', '{', '}', '{"a":', '{"a":1}}', "{'a':1}", '{a:1}', 'nul', 'NaN', 'Infinity', 'undefined', '[1,]', '{"a":1,}', '"\\ud800"', '"\\u0000"',
-  '{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"isAdmin":true}}}', '{"a":{"__proto__":[]}}', '\ufeff{}', '{"a":1}\u0000',
-  '['.repeat(10_000), `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`, `"${'x'.repeat(1_100_000)}"`, `[${'1,'.repeat(20_000)}1]`,
+  '',
+  ' ',
+  '{',
+  '}',
+  '{"a":',
+  '{"a":1}}',
+  "{'a':1}",
+  '{a:1}',
+  'nul',
+  'NaN',
+  'Infinity',
+  'undefined',
+  '[1,]',
+  '{"a":1,}',
+  '"\\ud800"',
+  '"\\u0000"',
+  '{"__proto__":{"isAdmin":true}}',
+  '{"constructor":{"prototype":{"isAdmin":true}}}',
+  '{"a":{"__proto__":[]}}',
+  '\ufeff{}',
+  '{"a":1}\u0000',
+  '['.repeat(10_000),
+  `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+  `"${'x'.repeat(1_100_000)}"`,
+  `[${'1,'.repeat(20_000)}1]`,
 ];
 
 const rawText = fc.oneof(
@@ -176,7 +263,14 @@ const rawText = fc.oneof(
   fc.tuple(fc.jsonValue(), fc.string({ maxLength: 5 })).map(([value, tail]) => `${JSON.stringify(value)}${tail}`),
 );
 const contentType = fc.oneof(
-  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json'),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json; charset=latin1',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/vnd.api+json',
+  ),
   fc.constantFrom('', ';', 'application/ECONNREFUSED', 'application/json; charset=ECONNRESET', 'multipart/form-data; boundary=x'),
 );
 
@@ -189,7 +283,10 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
   beforeAll(async () => {
     link = await startFakeLink();
     t = await createTestApp({ linkBaseUrl: link.baseUrl, linkUsername: 'link-user', linkPassword: 'link-pass', linkTimeoutMs: 2_000 });
-    const document = (await request(t.http).get('/docs-json').auth(KEYS.admin, { type: 'bearer' }).expect(200)).body as { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
+    const document = (await request(t.http).get('/docs-json').auth(KEYS.admin, { type: 'bearer' }).expect(200)).body as {
+      paths: Record<string, Record<string, Operation>>;
+      components?: { schemas?: Record<string, Schema> };
+    };
     components = document.components?.schemas ?? {};
     const paths = document.paths;
     routes = Object.entries(paths).flatMap(([template, methods]) =>
@@ -213,11 +310,20 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     await sendMo(t, mo(M2, null, 'seed-2', '2026-06-01T10:00:00Z'));
     await sendMo(t, mo(B2, { whatsappUserId: B2 }, 'seed-3', '2026-06-01T10:01:00Z'));
     expect((await t.postDlr(acmeDlr(112006, { destination: M2, whatsappUserId: B2 }, 'seed-4', '2026-06-01T10:02:00Z'))).status).toBe(200);
-    await sendMo(t, mo('+4790000001', { whatsappUserId: GLOBEX_B, whatsappParentUserId: P1 }, 'seed-5', '2026-06-01T10:00:00Z', GLOBEX_NUMBER));
+    await sendMo(
+      t,
+      mo('+4790000001', { whatsappUserId: GLOBEX_B, whatsappParentUserId: P1 }, 'seed-5', '2026-06-01T10:00:00Z', GLOBEX_NUMBER),
+    );
     const admin = (req: request.Test) => req.auth(KEYS.admin, { type: 'bearer' });
-    await admin(request(t.http).put('/v1/portfolios/acme/contacts')).send({ contacts: [{ msisdn: M3, bsuid: B1 }] }).expect(200);
-    await admin(request(t.http).put('/v1/portfolios/acme/templates/login_code')).send({ language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' }).expect(201);
-    await admin(request(t.http).put('/v1/portfolios/acme/templates/order_update')).send({ language: 'en', category: 'UTILITY' }).expect(201);
+    await admin(request(t.http).put('/v1/portfolios/acme/contacts'))
+      .send({ contacts: [{ msisdn: M3, bsuid: B1 }] })
+      .expect(200);
+    await admin(request(t.http).put('/v1/portfolios/acme/templates/login_code'))
+      .send({ language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' })
+      .expect(201);
+    await admin(request(t.http).put('/v1/portfolios/acme/templates/order_update'))
+      .send({ language: 'en', category: 'UTILITY' })
+      .expect(201);
     const ids = async (sql: string) => ((await t.dataSource.query(sql)) as { id: string }[]).map((row) => String(row.id));
     const seeded = {
       contactIds: await ids(`SELECT id FROM contact ORDER BY id`),
@@ -251,9 +357,33 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
   /** A query string of the route's own parameters (and others), repeated or not, with plausible or odd values. */
   function queryString(route: Route): fc.Arbitrary<string> {
     const names = (route.operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
-    const name = names.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: oddString }) : oddString;
+    const name =
+      names.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: oddString }) : oddString;
     const value = fc.oneof(
-      fc.constantFrom('true', 'false', '1', '0', '-1', '1000', '1001', '1e3', 'active', 'invalid', 'open', 'kept', 'accepted', 'msisdn', 'bsuid', 'SE', '46', 'en', 'AUTHENTICATION', '2026-06-01T00:00:00Z', 'yesterday', M1),
+      fc.constantFrom(
+        'true',
+        'false',
+        '1',
+        '0',
+        '-1',
+        '1000',
+        '1001',
+        '1e3',
+        'active',
+        'invalid',
+        'open',
+        'kept',
+        'accepted',
+        'msisdn',
+        'bsuid',
+        'SE',
+        '46',
+        'en',
+        'AUTHENTICATION',
+        '2026-06-01T00:00:00Z',
+        'yesterday',
+        M1,
+      ),
       oddString,
     );
     const pair = fc.oneof(
@@ -285,7 +415,8 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
       visit(schema.items);
     };
     visit(route.operation.requestBody?.content['application/json']?.schema);
-    for (const base of BASES[`${route.method} ${route.template}`]?.() ?? []) places(base).forEach((path) => path.forEach((step) => typeof step === 'string' && keys.add(step)));
+    for (const base of BASES[`${route.method} ${route.template}`]?.() ?? [])
+      places(base).forEach((path) => path.forEach((step) => typeof step === 'string' && keys.add(step)));
     return keys.size > 0 ? [...keys] : ['x'];
   }
 
@@ -299,7 +430,12 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
       { weight: 3, arbitrary: plausibleObject(bodyKeys(route)) },
     ];
     if (bases.length > 0) {
-      kinds.push({ weight: 4, arbitrary: fc.tuple(fc.constantFrom(...bases), fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([base, changes]) => mutate(base, changes)) });
+      kinds.push({
+        weight: 4,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...bases), fc.array(mutation, { minLength: 1, maxLength: 3 }))
+          .map(([base, changes]) => mutate(base, changes)),
+      });
       kinds.push({ weight: 1, arbitrary: fc.constantFrom(...bases) });
     }
     return fc.oneof(...kinds).map((value) => ({ contentType: 'application/json', text: JSON.stringify(value) ?? 'null' }));
@@ -321,16 +457,32 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     // LINK, where the call reaches it, accepts: the proxy and a sync then have something to work with.
     link.reset();
     if (route.template === '/link/messages') {
-      link.enqueue({ body: { resultCode: 112001, description: 'queued', messageIds: Array.from({ length: 8 }, () => `msg-${++messageNumber}`) } });
+      link.enqueue({
+        body: { resultCode: 112001, description: 'queued', messageIds: Array.from({ length: 8 }, () => `msg-${++messageNumber}`) },
+      });
     } else if (route.template === '/v1/messages/dedupe') {
       // Dedupe asks LINK only to refresh the registry for an unknown template: a sync of its own, which
       // a 400 for the request does not undo. LINK is down for it here, so a 4xx shows the request's own writes.
       link.enqueue({ status: 503, body: { resultCode: 112503, description: 'unavailable', translatedDescription: null } });
     } else {
-      link.enqueue({ body: { data: [{ name: 'login_code', language: 'en', category: 'AUTHENTICATION', status: 'APPROVED', components: [{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }] }] } });
+      link.enqueue({
+        body: {
+          data: [
+            {
+              name: 'login_code',
+              language: 'en',
+              category: 'AUTHENTICATION',
+              status: 'APPROVED',
+              components: [{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }],
+            },
+          ],
+        },
+      });
     }
     const before = await snapshotDatabase(t.dataSource);
-    let req = (request(t.http) as unknown as Record<string, (url: string) => request.Test>)[call.method](call.path + call.query).set('Authorization', authorization(route));
+    let req = (request(t.http) as unknown as Record<string, (url: string) => request.Test>)
+      [call.method](call.path + call.query)
+      .set('Authorization', authorization(route));
     if (call.body) req = req.set('Content-Type', call.body.contentType).send(call.body.text);
     const res = await req;
     const what = `${call.method.toUpperCase()} ${call.path.slice(0, 300)}${call.query.slice(0, 300)} answered ${res.status} ${res.text.slice(0, 300)}`;
@@ -357,11 +509,20 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
   }
 
   /** Calls to the route, printed short in a counterexample (a body may be a megabyte). */
-  function callOf(route: Route, parts: { path: fc.Arbitrary<string>; query: fc.Arbitrary<string>; body: fc.Arbitrary<Call['body']> }): fc.Arbitrary<Call> {
+  function callOf(
+    route: Route,
+    parts: { path: fc.Arbitrary<string>; query: fc.Arbitrary<string>; body: fc.Arbitrary<Call['body']> },
+  ): fc.Arbitrary<Call> {
     return fc.record(parts).map((call) => ({
       method: route.method,
       ...call,
-      [fc.toStringMethod]: () => JSON.stringify({ method: route.method, path: call.path, query: call.query, body: call.body && { ...call.body, text: call.body.text.slice(0, 2_000) } }).slice(0, 6_000),
+      [fc.toStringMethod]: () =>
+        JSON.stringify({
+          method: route.method,
+          path: call.path,
+          query: call.query,
+          body: call.body && { ...call.body, text: call.body.text.slice(0, 2_000) },
+        }).slice(0, 6_000),
     }));
   }
 
@@ -370,19 +531,40 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
   it('finds the routes to walk in the OpenAPI document', async () => {
     expect(routes.length).toBeGreaterThan(20);
     // Every documented body has valid examples to mutate, so that mutations reach past validation.
-    expect(routes.filter(takesBody).map((route) => `${route.method} ${route.template}`).sort()).toEqual(Object.keys(BASES).sort());
+    expect(
+      routes
+        .filter(takesBody)
+        .map((route) => `${route.method} ${route.template}`)
+        .sort(),
+    ).toEqual(Object.keys(BASES).sort());
   });
 
   it('sees a write to any table in its snapshot, and a read in none', async () => {
     await seed();
     const before = await snapshotDatabase(t.dataSource);
-    await request(t.http).get(`/v1/portfolios/acme/contacts/${encodeURIComponent(M1)}`).auth(KEYS.admin, { type: 'bearer' }).expect(200);
+    await request(t.http)
+      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(M1)}`)
+      .auth(KEYS.admin, { type: 'bearer' })
+      .expect(200);
     expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual([]);
     await sendMo(t, mo(M1, null, 'snapshot-1', '2026-06-02T10:00:00Z'));
-    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual(['contact', 'contact_exchange', 'graph_observation', 'webhook_receipt']);
+    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual([
+      'contact',
+      'contact_exchange',
+      'graph_observation',
+      'webhook_receipt',
+    ]);
     await t.dataSource.query(`UPDATE migrations SET name = name || '' WHERE false`);
-    await t.dataSource.query(`INSERT INTO template (portfolio, name, language, category, source) VALUES ('acme', 'x', 'en', 'UTILITY', 'admin')`);
-    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual(['contact', 'contact_exchange', 'graph_observation', 'template', 'webhook_receipt']);
+    await t.dataSource.query(
+      `INSERT INTO template (portfolio, name, language, category, source) VALUES ('acme', 'x', 'en', 'UTILITY', 'admin')`,
+    );
+    expect(changedTables(before, await snapshotDatabase(t.dataSource))).toEqual([
+      'contact',
+      'contact_exchange',
+      'graph_observation',
+      'template',
+      'webhook_receipt',
+    ]);
   });
 
   it('answers arbitrary path and query parameters, with or without a valid body, with a 2xx or a LINK error', async () => {
@@ -396,7 +578,10 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
       );
       await assertOnRoute(route, property, RUNS_PER_ROUTE);
       // The key is one the route lets in: some call got past authorization.
-      expect({ route: route.template, passedAuth: [...statuses].some((status) => status !== 401 && status !== 403) }).toEqual({ route: route.template, passedAuth: true });
+      expect({ route: route.template, passedAuth: [...statuses].some((status) => status !== 401 && status !== 403) }).toEqual({
+        route: route.template,
+        passedAuth: true,
+      });
     }
   }, 300_000);
 
@@ -405,7 +590,11 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
       const seeded = await seed();
       const path = pathOf(route, seeded);
       const property = fc.asyncProperty(
-        callOf(route, { path: fc.oneof({ weight: 4, arbitrary: fc.constant(plainPath(route, seeded)) }, { weight: 1, arbitrary: path }), query: fc.constant(''), body: jsonBody(route) }),
+        callOf(route, {
+          path: fc.oneof({ weight: 4, arbitrary: fc.constant(plainPath(route, seeded)) }, { weight: 1, arbitrary: path }),
+          query: fc.constant(''),
+          body: jsonBody(route),
+        }),
         async (call: Call) => void (await probe(route, call)),
       );
       await assertOnRoute(route, property, BODY_RUNS_PER_ROUTE);
@@ -419,7 +608,10 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
         callOf(route, {
           path: fc.constant(plainPath(route, seeded)),
           query: fc.constant(''),
-          body: fc.record({ contentType: fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentType }), text: rawText }),
+          body: fc.record({
+            contentType: fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentType }),
+            text: rawText,
+          }),
         }),
         async (call: Call) => void (await probe(route, call)),
       );
@@ -428,16 +620,26 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
   }, 300_000);
 
   describe('the identifier parser, through GET …/contacts/{identifier}', () => {
-    const lookUp = () => routes.find((route) => route.method === 'get' && route.template === '/v1/portfolios/{portfolio}/contacts/{identifier}') as Route;
+    const lookUp = () =>
+      routes.find((route) => route.method === 'get' && route.template === '/v1/portfolios/{portfolio}/contacts/{identifier}') as Route;
     const get = (identifier: string): Call => ({ method: 'get', path: `/v1/portfolios/acme/contacts/${encode(identifier)}`, query: '' });
-    const digits = (alphabet: string, maxLength: number) => fc.array(fc.constantFrom(...alphabet), { maxLength }).map((chars) => chars.join(''));
+    const digits = (alphabet: string, maxLength: number) =>
+      fc.array(fc.constantFrom(...alphabet), { maxLength }).map((chars) => chars.join(''));
     /** Phone-like and BSUID-like text, near misses included, and anything else. */
     const identifierLike = fc.oneof(
       oddString,
       fc.string({ unit: 'binary', maxLength: 60 }),
       digits('0123456789 +-().\u00a0/', 20),
-      fc.tuple(fc.constantFrom('+46', '0046', '46', '0', '+1', '+999', '+'), digits('0123456789', 14)).map(([prefix, rest]) => prefix + rest),
-      fc.tuple(fc.constantFrom('SE', 'se', 'XX', 'US', 'NO', 'S'), fc.constantFrom('.', '.ENT.', '..', '.ent.', ''), digits('0123456789abcXYZ.', 140)).map((parts) => parts.join('')),
+      fc
+        .tuple(fc.constantFrom('+46', '0046', '46', '0', '+1', '+999', '+'), digits('0123456789', 14))
+        .map(([prefix, rest]) => prefix + rest),
+      fc
+        .tuple(
+          fc.constantFrom('SE', 'se', 'XX', 'US', 'NO', 'S'),
+          fc.constantFrom('.', '.ENT.', '..', '.ent.', ''),
+          digits('0123456789abcXYZ.', 140),
+        )
+        .map((parts) => parts.join('')),
       fc.uuid(),
     );
 
@@ -448,8 +650,10 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
         const what = `GET ${JSON.stringify(identifier.slice(0, 200))} answered ${res.status} ${res.text.slice(0, 300)}`;
         // 414: longer than any identifier, refused before the route runs.
         if (![200, 400, 404, 414].includes(res.status)) throw new Error(`200, 400, 404 or 414: ${what}`);
-        if (res.status === 200 && !(res.body.portfolio === 'acme' && /^[0-9a-f-]{36}$/.test(res.body.id))) throw new Error(`an acme contact: ${what}`);
-        if (res.status === 400 && !(res.body.resultCode === 112506 && res.body.fields?.[0]?.field === 'identifier')) throw new Error(`a validation error naming the identifier: ${what}`);
+        if (res.status === 200 && !(res.body.portfolio === 'acme' && /^[0-9a-f-]{36}$/.test(res.body.id)))
+          throw new Error(`an acme contact: ${what}`);
+        if (res.status === 400 && !(res.body.resultCode === 112506 && res.body.fields?.[0]?.field === 'identifier'))
+          throw new Error(`a validation error naming the identifier: ${what}`);
       });
       await fc.assert(property, { numRuns: IDENTIFIER_RUNS });
     }, 120_000);
@@ -458,12 +662,23 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
       await seed();
       const id = (await request(t.http).get(get(M1).path).auth(KEYS.admin, { type: 'bearer' }).expect(200)).body.id;
       const written = fc.tuple(
-        fc.constantFrom(M1, '0046701234567', '46701234567', '0701234567', '+46 70-123 45 67', '+46 (0)70 123 45 67', '070-123 45 67', '+46.70.123.45.67'),
+        fc.constantFrom(
+          M1,
+          '0046701234567',
+          '46701234567',
+          '0701234567',
+          '+46 70-123 45 67',
+          '+46 (0)70 123 45 67',
+          '070-123 45 67',
+          '+46.70.123.45.67',
+        ),
         fc.constantFrom('', ' ', '\t', '\u00a0'),
         fc.constantFrom('', ' ', '\n'),
       );
       const property = fc.asyncProperty(written, async ([form, before, after]) => {
-        const res = await request(t.http).get(get(`${before}${form}${after}`).path).auth(KEYS.admin, { type: 'bearer' });
+        const res = await request(t.http)
+          .get(get(`${before}${form}${after}`).path)
+          .auth(KEYS.admin, { type: 'bearer' });
         expect({ form, status: res.status, id: res.body.id }).toEqual({ form, status: 200, id });
       });
       await fc.assert(property, { numRuns: 30 });
@@ -472,7 +687,15 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
 
   /** The route's path with the seed's own values: acme, its first person, the merge, the conflict, a template. */
   function plainPath(route: Route, seeded: Seeded): string {
-    const values: Record<string, string> = { portfolio: 'acme', identifier: M1, entry: seeded.mergeIds[0], id: seeded.conflictIds[0], group: 'nordics', parentBsuid: P1, name: 'login_code' };
+    const values: Record<string, string> = {
+      portfolio: 'acme',
+      identifier: M1,
+      entry: seeded.mergeIds[0],
+      id: seeded.conflictIds[0],
+      group: 'nordics',
+      parentBsuid: P1,
+      name: 'login_code',
+    };
     return route.template.replace(/\{(\w+)\}/g, (_, name: string) => encode(values[name] ?? 'x'));
   }
 });
@@ -496,17 +719,28 @@ function expectLinkError(status: number, body: unknown, what: string): void {
     problems.push('the body is not a JSON object');
   } else {
     const { resultCode, description, translatedDescription, fields, destinations, ...rest } = body;
-    if (!(CODES_BY_STATUS[status] ?? Object.values(CODES_BY_STATUS).flat()).includes(resultCode as number)) problems.push(`resultCode ${String(resultCode)} does not fit ${status}`);
+    if (!(CODES_BY_STATUS[status] ?? Object.values(CODES_BY_STATUS).flat()).includes(resultCode as number))
+      problems.push(`resultCode ${String(resultCode)} does not fit ${status}`);
     if (typeof description !== 'string' || description === '') problems.push('description is not a non-empty string');
     if (translatedDescription !== null) problems.push('translatedDescription is not null');
     const fieldList = fields as unknown[] | undefined;
-    if (fieldList !== undefined && !(Array.isArray(fieldList) && fieldList.length > 0 && fieldList.every((field) => isObject(field) && typeof field.field === 'string' && typeof field.message === 'string'))) {
+    if (
+      fieldList !== undefined &&
+      !(
+        Array.isArray(fieldList) &&
+        fieldList.length > 0 &&
+        fieldList.every((field) => isObject(field) && typeof field.field === 'string' && typeof field.message === 'string')
+      )
+    ) {
       problems.push('fields is not a list of {field, message}');
     }
     if (resultCode === 112506 && fieldList === undefined) problems.push('a validation error names no field');
     // The send pipeline's 400 when nothing is left to send carries the report of its destinations, every one rejected.
     const report = destinations as unknown[] | undefined;
-    if (report !== undefined && !(resultCode === 112506 && Array.isArray(report) && report.every((entry) => isObject(entry) && entry.action === 'rejected'))) {
+    if (
+      report !== undefined &&
+      !(resultCode === 112506 && Array.isArray(report) && report.every((entry) => isObject(entry) && entry.action === 'rejected'))
+    ) {
       problems.push('destinations is not a report of rejected destinations');
     }
     if (Object.keys(rest).length > 0) problems.push(`unexpected keys ${Object.keys(rest).join(', ')}`);

@@ -69,7 +69,10 @@ describe('resolve', () => {
     });
 
     it('answers 400 112506 when identifiers is missing', async () => {
-      const res = await request(t.http).post('/v1/portfolios/acme/contacts/resolve').auth(KEYS.crm, { type: 'bearer' }).send({ ids: [PHONE] });
+      const res = await request(t.http)
+        .post('/v1/portfolios/acme/contacts/resolve')
+        .auth(KEYS.crm, { type: 'bearer' })
+        .send({ ids: [PHONE] });
       expect(res.status).toBe(400);
       expect(res.body).toEqual(validationIncluding('identifiers'));
     });
@@ -93,7 +96,7 @@ describe('resolve', () => {
         }
       });
 
-      it("answers 403 112401 to a key of another portfolio, and to a key without the read role", async () => {
+      it('answers 403 112401 to a key of another portfolio, and to a key without the read role', async () => {
         for (const secret of [KEYS.globexAdmin, KEYS.webhook]) {
           const res = await resolve('acme', [PHONE], secret);
           expect(res.status).toBe(403);

@@ -55,7 +55,21 @@ describe('resolve', () => {
 
     it('answers each item that is not an identifier as invalid with a reason, without failing the batch', async () => {
       const contactId = full.id as string;
-      const inputs: unknown[] = ['hello', 'null', '', '   ', 123, null, true, { msisdn: PHONE }, [PHONE], contactId, 'SE.', 'se.13491208655302741918', PHONE];
+      const inputs: unknown[] = [
+        'hello',
+        'null',
+        '',
+        '   ',
+        123,
+        null,
+        true,
+        { msisdn: PHONE },
+        [PHONE],
+        contactId,
+        'SE.',
+        'se.13491208655302741918',
+        PHONE,
+      ];
       const res = await resolve('acme', inputs);
       expect(res.status).toBe(200);
       const invalid = (input: unknown, error: unknown = expect.any(String)) => ({ input, status: 'invalid', error });

@@ -28,7 +28,9 @@ describe('database schema', () => {
   it('builds from the entities alone the columns, constraints and indexes the migrations built', async () => {
     const tables = app.dataSource.entityMetadatas.map((entity) => entity.tableName);
     // Indexes TypeORM cannot express are the migrations' alone (their entities say why).
-    const leftToMigrations = app.dataSource.entityMetadatas.flatMap((entity) => entity.indices.filter((index) => !index.synchronize).map((index) => index.name));
+    const leftToMigrations = app.dataSource.entityMetadatas.flatMap((entity) =>
+      entity.indices.filter((index) => !index.synchronize).map((index) => index.name),
+    );
     const [{ name: migratedSchema }]: { name: string }[] = await app.dataSource.query('SELECT current_schema() AS name');
     const migrated = (await describeTables(app.dataSource, migratedSchema, tables)).filter(
       (item) => !(item.kind === 'index' && leftToMigrations.includes(item.name)),
@@ -41,7 +43,9 @@ describe('database schema', () => {
 
       const differences = differing(migrated, fromEntities);
       if (differences.length > 0) throw new Error(`The entities and the migrations disagree:\n${differences.join('\n')}\n${HINT}`);
-      expect(migrated.map(lineOf)).toContain('contact constraint contact_portfolio_bsuid_key: UNIQUE (portfolio, bsuid) DEFERRABLE INITIALLY DEFERRED');
+      expect(migrated.map(lineOf)).toContain(
+        'contact constraint contact_portfolio_bsuid_key: UNIQUE (portfolio, bsuid) DEFERRABLE INITIALLY DEFERRED',
+      );
     } finally {
       await app.dataSource.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`);
     }

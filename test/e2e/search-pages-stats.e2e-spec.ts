@@ -78,7 +78,9 @@ describe('contact search and stats', () => {
         // Between two pages: a new person writes in, and a known one is learned a BSUID.
         await t.postMo(mo(`+4670300${String(pages).padStart(4, '0')}`, null, `walk-new-${pages}`, ago(HOUR))).expect(200);
         const known = imported[pages % imported.length];
-        await t.postMo(mo(known, { whatsappUserId: `SE.8${String(pages).padStart(20, '0')}1` }, `walk-change-${pages}`, ago(HOUR))).expect(200);
+        await t
+          .postMo(mo(known, { whatsappUserId: `SE.8${String(pages).padStart(20, '0')}1` }, `walk-change-${pages}`, ago(HOUR)))
+          .expect(200);
         pages++;
       } while (cursor !== null && pages < 50);
 
@@ -151,7 +153,12 @@ describe('contact search and stats', () => {
 
   describe('isolation', () => {
     it("answers 403 to a key of another portfolio on acme's list and stats", async () => {
-      for (const res of [await list('', KEYS.globexAdmin), await stats('', KEYS.globexAdmin), await list('', KEYS.crm, 'globex'), await stats('', KEYS.crm, 'globex')]) {
+      for (const res of [
+        await list('', KEYS.globexAdmin),
+        await stats('', KEYS.globexAdmin),
+        await list('', KEYS.crm, 'globex'),
+        await stats('', KEYS.crm, 'globex'),
+      ]) {
         expect(res.status).toBe(403);
         expect(res.body).toEqual(noAccess);
       }
@@ -168,7 +175,7 @@ describe('contact search and stats', () => {
       }
     });
 
-    it("shows another portfolio only its own contacts and counts", async () => {
+    it('shows another portfolio only its own contacts and counts', async () => {
       const own = await list('?limit=1000', KEYS.globexAdmin, 'globex');
       expect(own.status).toBe(200);
       expect(own.body).toEqual({

@@ -3,7 +3,21 @@ import request from 'supertest';
 import { validation, validationIncluding } from '../support/expected-errors';
 import { acmeDlr as dlr, mo } from '../support/link-builders';
 import { resetWithAcmeAndGlobex } from '../support/portfolios';
-import { A_PHONE, BEFORE_THE_CONTACT_BOOK, B_PHONE, C_BSUID, DAY, G_BSUID, G_PHONE, HOUR, Item, Key, searchRequests, seedContacts, seededKeys } from '../support/search-seed';
+import {
+  A_PHONE,
+  BEFORE_THE_CONTACT_BOOK,
+  B_PHONE,
+  C_BSUID,
+  DAY,
+  G_BSUID,
+  G_PHONE,
+  HOUR,
+  Item,
+  Key,
+  searchRequests,
+  seedContacts,
+  seededKeys,
+} from '../support/search-seed';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 describe('contact search and stats', () => {
@@ -126,7 +140,9 @@ describe('contact search and stats', () => {
       const [{ mark }] = await t.dataSource.query(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS mark`);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await listKeys(`updatedSince=${mark}`)).toEqual([]);
-      await t.postMo(mo(C_BSUID, { whatsappUserId: C_BSUID, whatsappParentUserId: 'SE.ENT.30000000000000000003' }, 'c-2', ago(HOUR))).expect(200);
+      await t
+        .postMo(mo(C_BSUID, { whatsappUserId: C_BSUID, whatsappParentUserId: 'SE.ENT.30000000000000000003' }, 'c-2', ago(HOUR)))
+        .expect(200);
       await importContacts([{ msisdn: B_PHONE, externalId: 'crm-b' }]);
       expect(await listKeys(`updatedSince=${mark}`)).toEqual(['b', 'c']);
       expect(await listKeys(`updatedSince=${mark}&hasParent=true`)).toEqual(['b', 'c']);
@@ -153,8 +169,9 @@ describe('contact search and stats', () => {
 
       beforeEach(async () => {
         survivor = (await t.postMo(mo(X_PHONE, null, 'x-1', ago(12 * DAY))).expect(200)).body.contactIds[0];
-        const younger = (await t.postMo(mo(X_BSUID, { whatsappUserId: X_BSUID, whatsappParentUserId: X_PARENT }, 'x-2', ago(11 * DAY))).expect(200)).body
-          .contactIds[0];
+        const younger = (
+          await t.postMo(mo(X_BSUID, { whatsappUserId: X_BSUID, whatsappParentUserId: X_PARENT }, 'x-2', ago(11 * DAY))).expect(200)
+        ).body.contactIds[0];
         // A CRM claims another parent for the BSUID-only contact: a conflict on it.
         const report = await importContacts([{ bsuid: X_BSUID, parentBsuid: 'SE.ENT.90000000000000000099' }]);
         expect(report).toMatchObject({ conflicts: 1, problems: [expect.objectContaining({ contactId: younger })] });

@@ -42,7 +42,19 @@ describe('POST /v1/portfolios/:portfolio/contacts/:identifier/history/:entry/spl
     otherContactId: string | null,
     evidence: Record<string, unknown>,
     eventAt: unknown = expect.any(String),
-  ) => ({ id: expect.any(String), contactId, action, field, from, to, otherContactId, strength: 'attested', evidence, eventAt, recordedAt: expect.any(String) });
+  ) => ({
+    id: expect.any(String),
+    contactId,
+    action,
+    field,
+    from,
+    to,
+    otherContactId,
+    strength: 'attested',
+    evidence,
+    eventAt,
+    recordedAt: expect.any(String),
+  });
 
   describe('after a merge of a phone-only contact and a BSUID-only contact', () => {
     let older: string;
@@ -200,7 +212,10 @@ describe('POST /v1/portfolios/:portfolio/contacts/:identifier/history/:entry/spl
       expect(merges).toHaveLength(2);
       const latest = await split(PHONE, merges[0].id);
       expect(latest.status).toBe(200);
-      expect(latest.body).toMatchObject({ contact: { id: older, msisdn: PHONE, bsuid: null }, restored: { id: younger, bsuid: B, msisdn: null } });
+      expect(latest.body).toMatchObject({
+        contact: { id: older, msisdn: PHONE, bsuid: null },
+        restored: { id: younger, bsuid: B, msisdn: null },
+      });
     });
 
     it('answers 404 112904 for a history row that is not a merge', async () => {
@@ -303,7 +318,13 @@ describe('POST /v1/portfolios/:portfolio/contacts/:identifier/history/:entry/spl
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       contact: expect.objectContaining({ id: oldest, msisdn: PHONE, bsuid: null, parentBsuid: P }),
-      restored: expect.objectContaining({ id: younger, msisdn: null, bsuid: B, parentBsuid: null, firstSeenAt: '2026-06-01T11:00:00.000Z' }),
+      restored: expect.objectContaining({
+        id: younger,
+        msisdn: null,
+        bsuid: B,
+        parentBsuid: null,
+        firstSeenAt: '2026-06-01T11:00:00.000Z',
+      }),
       restoredIdentifiers: ['bsuid'],
       keptElsewhere: [],
     });

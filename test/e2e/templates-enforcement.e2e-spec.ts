@@ -29,7 +29,10 @@ const listed = (...templates: { name: string; category: string; language?: strin
       language,
       category,
       status: 'approved',
-      components: category.toUpperCase() === 'AUTHENTICATION' ? [{ type: 'buttons', buttons: [{ type: 'otp', otp_type: 'copy_code' }] }] : [{ type: 'body', text: 'Hi' }],
+      components:
+        category.toUpperCase() === 'AUTHENTICATION'
+          ? [{ type: 'buttons', buttons: [{ type: 'otp', otp_type: 'copy_code' }] }]
+          : [{ type: 'body', text: 'Hi' }],
     })),
   },
 });
@@ -57,19 +60,35 @@ describe('templates fail closed', () => {
     await link.close();
   });
 
-  const putTemplate = (name: string, body: object) => request(t.http).put(`/v1/portfolios/acme/templates/${name}`).auth(KEYS.admin, { type: 'bearer' }).send(body);
-  const dedupe = (body: unknown, query = '') => request(t.http).post(`/v1/messages/dedupe${query}`).auth(KEYS.sender, { type: 'bearer' }).send(body as object);
-  const proxy = (body: unknown) => request(t.http).post('/link/messages').auth('acme-sender', KEYS.sender).send(body as object);
+  const putTemplate = (name: string, body: object) =>
+    request(t.http).put(`/v1/portfolios/acme/templates/${name}`).auth(KEYS.admin, { type: 'bearer' }).send(body);
+  const dedupe = (body: unknown, query = '') =>
+    request(t.http)
+      .post(`/v1/messages/dedupe${query}`)
+      .auth(KEYS.sender, { type: 'bearer' })
+      .send(body as object);
+  const proxy = (body: unknown) =>
+    request(t.http)
+      .post('/link/messages')
+      .auth('acme-sender', KEYS.sender)
+      .send(body as object);
   const listCalls = () => link.requests.filter((call) => call.method === 'GET' && call.path === LIST_PATH).length;
-  const rows = () => t.dataSource.query(`SELECT name, language, category, otp_type, source FROM template WHERE portfolio = 'acme' ORDER BY name, language`);
+  const rows = () =>
+    t.dataSource.query(`SELECT name, language, category, otp_type, source FROM template WHERE portfolio = 'acme' ORDER BY name, language`);
   const OTP_ONE_ROW = { name: 'otp_one', language: 'en', category: 'AUTHENTICATION', otp_type: 'ONE_TAP', source: 'admin' };
-  const report = (res: request.Response) => res.body.destinations.map((entry: { input: string; action: string; sendAs?: string; code?: string }) => [entry.input, entry.action, entry.sendAs ?? null, entry.code ?? null]);
+  const report = (res: request.Response) =>
+    res.body.destinations.map((entry: { input: string; action: string; sendAs?: string; code?: string }) => [
+      entry.input,
+      entry.action,
+      entry.sendAs ?? null,
+      entry.code ?? null,
+    ]);
 
   describe('an authentication template, matched by trimmed name in every language', () => {
     it.each([
       ['in another language', 'otp_one', 'sv'],
       ['in a regional variant of its language', 'otp_one', 'en_US'],
-      ['with a leading space, as in LINK\'s own example', ' otp_one', 'en'],
+      ["with a leading space, as in LINK's own example", ' otp_one', 'en'],
     ])('keeps otp_one %s off BSUIDs: rewritten to the phone, rejected without one', async (_, name, language) => {
       const res = await dedupe(messageRequest([B, B_ONLY, M2], name, language), '?prefer=bsuid');
       expect(res.status).toBe(200);
@@ -115,7 +134,10 @@ describe('templates fail closed', () => {
       expect(listCalls()).toBe(1);
       expect(link.requests[0].headers.authorization).toBe(`Basic ${Buffer.from('link-user:link-pass').toString('base64')}`);
       // The refresh is a sync: what LINK lists is in the registry now.
-      expect(await rows()).toEqual([{ name: 'order_update', language: 'en', category: 'UTILITY', otp_type: null, source: 'sync' }, OTP_ONE_ROW]);
+      expect(await rows()).toEqual([
+        { name: 'order_update', language: 'en', category: 'UTILITY', otp_type: null, source: 'sync' },
+        OTP_ONE_ROW,
+      ]);
 
       const again = await dedupe(messageRequest([B, B_ONLY, M2], ' flash_sale', 'sv'));
       expect(again.status).toBe(200);
@@ -131,14 +153,18 @@ describe('templates fail closed', () => {
     });
 
     it('enforces what the refresh finds: an authentication template stays off BSUIDs, a utility one goes as addressed', async () => {
-      link.enqueue(listed({ name: 'new_login', category: 'authentication', language: 'en_US' }, { name: 'new_notice', category: 'utility' }));
+      link.enqueue(
+        listed({ name: 'new_login', category: 'authentication', language: 'en_US' }, { name: 'new_notice', category: 'utility' }),
+      );
       const login = await dedupe(messageRequest([B, B_ONLY], 'new_login', 'en_US'), '?prefer=bsuid');
       expect(login.status).toBe(200);
       expect(report(login)).toEqual([
         [B, 'rewritten', M, 'BSUID_AUTH_TEMPLATE'],
         [B_ONLY, 'rejected', null, 'BSUID_AUTH_TEMPLATE'],
       ]);
-      expect(login.body.templates).toEqual([{ name: 'new_login', language: 'en_US', known: true, category: 'AUTHENTICATION', refreshTried: true }]);
+      expect(login.body.templates).toEqual([
+        { name: 'new_login', language: 'en_US', known: true, category: 'AUTHENTICATION', refreshTried: true },
+      ]);
       expect(await rows()).toEqual([
         { name: 'new_login', language: 'en_US', category: 'AUTHENTICATION', otp_type: 'COPY_CODE', source: 'sync' },
         { name: 'new_notice', language: 'en', category: 'UTILITY', otp_type: null, source: 'sync' },
@@ -150,7 +176,9 @@ describe('templates fail closed', () => {
         [B, 'send', B, null],
         [B_ONLY, 'send', B_ONLY, null],
       ]);
-      expect(notice.body.templates).toEqual([{ name: 'new_notice', language: 'en', known: true, category: 'UTILITY', refreshTried: false }]);
+      expect(notice.body.templates).toEqual([
+        { name: 'new_notice', language: 'en', known: true, category: 'UTILITY', refreshTried: false },
+      ]);
       expect(listCalls()).toBe(1);
     });
 
@@ -163,7 +191,14 @@ describe('templates fail closed', () => {
         [B_ONLY, 'rejected', null, 'TEMPLATE_UNKNOWN'],
       ]);
       expect(res.body.templates).toEqual([
-        { name: 'promo_down', language: 'en', known: false, category: null, refreshTried: true, refreshError: expect.stringContaining('503') },
+        {
+          name: 'promo_down',
+          language: 'en',
+          known: false,
+          category: null,
+          refreshTried: true,
+          refreshError: expect.stringContaining('503'),
+        },
       ]);
       expect(listCalls()).toBe(1);
       expect(await rows()).toEqual([OTP_ONE_ROW]);
@@ -178,7 +213,14 @@ describe('templates fail closed', () => {
         [M2, 'send', M2, null],
       ]);
       expect(res.body.templates).toEqual([
-        { name: 'promo_nocreds', language: 'en', known: false, category: null, refreshTried: true, refreshError: expect.stringContaining('No LINK credentials') },
+        {
+          name: 'promo_nocreds',
+          language: 'en',
+          known: false,
+          category: null,
+          refreshTried: true,
+          refreshError: expect.stringContaining('No LINK credentials'),
+        },
       ]);
       expect(link.requests).toEqual([]);
       expect(await rows()).toEqual([OTP_ONE_ROW]);
@@ -196,7 +238,10 @@ describe('templates fail closed', () => {
         expect(res.body.templates).toEqual([expect.objectContaining({ name: 'burst_offer', known: true, category: 'MARKETING' })]);
       }
       expect(listCalls()).toBe(1);
-      expect(await rows()).toEqual([{ name: 'burst_offer', language: 'en', category: 'MARKETING', otp_type: null, source: 'sync' }, OTP_ONE_ROW]);
+      expect(await rows()).toEqual([
+        { name: 'burst_offer', language: 'en', category: 'MARKETING', otp_type: null, source: 'sync' },
+        OTP_ONE_ROW,
+      ]);
     });
 
     it('asks LINK nothing when every destination is a phone number, which carries every template', async () => {
@@ -230,8 +275,14 @@ describe('templates fail closed', () => {
     it('sends as before when the portfolio opts out with unknownTemplates "send", asking LINK nothing', async () => {
       await t.putPortfolio('acme', { ...ACME_WITH_CREDENTIALS, sendPolicies: { unknownTemplates: 'send' } });
       const portfolios = await request(t.http).get('/v1/portfolios').auth(KEYS.admin, { type: 'bearer' });
-      expect(portfolios.body.portfolios.find((item: { key: string }) => item.key === 'acme').sendPolicies).toEqual({ careWindow: false, skipInvalid: false, unknownTemplates: 'send' });
-      expect(await t.dataSource.query(`SELECT unknown_templates FROM portfolio WHERE key = 'acme'`)).toEqual([{ unknown_templates: 'send' }]);
+      expect(portfolios.body.portfolios.find((item: { key: string }) => item.key === 'acme').sendPolicies).toEqual({
+        careWindow: false,
+        skipInvalid: false,
+        unknownTemplates: 'send',
+      });
+      expect(await t.dataSource.query(`SELECT unknown_templates FROM portfolio WHERE key = 'acme'`)).toEqual([
+        { unknown_templates: 'send' },
+      ]);
 
       const res = await dedupe(messageRequest([B, B_ONLY], 'opted_out'), '?prefer=bsuid');
       expect(res.status).toBe(200);
@@ -248,10 +299,17 @@ describe('templates fail closed', () => {
     });
 
     it('refuses an unknownTemplates value it does not know, and keeps the setting', async () => {
-      const res = await request(t.http).put('/v1/portfolios/acme').auth(KEYS.admin, { type: 'bearer' }).send({ ...ACME_WITH_CREDENTIALS, sendPolicies: { unknownTemplates: 'allow' } });
+      const res = await request(t.http)
+        .put('/v1/portfolios/acme')
+        .auth(KEYS.admin, { type: 'bearer' })
+        .send({ ...ACME_WITH_CREDENTIALS, sendPolicies: { unknownTemplates: 'allow' } });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual(expect.objectContaining({ resultCode: 112506, fields: [{ field: 'sendPolicies.unknownTemplates', message: expect.any(String) }] }));
-      expect(await t.dataSource.query(`SELECT unknown_templates FROM portfolio WHERE key = 'acme'`)).toEqual([{ unknown_templates: 'phone-or-reject' }]);
+      expect(res.body).toEqual(
+        expect.objectContaining({ resultCode: 112506, fields: [{ field: 'sendPolicies.unknownTemplates', message: expect.any(String) }] }),
+      );
+      expect(await t.dataSource.query(`SELECT unknown_templates FROM portfolio WHERE key = 'acme'`)).toEqual([
+        { unknown_templates: 'phone-or-reject' },
+      ]);
     });
   });
 });

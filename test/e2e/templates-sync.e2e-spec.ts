@@ -11,9 +11,18 @@ const auth = (name: string, otpType: string, language = 'en_US') => ({
   language,
   category: 'AUTHENTICATION',
   status: 'APPROVED',
-  components: [{ type: 'BODY', add_security_recommendation: true }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: otpType }] }],
+  components: [
+    { type: 'BODY', add_security_recommendation: true },
+    { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: otpType }] },
+  ],
 });
-const utility = (name: string, status = 'APPROVED', language = 'en') => ({ name, language, category: 'UTILITY', status, components: [{ type: 'BODY', text: 'Hi' }] });
+const utility = (name: string, status = 'APPROVED', language = 'en') => ({
+  name,
+  language,
+  category: 'UTILITY',
+  status,
+  components: [{ type: 'BODY', text: 'Hi' }],
+});
 
 describe('POST /v1/portfolios/:portfolio/templates/sync', () => {
   let t: TestApp;
@@ -31,17 +40,27 @@ describe('POST /v1/portfolios/:portfolio/templates/sync', () => {
     await link.close();
   });
 
-  const sync = (portfolio = 'acme', secret: string = KEYS.admin) => request(t.http).post(`/v1/portfolios/${portfolio}/templates/sync`).auth(secret, { type: 'bearer' });
-  const putTemplate = (name: string, body: object) => request(t.http).put(`/v1/portfolios/acme/templates/${name}`).auth(KEYS.admin, { type: 'bearer' }).send(body);
-  const rows = () => t.dataSource.query(`SELECT name, language, category, otp_type, status, source FROM template WHERE portfolio = 'acme' ORDER BY name, language`);
+  const sync = (portfolio = 'acme', secret: string = KEYS.admin) =>
+    request(t.http).post(`/v1/portfolios/${portfolio}/templates/sync`).auth(secret, { type: 'bearer' });
+  const putTemplate = (name: string, body: object) =>
+    request(t.http).put(`/v1/portfolios/acme/templates/${name}`).auth(KEYS.admin, { type: 'bearer' }).send(body);
+  const rows = () =>
+    t.dataSource.query(
+      `SELECT name, language, category, otp_type, status, source FROM template WHERE portfolio = 'acme' ORDER BY name, language`,
+    );
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
   it("reads LINK's `data` list for the business number, with the service's credentials, and adds every template", async () => {
-    link.enqueue({ body: { data: [auth('login_code', 'COPY_CODE'), utility('order_update')], paging: { cursors: { before: 'a', after: 'b' } } } });
+    link.enqueue({
+      body: { data: [auth('login_code', 'COPY_CODE'), utility('order_update')], paging: { cursors: { before: 'a', after: 'b' } } },
+    });
     const res = await sync();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      added: [{ name: 'login_code', language: 'en_US' }, { name: 'order_update', language: 'en' }],
+      added: [
+        { name: 'login_code', language: 'en_US' },
+        { name: 'order_update', language: 'en' },
+      ],
       updated: [],
       unchanged: 0,
       removed: [],
@@ -49,7 +68,11 @@ describe('POST /v1/portfolios/:portfolio/templates/sync', () => {
       sources: [ACME_NUMBER],
     });
     expect(link.requests).toEqual([
-      expect.objectContaining({ method: 'GET', path: `/platformId/TEST_XA/platformPartnerId/1/source/${ACME_NUMBER}/templates`, body: undefined }),
+      expect.objectContaining({
+        method: 'GET',
+        path: `/platformId/TEST_XA/platformPartnerId/1/source/${ACME_NUMBER}/templates`,
+        body: undefined,
+      }),
     ]);
     expect(link.requests[0].headers.authorization).toBe(basic('u', 'p'));
     expect(await rows()).toEqual([
@@ -71,7 +94,11 @@ describe('POST /v1/portfolios/:portfolio/templates/sync', () => {
   });
 
   it("reads a bare array too, uses the portfolio's own credentials, and reports added, updated, unchanged, removed and skipped", async () => {
-    await t.putPortfolio('acme', { ...ACME, businessNumbers: [ACME_NUMBER, '+46000000009'], upstream: { username: 'acme-user', password: 'acme-pass' } });
+    await t.putPortfolio('acme', {
+      ...ACME,
+      businessNumbers: [ACME_NUMBER, '+46000000009'],
+      upstream: { username: 'acme-user', password: 'acme-pass' },
+    });
     link.enqueue({ body: [auth('login_code', 'ONE_TAP'), utility('order_update'), utility('old_offer')] }, { body: [] });
     expect((await sync()).status).toBe(200);
     expect((await putTemplate('mine', { language: 'sv', category: 'MARKETING' })).status).toBe(201);
@@ -79,14 +106,27 @@ describe('POST /v1/portfolios/:portfolio/templates/sync', () => {
     link.reset();
 
     link.enqueue(
-      { body: [auth('login_code', 'ZERO_TAP'), utility('order_update'), utility('fresh', 'PENDING'), { name: 'legacy', language: 'en', category: 'ALERT_UPDATE' }] },
+      {
+        body: [
+          auth('login_code', 'ZERO_TAP'),
+          utility('order_update'),
+          utility('fresh', 'PENDING'),
+          { name: 'legacy', language: 'en', category: 'ALERT_UPDATE' },
+        ],
+      },
       { body: { data: [utility('fresh', 'APPROVED'), utility('other_number_only')] } },
     );
     const res = await sync();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      added: [{ name: 'fresh', language: 'en' }, { name: 'other_number_only', language: 'en' }],
-      updated: [{ name: 'login_code', language: 'en_US' }, { name: 'order_update', language: 'en' }],
+      added: [
+        { name: 'fresh', language: 'en' },
+        { name: 'other_number_only', language: 'en' },
+      ],
+      updated: [
+        { name: 'login_code', language: 'en_US' },
+        { name: 'order_update', language: 'en' },
+      ],
       unchanged: 0,
       removed: [{ name: 'old_offer', language: 'en' }],
       skipped: [{ name: 'legacy', language: 'en', reason: expect.stringContaining('ALERT_UPDATE') }],

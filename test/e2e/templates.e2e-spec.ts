@@ -15,8 +15,19 @@ describe('templates', () => {
     request(t.http).put(url(name, portfolio)).auth(secret, { type: 'bearer' }).send(body);
   const get = (path: string, secret: string = KEYS.admin) => request(t.http).get(path).auth(secret, { type: 'bearer' });
   const del = (path: string, secret: string = KEYS.admin) => request(t.http).delete(path).auth(secret, { type: 'bearer' });
-  const rows = () => t.dataSource.query('SELECT portfolio, name, language, category, otp_type, status, source FROM template ORDER BY portfolio, name, language');
-  const view = (over: object) => ({ portfolio: 'acme', otpType: null, status: null, source: 'admin', createdAt: expect.any(String), updatedAt: expect.any(String), ...over });
+  const rows = () =>
+    t.dataSource.query(
+      'SELECT portfolio, name, language, category, otp_type, status, source FROM template ORDER BY portfolio, name, language',
+    );
+  const view = (over: object) => ({
+    portfolio: 'acme',
+    otpType: null,
+    status: null,
+    source: 'admin',
+    createdAt: expect.any(String),
+    updatedAt: expect.any(String),
+    ...over,
+  });
 
   describe('PUT /v1/portfolios/:portfolio/templates/:name', () => {
     it('creates an authentication template (201) and replaces it (200), keeping its creation time', async () => {
@@ -26,9 +37,19 @@ describe('templates', () => {
 
       const replaced = await put('login_code', { language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP' });
       expect(replaced.status).toBe(200);
-      expect(replaced.body).toEqual(view({ name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP', createdAt: created.body.createdAt }));
+      expect(replaced.body).toEqual(
+        view({ name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP', createdAt: created.body.createdAt }),
+      );
       expect(await rows()).toEqual([
-        { portfolio: 'acme', name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otp_type: 'ONE_TAP', status: null, source: 'admin' },
+        {
+          portfolio: 'acme',
+          name: 'login_code',
+          language: 'en_US',
+          category: 'AUTHENTICATION',
+          otp_type: 'ONE_TAP',
+          status: null,
+          source: 'admin',
+        },
       ]);
     });
 
@@ -44,7 +65,7 @@ describe('templates', () => {
       ]);
     });
 
-    it('reads the category and OTP kind in any case, as LINK\'s document writes them, and keeps them in upper case', async () => {
+    it("reads the category and OTP kind in any case, as LINK's document writes them, and keeps them in upper case", async () => {
       const utility = await put('order_update', { language: 'en', category: 'utility' });
       expect(utility.status).toBe(201);
       expect(utility.body).toEqual(view({ name: 'order_update', language: 'en', category: 'UTILITY' }));
@@ -52,11 +73,21 @@ describe('templates', () => {
       expect(otp.status).toBe(201);
       expect(otp.body).toEqual(view({ name: 'login_code', language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' }));
       expect(await rows()).toEqual([
-        { portfolio: 'acme', name: 'login_code', language: 'en', category: 'AUTHENTICATION', otp_type: 'COPY_CODE', status: null, source: 'admin' },
+        {
+          portfolio: 'acme',
+          name: 'login_code',
+          language: 'en',
+          category: 'AUTHENTICATION',
+          otp_type: 'COPY_CODE',
+          status: null,
+          source: 'admin',
+        },
         { portfolio: 'acme', name: 'order_update', language: 'en', category: 'UTILITY', otp_type: null, status: null, source: 'admin' },
       ]);
       const listed = await get(`${url()}?category=authentication`);
-      expect(listed.body).toEqual({ templates: [view({ name: 'login_code', language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' })] });
+      expect(listed.body).toEqual({
+        templates: [view({ name: 'login_code', language: 'en', category: 'AUTHENTICATION', otpType: 'COPY_CODE' })],
+      });
     });
 
     it.each([
@@ -116,7 +147,9 @@ describe('templates', () => {
     it('filters the list by category, and refuses an unknown one', async () => {
       const res = await get(`${url()}?category=AUTHENTICATION`);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ templates: [view({ name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP' })] });
+      expect(res.body).toEqual({
+        templates: [view({ name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP' })],
+      });
       const bad = await get(`${url()}?category=OTP`);
       expect(bad.status).toBe(400);
       expect(bad.body).toEqual(validation('category'));

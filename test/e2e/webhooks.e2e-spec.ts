@@ -11,7 +11,7 @@ describe('LINK webhooks', () => {
   beforeEach(() => t.resetDatabase());
   afterAll(() => t.close());
 
-  describe('the document\'s fixtures', () => {
+  describe("the document's fixtures", () => {
     it.each([
       ['mo-01-text-msisdn', { msisdn: '+46000000001', bsuid: null, parentBsuid: null }],
       ['mo-02-text-msisdn-bsuid', { msisdn: '+46000000001', bsuid: B, parentBsuid: P }],
@@ -113,7 +113,9 @@ describe('LINK webhooks', () => {
       await t.postMo(mo(B, { whatsappUserId: B }, 'b', '2026-06-01T11:00:00Z')).expect(200);
       expect(await t.contactsOf('default')).toHaveLength(2);
       await t.postDlr(fixtureDlr({ destination: '+46701234567' }, 'c', '2026-06-01T12:00:00Z')).expect(200);
-      expect(await t.contactsOf('default')).toEqual([{ id: phone.body.contactIds[0], msisdn: '+46701234567', bsuid: B, parentBsuid: null }]);
+      expect(await t.contactsOf('default')).toEqual([
+        { id: phone.body.contactIds[0], msisdn: '+46701234567', bsuid: B, parentBsuid: null },
+      ]);
       const history = await request(t.http).get(`/v1/portfolios/default/contacts/${B}/history`).auth(KEYS.admin, { type: 'bearer' });
       expect(history.status).toBe(200);
       expect(history.body.items.map((item: { action: string; field: string | null }) => [item.action, item.field])).toEqual([
@@ -177,7 +179,9 @@ describe('LINK webhooks', () => {
         expect.objectContaining({ msisdn: null, bsuid: B }),
       ]);
       const conflicts = await t.dataSource.query('SELECT field, existing_value, claimed_value, strength, status FROM link_conflict');
-      expect(conflicts).toEqual([{ field: 'msisdn', existing_value: null, claimed_value: '+46707654321', strength: 'claimed', status: 'open' }]);
+      expect(conflicts).toEqual([
+        { field: 'msisdn', existing_value: null, claimed_value: '+46707654321', strength: 'claimed', status: 'open' },
+      ]);
     });
 
     it('routes a business number to the portfolio that owns it, with its region for local numbers', async () => {
@@ -200,7 +204,11 @@ describe('LINK webhooks', () => {
         .set('Content-Type', 'application/json')
         .send('{"destination": ');
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ resultCode: 112505, description: expect.stringContaining('Invalid Payload'), translatedDescription: null });
+      expect(res.body).toEqual({
+        resultCode: 112505,
+        description: expect.stringContaining('Invalid Payload'),
+        translatedDescription: null,
+      });
     });
 
     it('answers 112506 naming each field at fault, and writes nothing', async () => {
@@ -257,7 +265,10 @@ describe('LINK webhooks', () => {
     });
 
     it('answers 413 for a body over the limit', async () => {
-      const body = { ...fixture('mo-01-text-msisdn'), content: { type: 'WHATSAPP', message: { text: 'x'.repeat(t.config.bodyLimitBytes) } } };
+      const body = {
+        ...fixture('mo-01-text-msisdn'),
+        content: { type: 'WHATSAPP', message: { text: 'x'.repeat(t.config.bodyLimitBytes) } },
+      };
       const res = await t.postMo(body);
       expect(res.status).toBe(413);
       expect(res.body).toEqual({ resultCode: 112913, description: expect.any(String), translatedDescription: null });

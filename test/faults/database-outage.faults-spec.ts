@@ -3,7 +3,18 @@
 import type { Agent } from 'node:http';
 import { get, keepAliveAgent, send } from './support/http';
 import { PgCluster } from './support/pg-cluster';
-import { killService, note, removeTempDirs, Service, sleep, startService, tempDir, waitFor, waitReady, WEBHOOK_AUTH } from './support/service';
+import {
+  killService,
+  note,
+  removeTempDirs,
+  Service,
+  sleep,
+  startService,
+  tempDir,
+  waitFor,
+  waitReady,
+  WEBHOOK_AUTH,
+} from './support/service';
 import { identity, moBody, receiptKey, WebhookStream } from './support/webhooks';
 
 const CONCURRENCY = 8;
@@ -42,17 +53,33 @@ describe('PostgreSQL stopped in the middle of a stream of webhooks', () => {
     const diagnostics = () => `stream: ${stream.summary()}\n--- service output ---\n${service.output()}\n--- postgres log ---\n${pg.log()}`;
 
     try {
-      await waitFor(() => stream.delivered.size >= 150, 30_000, '150 webhooks answered 2xx before the outage', () => stream.summary());
+      await waitFor(
+        () => stream.delivered.size >= 150,
+        30_000,
+        '150 webhooks answered 2xx before the outage',
+        () => stream.summary(),
+      );
       const before = stream.stats();
 
       await pg.stop(mode);
       const downAt = Date.now();
-      await waitFor(() => stream.attempts.some((a) => a.status === 503 && a.sentAt >= downAt), 20_000, 'a webhook answered 503 while PostgreSQL is down', () => stream.summary());
+      await waitFor(
+        () => stream.attempts.some((a) => a.status === 503 && a.sentAt >= downAt),
+        20_000,
+        'a webhook answered 503 while PostgreSQL is down',
+        () => stream.summary(),
+      );
       const ready = await get(service.port, '/health/ready', undefined, 10_000);
       expect(ready.status).toBe(503);
-      const probe = await send(service.port, 'POST', '/webhooks/link/mo', WEBHOOK_AUTH, moBody(identity(series, 999_999)), { timeoutMs: 15_000 });
+      const probe = await send(service.port, 'POST', '/webhooks/link/mo', WEBHOOK_AUTH, moBody(identity(series, 999_999)), {
+        timeoutMs: 15_000,
+      });
       expect(probe.status).toBe(503);
-      expect(JSON.parse(probe.body)).toEqual({ resultCode: 112903, description: expect.stringContaining('retry later'), translatedDescription: null });
+      expect(JSON.parse(probe.body)).toEqual({
+        resultCode: 112903,
+        description: expect.stringContaining('retry later'),
+        translatedDescription: null,
+      });
       // Down for a while longer, the stream still running.
       await sleep(1_500);
       expect(service.exit()).toBeUndefined();
@@ -61,7 +88,12 @@ describe('PostgreSQL stopped in the middle of a stream of webhooks', () => {
       await pg.start();
       const recoveryMs = await waitReady(service, 60_000);
       const deliveredAtRecovery = stream.delivered.size;
-      await waitFor(() => stream.delivered.size >= deliveredAtRecovery + 150, 30_000, '150 more webhooks answered 2xx after recovery', () => stream.summary());
+      await waitFor(
+        () => stream.delivered.size >= deliveredAtRecovery + 150,
+        30_000,
+        '150 more webhooks answered 2xx after recovery',
+        () => stream.summary(),
+      );
       await stream.finish(60_000);
       expect(service.exit()).toBeUndefined();
 
@@ -91,7 +123,11 @@ describe('PostgreSQL stopped in the middle of a stream of webhooks', () => {
 
       // Every webhook answered 2xx: its receipt, and one live contact holding its phone and BSUID.
       const ids = stream.indexes().map((index) => identity(series, index));
-      const receipts = await pg.query<{ key: string }>(database, `SELECT key FROM webhook_receipt WHERE portfolio = 'default' AND key = ANY($1)`, [ids.map(receiptKey)]);
+      const receipts = await pg.query<{ key: string }>(
+        database,
+        `SELECT key FROM webhook_receipt WHERE portfolio = 'default' AND key = ANY($1)`,
+        [ids.map(receiptKey)],
+      );
       const contacts = await pg.query<{ msisdn: string; bsuid: string }>(
         database,
         `SELECT msisdn, bsuid FROM contact WHERE portfolio = 'default' AND merged_into IS NULL AND msisdn = ANY($1)`,
@@ -104,7 +140,9 @@ describe('PostgreSQL stopped in the middle of a stream of webhooks', () => {
       expect(receipts).toHaveLength(ids.length);
       expect(contacts).toHaveLength(ids.length);
       // The probe answered 503 while the database was down left nothing behind.
-      const [{ count: probeRows }] = await pg.query<{ count: string }>(database, `SELECT count(*) FROM contact WHERE msisdn = $1`, [identity(series, 999_999).phone]);
+      const [{ count: probeRows }] = await pg.query<{ count: string }>(database, `SELECT count(*) FROM contact WHERE msisdn = $1`, [
+        identity(series, 999_999).phone,
+      ]);
       expect(Number(probeRows)).toBe(0);
     } catch (error) {
       stream.abort();

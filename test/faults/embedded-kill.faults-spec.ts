@@ -14,7 +14,14 @@ async function notStored(port: number, indexes: number[]): Promise<string[]> {
   const missing: string[] = [];
   for (let start = 0; start < indexes.length; start += 10_000) {
     const ids = indexes.slice(start, start + 10_000).map((index) => identity(SERIES, index));
-    const res = await send(port, 'POST', '/v1/portfolios/default/contacts/resolve', ADMIN_AUTH, { identifiers: ids.map((id) => id.phone) }, { timeoutMs: 30_000 });
+    const res = await send(
+      port,
+      'POST',
+      '/v1/portfolios/default/contacts/resolve',
+      ADMIN_AUTH,
+      { identifiers: ids.map((id) => id.phone) },
+      { timeoutMs: 30_000 },
+    );
     if (res.status !== 200) throw new Error(`resolve answered ${res.status}: ${res.body.slice(0, 500)}`);
     const results = parseJson(res.body).results as { input: string; status: string; contact?: { msisdn: string; bsuid: string } }[];
     ids.forEach((id, i) => {
@@ -55,9 +62,22 @@ describe('the embedded database, the process SIGKILLed mid-stream', () => {
 
         const agent = keepAliveAgent();
         agents.push(agent);
-        stream = new WebhookStream({ port: service.port, series: SERIES, concurrency: 6, ratePerSecond: 120, firstIndex: next, resend: unanswered, agent });
+        stream = new WebhookStream({
+          port: service.port,
+          series: SERIES,
+          concurrency: 6,
+          ratePerSecond: 120,
+          firstIndex: next,
+          resend: unanswered,
+          agent,
+        });
         const current = stream;
-        await waitFor(() => current.delivered.size >= 40, 30_000, '40 webhooks answered 2xx', () => current.summary());
+        await waitFor(
+          () => current.delivered.size >= 40,
+          30_000,
+          '40 webhooks answered 2xx',
+          () => current.summary(),
+        );
         // A random moment of the stream.
         await sleep(200 + Math.floor(Math.random() * 1_500));
         service.child.kill('SIGKILL');
@@ -71,7 +91,9 @@ describe('the embedded database, the process SIGKILLed mid-stream', () => {
         unanswered = stream.undelivered();
         next = Math.max(next, ...stream.indexes()) + 1;
         const stats = stream.stats();
-        rounds.push(`round ${round}: ready in ${startMs} ms, ${stats.webhooks} webhooks (${stats.requests} requests, ${stats.delivered} answered 2xx, ${stats.connectionErrors} lost to the kill, ${stats.s503} 503)`);
+        rounds.push(
+          `round ${round}: ready in ${startMs} ms, ${stats.webhooks} webhooks (${stats.requests} requests, ${stats.delivered} answered 2xx, ${stats.connectionErrors} lost to the kill, ${stats.s503} 503)`,
+        );
       }
 
       // Started once more: everything acknowledged is there, and its redelivery is a duplicate (the receipt survived).
@@ -92,7 +114,9 @@ describe('the embedded database, the process SIGKILLed mid-stream', () => {
       stream = new WebhookStream({ port: service.port, series: SERIES, concurrency: 6, ratePerSecond: 0, resend: unanswered, agent });
       await stream.finish(60_000);
       expect(await notStored(service.port, unanswered)).toEqual([]);
-      note(`embedded, SIGKILL: ${rounds.join('; ')}; ${all.length} acknowledged before the kills, all found; ${unanswered.length} cut off by the last kill, resent and stored`);
+      note(
+        `embedded, SIGKILL: ${rounds.join('; ')}; ${all.length} acknowledged before the kills, all found; ${unanswered.length} cut off by the last kill, resent and stored`,
+      );
     } catch (error) {
       stream?.abort();
       note(`FAILED (embedded, SIGKILL): ${rounds.join('; ')}\nstream: ${stream?.summary()}\n--- service output ---\n${service?.output()}`);

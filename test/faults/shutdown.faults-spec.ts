@@ -6,7 +6,20 @@ import { Client } from 'pg';
 import { FakeLink, startFakeLink } from '../support/fake-link';
 import { Answer, connectionRefused, keepAliveAgent, parseJson, send } from './support/http';
 import { PgCluster } from './support/pg-cluster';
-import { ADMIN_AUTH, exitWithin, killService, note, removeTempDirs, SENDER_AUTH, Service, sleep, startService, tempDir, waitFor, WEBHOOK_AUTH } from './support/service';
+import {
+  ADMIN_AUTH,
+  exitWithin,
+  killService,
+  note,
+  removeTempDirs,
+  SENDER_AUTH,
+  Service,
+  sleep,
+  startService,
+  tempDir,
+  waitFor,
+  WEBHOOK_AUTH,
+} from './support/service';
 import { BUSINESS_NUMBER, identity, moBody, receiptKey } from './support/webhooks';
 
 const SERIES = 4;
@@ -23,7 +36,11 @@ const messageRequest = (destination: string) => ({
   destinations: [destination],
   messages: [{ type: 'text', text: { body: 'Your order has shipped' } }],
 });
-const queued = (delayMs: number) => ({ status: 200, delayMs, body: { resultCode: 112001, description: 'queued', messageIds: ['link-id-1'] } });
+const queued = (delayMs: number) => ({
+  status: 200,
+  delayMs,
+  body: { resultCode: 112001, description: 'queued', messageIds: ['link-id-1'] },
+});
 
 type Outcome = { answer?: Answer; error?: string };
 const outcome = (promise: Promise<Answer>): Promise<Outcome> =>
@@ -99,7 +116,8 @@ describe('SIGTERM', () => {
       );
       await waitFor(() => written === BURST, 15_000, 'every webhook of the burst written');
       await waitFor(
-        async () => (await locker!.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND relation = 'webhook_receipt'::regclass`)).rowCount! > 0,
+        async () =>
+          (await locker!.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND relation = 'webhook_receipt'::regclass`)).rowCount! > 0,
         15_000,
         'the service waiting on the receipts table',
       );
@@ -108,7 +126,9 @@ describe('SIGTERM', () => {
       const signalledAt = Date.now();
       service.child.kill('SIGTERM');
       let refusedAfterMs: number | undefined;
-      const refusing = waitFor(() => connectionRefused(port), 10_000, 'new connections refused after SIGTERM').then((ms) => (refusedAfterMs = ms));
+      const refusing = waitFor(() => connectionRefused(port), 10_000, 'new connections refused after SIGTERM').then(
+        (ms) => (refusedAfterMs = ms),
+      );
       await Promise.race([refusing, sleep(2_000)]);
       await locker.query('COMMIT');
       await locker.end();
@@ -127,7 +147,9 @@ describe('SIGTERM', () => {
       );
       note(`SIGTERM: ${diagnostics.join('; ')}`);
       if (exit?.code === 1 && statuses.every((status) => status === 200) && proxy.answer?.status === 200) {
-        note('SIGTERM: every request in flight was answered, yet the process ran out its grace: it waited on something after them (idle kept-alive connections, say)');
+        note(
+          'SIGTERM: every request in flight was answered, yet the process ran out its grace: it waited on something after them (idle kept-alive connections, say)',
+        );
       }
 
       expect(proxy.answer?.status).toBe(200);
@@ -137,7 +159,11 @@ describe('SIGTERM', () => {
       expect(refusedAfterMs).toBeDefined();
 
       // Every webhook answered 2xx: its receipt and its contact.
-      const receipts = await pg.query<{ key: string }>(database, `SELECT key FROM webhook_receipt WHERE portfolio = 'acme' AND key = ANY($1)`, [ids.map(receiptKey)]);
+      const receipts = await pg.query<{ key: string }>(
+        database,
+        `SELECT key FROM webhook_receipt WHERE portfolio = 'acme' AND key = ANY($1)`,
+        [ids.map(receiptKey)],
+      );
       const contacts = await pg.query<{ msisdn: string; bsuid: string }>(
         database,
         `SELECT msisdn, bsuid FROM contact WHERE portfolio = 'acme' AND merged_into IS NULL AND msisdn = ANY($1)`,
@@ -196,7 +222,9 @@ describe('SIGTERM', () => {
     try {
       // LINK answers after 8 s (under LINK_TIMEOUT_MS): far past the grace.
       fake.enqueue(queued(8_000));
-      const proxied = outcome(send(service.port, 'POST', '/link/messages', SENDER_AUTH, messageRequest('+46701234568'), { timeoutMs: 30_000 }));
+      const proxied = outcome(
+        send(service.port, 'POST', '/link/messages', SENDER_AUTH, messageRequest('+46701234568'), { timeoutMs: 30_000 }),
+      );
       await waitFor(() => fake.requests.length === 1, 15_000, 'the proxied request to reach LINK');
 
       const signalledAt = Date.now();

@@ -19,13 +19,18 @@ export function api(app: () => TestApp, defaultSecret: string = KEYS.admin) {
       request(app().http).get(contact(portfolio, identifier)).auth(secret, { type: 'bearer' }),
     /** The contact and its history, up to 500 rows: all that any test writes. */
     history: (identifier: string, secret = defaultSecret, portfolio = 'acme') =>
-      request(app().http).get(`${contact(portfolio, identifier)}/history?limit=500`).auth(secret, { type: 'bearer' }),
+      request(app().http)
+        .get(`${contact(portfolio, identifier)}/history?limit=500`)
+        .auth(secret, { type: 'bearer' }),
     erase: (identifier: string, secret = defaultSecret, portfolio = 'acme') =>
       request(app().http).delete(contact(portfolio, identifier)).auth(secret, { type: 'bearer' }),
     /** PUT …/contacts: the CRM's bulk import. `contacts` is sent as given, valid or not. */
     importContacts: (contacts: unknown, secret = defaultSecret, portfolio = 'acme') =>
       request(app().http).put(`/v1/portfolios/${portfolio}/contacts`).auth(secret, { type: 'bearer' }).send({ contacts }),
     settle: (conflictId: string, body: unknown, secret = defaultSecret, portfolio = 'acme') =>
-      request(app().http).post(`/v1/portfolios/${portfolio}/conflicts/${conflictId}/settle`).auth(secret, { type: 'bearer' }).send(body as object),
+      request(app().http)
+        .post(`/v1/portfolios/${portfolio}/conflicts/${conflictId}/settle`)
+        .auth(secret, { type: 'bearer' })
+        .send(body as object),
   };
 }

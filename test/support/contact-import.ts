@@ -21,7 +21,10 @@ export interface StoredContact {
 }
 
 /** A report with nothing in it: each test names the counts it expects. */
-export const report = (counts: Partial<Record<'rows' | 'created' | 'updated' | 'unchanged' | 'conflicts' | 'invalid', number>>, problems: unknown[] = []) => ({
+export const report = (
+  counts: Partial<Record<'rows' | 'created' | 'updated' | 'unchanged' | 'conflicts' | 'invalid', number>>,
+  problems: unknown[] = [],
+) => ({
   batchId: expect.any(String),
   rows: 0,
   created: 0,

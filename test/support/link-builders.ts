@@ -6,7 +6,13 @@ import { fixture, TestApp } from './test-app';
  * `destination` says otherwise. `parameters` are the customParameters LINK passes on from Meta:
  * whatsappUserId and whatsappParentUserId, or null for a phone-only MO.
  */
-export const mo = (source: string, parameters: Record<string, string> | null, messageId: string, timestamp: string, destination = ACME_NUMBER) => ({
+export const mo = (
+  source: string,
+  parameters: Record<string, string> | null,
+  messageId: string,
+  timestamp: string,
+  destination = ACME_NUMBER,
+) => ({
   ...fixture('mo-01-text-msisdn'),
   destination,
   source,
@@ -40,7 +46,11 @@ export const fixtureDlr = (changes: Record<string, string>, messageId: string, t
  * A LINK MessageRequest with one text message, from acme's business number on acme's platform
  * unless `source` and `platform` say otherwise: what a send pipeline posts to dedupe or the proxy.
  */
-export const messageRequest = (destinations: unknown[], source = ACME_NUMBER, platform = { platformId: 'TEST_XA', platformPartnerId: '1' }) => ({
+export const messageRequest = (
+  destinations: unknown[],
+  source = ACME_NUMBER,
+  platform = { platformId: 'TEST_XA', platformPartnerId: '1' },
+) => ({
   ...platform,
   priority: 'NORMAL',
   refId: 'order-4711',

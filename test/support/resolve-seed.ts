@@ -23,7 +23,8 @@ export interface ResolveSeed {
 }
 
 /** A sent DLR routed to acme by its LINK platform, naming only the given identifiers. */
-export const sentDlr = (parameters: Record<string, string>, messageId: string, timestamp: string) => acmeDlr(112006, parameters, messageId, timestamp);
+export const sentDlr = (parameters: Record<string, string>, messageId: string, timestamp: string) =>
+  acmeDlr(112006, parameters, messageId, timestamp);
 
 /**
  * POST …/contacts/resolve with `identifiers` sent as given, valid or not, with the CRM key unless told

@@ -53,7 +53,10 @@ export interface TestApp {
  * The real AppModule, configured as `main.ts` does, on PostgreSQL when DATABASE_URL is set (its
  * database name must contain "test") or else on a fresh in-memory PGlite.
  */
-export async function createTestApp(overrides: Partial<AppConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const fromEnv = await bootConfig();
   if (fromEnv.databaseUrl && !/test/i.test(new URL(fromEnv.databaseUrl).pathname)) {
     throw new Error(`Refusing to run tests on ${new URL(fromEnv.databaseUrl).pathname}: its name must contain "test"`);
@@ -97,8 +100,16 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
       app.get(TemplatesService).invalidate();
     },
     close: () => app.close(),
-    postMo: (body) => request(http).post('/webhooks/link/mo').set('Authorization', basic(KEYS.webhook)).send(body as object),
-    postDlr: (body) => request(http).post('/webhooks/link/dlr').set('Authorization', basic(KEYS.webhook)).send(body as object),
+    postMo: (body) =>
+      request(http)
+        .post('/webhooks/link/mo')
+        .set('Authorization', basic(KEYS.webhook))
+        .send(body as object),
+    postDlr: (body) =>
+      request(http)
+        .post('/webhooks/link/dlr')
+        .set('Authorization', basic(KEYS.webhook))
+        .send(body as object),
     async putPortfolio(key, body) {
       const res = await request(http).put(`/v1/portfolios/${key}`).auth(KEYS.admin, { type: 'bearer' }).send(body);
       if (res.status >= 300) throw new Error(`PUT portfolio ${key} answered ${res.status}: ${JSON.stringify(res.body)}`);

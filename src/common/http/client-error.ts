@@ -14,7 +14,11 @@ const REQUEST_HEADER_FIELDS_TOO_LARGE = 431 as HttpStatus;
 export function clientErrorFor(code: string | undefined): AppError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new AppError(REQUEST_HEADER_FIELDS_TOO_LARGE, ResultCode.HeadersTooLarge, 'The request line and headers are larger than this service accepts');
+      return new AppError(
+        REQUEST_HEADER_FIELDS_TOO_LARGE,
+        ResultCode.HeadersTooLarge,
+        'The request line and headers are larger than this service accepts',
+      );
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new AppError(HttpStatus.REQUEST_TIMEOUT, ResultCode.RequestTimeout, 'The request took too long to arrive');
     default:

@@ -3,7 +3,8 @@ import { AppError } from '../errors/app-error';
 import { createValidationPipe } from './validation';
 
 class OptionalFieldsDto {
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   name?: string;
 }
 
@@ -11,11 +12,14 @@ describe(createValidationPipe.name, () => {
   const pipe = createValidationPipe();
   const asBody = { type: 'body', metatype: OptionalFieldsDto } as const;
 
-  it.each([[null], [undefined], ['x'], [[]], [42], [true]])('refuses %j as a body for a DTO, whose fields may all be left out', async (value) => {
-    const refused = await pipe.transform(value, asBody).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(AppError);
-    expect((refused as AppError).fields).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
-  });
+  it.each([[null], [undefined], ['x'], [[]], [42], [true]])(
+    'refuses %j as a body for a DTO, whose fields may all be left out',
+    async (value) => {
+      const refused = await pipe.transform(value, asBody).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(AppError);
+      expect((refused as AppError).fields).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
+    },
+  );
 
   it('takes an empty object, and strips what the DTO does not name', async () => {
     await expect(pipe.transform({}, asBody)).resolves.toEqual({});

@@ -31,7 +31,16 @@ describe(exitOnSignals.name, () => {
     exitOnSignals(steps, 5_000, quiet, exit, signals);
     signals.emit('SIGTERM');
     expect(await code).toBe(0);
-    expect(calls).toEqual(['announce started', 'announce done', 'stopHttp started', 'stopHttp done', 'drain started', 'drain done', 'close started', 'close done']);
+    expect(calls).toEqual([
+      'announce started',
+      'announce done',
+      'stopHttp started',
+      'stopHttp done',
+      'drain started',
+      'drain done',
+      'close started',
+      'close done',
+    ]);
   });
 
   it('exits 1 when the grace period runs out', async () => {
@@ -46,7 +55,12 @@ describe(exitOnSignals.name, () => {
   it('exits 1 when a step fails', async () => {
     const signals = new EventEmitter();
     const { exit, code } = exitCode();
-    const failing: ShutdownSteps = { announce: async () => undefined, stopHttp: async () => undefined, drain: async () => undefined, close: () => Promise.reject(new Error('cannot close')) };
+    const failing: ShutdownSteps = {
+      announce: async () => undefined,
+      stopHttp: async () => undefined,
+      drain: async () => undefined,
+      close: () => Promise.reject(new Error('cannot close')),
+    };
     exitOnSignals(failing, 5_000, quiet, exit, signals);
     signals.emit('SIGTERM');
     expect(await code).toBe(1);

@@ -11,7 +11,10 @@ export interface AddressRange {
 export function parseAddressList(raw: string, source: string): { ranges: AddressRange[]; problems: string[] } {
   const ranges: AddressRange[] = [];
   const problems: string[] = [];
-  for (const entry of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const entry of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const [address, prefixText, ...rest] = entry.split('/');
     const version = isIP(address);
     const maxPrefix = version === 6 ? 128 : 32;

@@ -14,12 +14,18 @@ export class ImportContactRowDoc {
   @ApiPropertyOptional({ example: 'SE.ENT.11815799212886844830' })
   parentBsuid?: string;
 
-  @ApiPropertyOptional({ example: 'crm-4711', description: "The CRM's own id for the person (up to 256 characters), returned with the contact and searchable" })
+  @ApiPropertyOptional({
+    example: 'crm-4711',
+    description: "The CRM's own id for the person (up to 256 characters), returned with the contact and searchable",
+  })
   externalId?: string;
 }
 
 export class ImportContactsDto {
   @ApiProperty({ type: [ImportContactRowDoc], maxItems: MAX_IMPORT_ROWS })
-  @IsArray() @ArrayNotEmpty() @ArrayMaxSize(MAX_IMPORT_ROWS) @IsObject({ each: true, message: 'each row must be an object' })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_IMPORT_ROWS)
+  @IsObject({ each: true, message: 'each row must be an object' })
   contacts!: Record<string, unknown>[];
 }

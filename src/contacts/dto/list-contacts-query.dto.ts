@@ -6,50 +6,76 @@ import { QueryBoolean } from '../../common/http/query-boolean';
 /** Filters of the contact list; all of them must hold. Absent means "any". */
 export class ListContactsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit = 100;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional() @IsUUID('all', { message: 'cursor must be the nextCursor of a previous page' })
+  @IsOptional()
+  @IsUUID('all', { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Has (true) or lacks (false) a phone number' })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   hasPhone?: boolean;
 
   @ApiPropertyOptional({ description: 'Has (true) or lacks (false) a BSUID' })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   hasBsuid?: boolean;
 
   @ApiPropertyOptional({ description: 'Has (true) or lacks (false) a parent BSUID' })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   hasParent?: boolean;
 
   @ApiPropertyOptional({ description: 'Known by BSUID only, no phone number (true), or the opposite (false)' })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   bsuidOnly?: boolean;
 
-  @ApiPropertyOptional({ enum: ['active', 'invalid'], description: '`invalid`: LINK reported the user invalid (112404) after the last exchange' })
-  @IsOptional() @IsIn(['active', 'invalid'])
+  @ApiPropertyOptional({
+    enum: ['active', 'invalid'],
+    description: '`invalid`: LINK reported the user invalid (112404) after the last exchange',
+  })
+  @IsOptional()
+  @IsIn(['active', 'invalid'])
   status?: 'active' | 'invalid';
 
   @ApiPropertyOptional({
     example: 'SE',
-    description: "ISO country: the phone number's calling code (shared codes such as +1 match every country using them) or the BSUID's prefix",
+    description:
+      "ISO country: the phone number's calling code (shared codes such as +1 match every country using them) or the BSUID's prefix",
   })
-  @IsOptional() @IsISO31661Alpha2()
+  @IsOptional()
+  @IsISO31661Alpha2()
   country?: string;
 
-  @ApiPropertyOptional({ example: '2026-06-01T00:00:00Z', description: 'Last seen in a webhook (or, for a contact only imported, imported) at or after this time' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({
+    example: '2026-06-01T00:00:00Z',
+    description: 'Last seen in a webhook (or, for a contact only imported, imported) at or after this time',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   seenSince?: string;
 
   @ApiPropertyOptional({ example: '2026-06-01T00:00:00Z', description: 'Changed at or after this time' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   updatedSince?: string;
 
   @ApiPropertyOptional({ description: "Inside (true) or outside (false) WhatsApp's 24-hour customer care window" })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   careWindowOpen?: boolean;
 
   @ApiPropertyOptional({
@@ -59,7 +85,11 @@ export class ListContactsQueryDto {
       'Contacts whose phone number stops arriving in webhooks within this many days (phoneVisibleUntil between now and then). ' +
       'A contact in the contact book (phoneVisibility `contactBook`) is never listed: its phone keeps arriving',
   })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(30)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30)
   phoneVisibilityEndsWithinDays?: number;
 
   @ApiPropertyOptional({
@@ -68,14 +98,20 @@ export class ListContactsQueryDto {
       'has logged into the contact book yet (phoneVisibility `window` or `none`). false: every other contact, those in the ' +
       'contact book and those without a phone number (with hasPhone=true: the contact book)',
   })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   needsContactBookEntry?: boolean;
 
   @ApiPropertyOptional({ description: 'Has (true) or has no (false) open conflict' })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   inConflict?: boolean;
 
   @ApiPropertyOptional({ description: "The CRM's own id, as imported" })
-  @IsOptional() @IsString() @MaxLength(256)
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   externalId?: string;
 }

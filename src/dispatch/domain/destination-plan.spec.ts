@@ -12,7 +12,14 @@ const FOREIGN_P = 'SE.ENT.99999999999999999999';
 const B_ONLY = 'SE.22222222222222222222';
 const NOW = new Date('2026-06-10T12:00:00Z');
 
-const person: KnownContact = { id: 'c1', msisdn: M, bsuid: B, parentBsuid: P, invalid: false, careWindowOpenUntil: new Date('2026-06-10T18:00:00Z') };
+const person: KnownContact = {
+  id: 'c1',
+  msisdn: M,
+  bsuid: B,
+  parentBsuid: P,
+  invalid: false,
+  careWindowOpenUntil: new Date('2026-06-10T18:00:00Z'),
+};
 const bsuidOnly: KnownContact = { id: 'c2', msisdn: null, bsuid: B_ONLY, parentBsuid: null, invalid: false, careWindowOpenUntil: null };
 const invalid: KnownContact = { id: 'c3', msisdn: M2, bsuid: null, parentBsuid: null, invalid: true, careWindowOpenUntil: null };
 
@@ -53,7 +60,14 @@ function summary(inputs: unknown[], changes: Partial<PlanOptions> = {}) {
 describe(planDestinations.name, () => {
   it.each([
     ['twins by format', [M, '0046 70-123 45 67', '0701234567'], 'msisdn', [M], [M, 'send', M, null, null], 0],
-    ['twins by format, unknown to the book', ['+46 70 555 12 34', '0705551234'], 'msisdn', ['+46705551234'], ['+46 70 555 12 34', 'send', '+46705551234', null, null], 0],
+    [
+      'twins by format, unknown to the book',
+      ['+46 70 555 12 34', '0705551234'],
+      'msisdn',
+      ['+46705551234'],
+      ['+46 70 555 12 34', 'send', '+46705551234', null, null],
+      0,
+    ],
     ['MSISDN and BSUID of one contact, prefer msisdn', [B, M], 'msisdn', [M], [B, 'duplicate', M, M, 'DUPLICATE'], 0],
     ['MSISDN and BSUID of one contact, prefer bsuid', [M, B], 'bsuid', [B], [M, 'duplicate', B, B, 'DUPLICATE'], 0],
     ['twins by parent BSUID', [P, M], 'msisdn', [M], [P, 'duplicate', M, M, 'DUPLICATE'], 0],
@@ -68,8 +82,24 @@ describe(planDestinations.name, () => {
   it.each([
     ['the phone listed first, the BSUID preferred', [M, B], 'bsuid', [[0, 1, 'destination 2']]],
     ['the BSUID listed first, the phone preferred', [B, M2, M], 'msisdn', [[0, 2, 'destination 3']]],
-    ['twins by format, the earliest kept', [M, '0046 70-123 45 67', '0701234567'], 'msisdn', [[1, 0, 'destination 1'], [2, 0, 'destination 1']]],
-    ['a phone between a parent BSUID and the preferred BSUID', [P, M, B], 'bsuid', [[0, 2, 'destination 3'], [1, 2, 'destination 3']]],
+    [
+      'twins by format, the earliest kept',
+      [M, '0046 70-123 45 67', '0701234567'],
+      'msisdn',
+      [
+        [1, 0, 'destination 1'],
+        [2, 0, 'destination 1'],
+      ],
+    ],
+    [
+      'a phone between a parent BSUID and the preferred BSUID',
+      [P, M, B],
+      'bsuid',
+      [
+        [0, 2, 'destination 3'],
+        [1, 2, 'destination 3'],
+      ],
+    ],
   ] as const)('says which destination a duplicate duplicates, by its place: %s', (_, inputs, prefer, duplicates) => {
     const report = planDestinations([...inputs], directory, options({ prefer })).report;
     const found = report.flatMap((entry, index) => (entry.action === 'duplicate' ? [[index, entry.duplicateOfIndex, entry.reason]] : []));
@@ -108,7 +138,11 @@ describe(planDestinations.name, () => {
   });
 
   it('rewrites an authentication template to a BSUID to the phone number', () => {
-    expect(summary([B], { authentication: true })).toEqual({ destinations: [M], report: [[B, 'rewritten', M, null, 'BSUID_AUTH_TEMPLATE']], positions: [0] });
+    expect(summary([B], { authentication: true })).toEqual({
+      destinations: [M],
+      report: [[B, 'rewritten', M, null, 'BSUID_AUTH_TEMPLATE']],
+      positions: [0],
+    });
     expect(planDestinations([B, B_ONLY], directory, options()).sent).toEqual([
       { kind: 'bsuid', value: B },
       { kind: 'bsuid', value: B_ONLY },
@@ -143,7 +177,12 @@ describe(planDestinations.name, () => {
     ['a parent BSUID with a known phone', [P], [[P, 'rewritten', M, null, 'TEMPLATE_UNKNOWN']], [M]],
     ['an old BSUID with a known phone', [B_OLD], [[B_OLD, 'rewritten', M, null, 'TEMPLATE_UNKNOWN']], [M]],
     ['a BSUID without a known phone', [B_ONLY], [[B_ONLY, 'rejected', null, null, 'TEMPLATE_UNKNOWN']], []],
-    ['a BSUID unknown to the book', ['SE.33333333333333333333'], [['SE.33333333333333333333', 'rejected', null, null, 'TEMPLATE_UNKNOWN']], []],
+    [
+      'a BSUID unknown to the book',
+      ['SE.33333333333333333333'],
+      [['SE.33333333333333333333', 'rejected', null, null, 'TEMPLATE_UNKNOWN']],
+      [],
+    ],
     ['a phone number, which carries every template', [M2], [[M2, 'send', M2, null, null]], [M2]],
     [
       'a BSUID and its twin phone, the BSUID preferred',
@@ -209,7 +248,12 @@ describe(planDestinations.name, () => {
   });
 
   it.each([
-    ['a free-form message outside the window', { freeForm: true, careWindowPolicy: true }, [M, B_ONLY, '+46705551234'], ['send', 'rejected', 'rejected']],
+    [
+      'a free-form message outside the window',
+      { freeForm: true, careWindowPolicy: true },
+      [M, B_ONLY, '+46705551234'],
+      ['send', 'rejected', 'rejected'],
+    ],
     ['a free-form message with the policy off', { freeForm: true }, [M, B_ONLY], ['send', 'send']],
     ['a template with the policy on', { careWindowPolicy: true }, [M, B_ONLY], ['send', 'send']],
   ])('applies the care window to %s', (_, changes, inputs, actions) => {

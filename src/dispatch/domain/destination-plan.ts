@@ -5,7 +5,14 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import type { Directory, KnownContact } from '../../contacts/domain/directory';
-import { describeInput, Identifier, identifierKey, IdentifierKind, ParseResult, tryParseIdentifier } from '../../identifiers/domain/identifier';
+import {
+  describeInput,
+  Identifier,
+  identifierKey,
+  IdentifierKind,
+  ParseResult,
+  tryParseIdentifier,
+} from '../../identifiers/domain/identifier';
 import { mask } from '../../common/logging/mask';
 
 export type Prefer = 'msisdn' | 'bsuid';
@@ -116,7 +123,15 @@ function reportFor(entry: Entry, decision: Exclude<Decision, { rejected: object 
   const sendAs = decision.sendAs.value;
   if (entry !== decision.kept) {
     const kept = decision.kept;
-    return { input: entry.input, action: 'duplicate', sendAs, duplicateOf: kept.input, duplicateOfIndex: kept.index, code: 'DUPLICATE', reason: duplicateReason(kept.index) };
+    return {
+      input: entry.input,
+      action: 'duplicate',
+      sendAs,
+      duplicateOf: kept.input,
+      duplicateOfIndex: kept.index,
+      code: 'DUPLICATE',
+      reason: duplicateReason(kept.index),
+    };
   }
   if (decision.rewritten) return { input: entry.input, action: 'rewritten', sendAs, ...decision.rewritten };
   return { input: entry.input, action: 'send', sendAs, reason: SEND_REASON[entry.identifier.kind] };
@@ -126,10 +141,20 @@ function reportFor(entry: Entry, decision: Exclude<Decision, { rejected: object 
 function decide(entries: Entry[], options: PlanOptions): Decision {
   const contact = entries.find((entry) => entry.contact)?.contact;
   if (options.skipInvalidPolicy && contact?.invalid) {
-    return { rejected: { code: 'INVALID_CONTACT', reason: 'LINK reported this user invalid (112404) after the last exchange; the request skips invalid contacts' } };
+    return {
+      rejected: {
+        code: 'INVALID_CONTACT',
+        reason: 'LINK reported this user invalid (112404) after the last exchange; the request skips invalid contacts',
+      },
+    };
   }
   if (options.careWindowPolicy && options.freeForm && !(contact?.careWindowOpenUntil && contact.careWindowOpenUntil > options.now)) {
-    return { rejected: { code: 'CARE_WINDOW_CLOSED', reason: 'No message from this user in the last 24 hours: outside the care window only templates may be sent' } };
+    return {
+      rejected: {
+        code: 'CARE_WINDOW_CLOSED',
+        reason: 'No message from this user in the last 24 hours: outside the care window only templates may be sent',
+      },
+    };
   }
   // Authentication templates never go to a BSUID, and neither does a template that may be one
   // (DESIGN: Dedupe and enforcement): the phone is preferred whatever was asked.
@@ -139,7 +164,10 @@ function decide(entries: Entry[], options: PlanOptions): Decision {
   if (phoneOnly && kept.identifier.kind !== 'msisdn') {
     const [code, why]: [ReasonCode, string] = options.authentication
       ? ['BSUID_AUTH_TEMPLATE', 'Authentication templates cannot be sent to a BSUID']
-      : ['TEMPLATE_UNKNOWN', 'The template registry does not know this template (not even after asking LINK, when it could be asked), and it may be an authentication template, which cannot be sent to a BSUID'];
+      : [
+          'TEMPLATE_UNKNOWN',
+          'The template registry does not know this template (not even after asking LINK, when it could be asked), and it may be an authentication template, which cannot be sent to a BSUID',
+        ];
     if (!contact?.msisdn) return { rejected: { code, reason: `${why}, and no phone number is known for this user` } };
     const reason = `${why}: sent to the contact's phone number ${mask(contact.msisdn)} instead`;
     return { kept, sendAs: { kind: 'msisdn', value: contact.msisdn }, rewritten: { code, reason } };
@@ -147,8 +175,15 @@ function decide(entries: Entry[], options: PlanOptions): Decision {
   if (contact && kept.identifier.kind === 'bsuid' && kept.identifier.value !== contact.bsuid) {
     // A BSUID the contact held once (it survives only in history): send to what reaches the person now.
     const current = currentIdentifier(contact, prefer);
-    if (!current) return { rejected: { code: 'BSUID_REPLACED', reason: 'This BSUID was replaced, and the contact holds no identifier to send to now' } };
-    return { kept, sendAs: current, rewritten: { code: 'BSUID_REPLACED', reason: 'This BSUID was replaced: sent to what the contact holds now' } };
+    if (!current)
+      return {
+        rejected: { code: 'BSUID_REPLACED', reason: 'This BSUID was replaced, and the contact holds no identifier to send to now' },
+      };
+    return {
+      kept,
+      sendAs: current,
+      rewritten: { code: 'BSUID_REPLACED', reason: 'This BSUID was replaced: sent to what the contact holds now' },
+    };
   }
   return { kept, sendAs: kept.identifier };
 }

@@ -12,7 +12,7 @@ const request = (changes: Record<string, unknown> = {}) => ({
 });
 
 describe(checkMessageRequest.name, () => {
-  it('accepts the document\'s envelope, optional fields included', () => {
+  it("accepts the document's envelope, optional fields included", () => {
     const full = request({
       platformServiceId: 's',
       platformServiceType: 't',
@@ -47,12 +47,48 @@ describe(checkMessageRequest.name, () => {
 
 describe(readMessageKinds.name, () => {
   it.each([
-    ['a template with its language as an object', [{ type: 'template', template: { name: 'otp', language: { code: 'en' } } }], [{ name: 'otp', language: 'en' }], false],
-    ['a template with its language as a string', [{ type: 'template', template: { name: 'otp', language: 'en_US' } }], [{ name: 'otp', language: 'en_US' }], false],
-    ['text and a template', [{ type: 'text' }, { type: 'template', template: { name: 'a', language: { code: 'sv' } } }], [{ name: 'a', language: 'sv' }], true],
-    ['the same template twice', [{ type: 'template', template: { name: 'a', language: { code: 'sv' } } }, { type: 'template', template: { name: 'a', language: { code: 'sv' } } }], [{ name: 'a', language: 'sv' }], false],
-    ['a template typed in upper case, its name and language with stray spaces', [{ type: 'TEMPLATE', template: { name: ' otp ', language: { code: 'en_US ' } } }], [{ name: 'otp', language: 'en_US' }], false],
-    ['one template named with and without a leading space', [{ type: 'template', template: { name: ' a', language: 'sv' } }, { type: 'Template', template: { name: 'a', language: 'sv' } }], [{ name: 'a', language: 'sv' }], false],
+    [
+      'a template with its language as an object',
+      [{ type: 'template', template: { name: 'otp', language: { code: 'en' } } }],
+      [{ name: 'otp', language: 'en' }],
+      false,
+    ],
+    [
+      'a template with its language as a string',
+      [{ type: 'template', template: { name: 'otp', language: 'en_US' } }],
+      [{ name: 'otp', language: 'en_US' }],
+      false,
+    ],
+    [
+      'text and a template',
+      [{ type: 'text' }, { type: 'template', template: { name: 'a', language: { code: 'sv' } } }],
+      [{ name: 'a', language: 'sv' }],
+      true,
+    ],
+    [
+      'the same template twice',
+      [
+        { type: 'template', template: { name: 'a', language: { code: 'sv' } } },
+        { type: 'template', template: { name: 'a', language: { code: 'sv' } } },
+      ],
+      [{ name: 'a', language: 'sv' }],
+      false,
+    ],
+    [
+      'a template typed in upper case, its name and language with stray spaces',
+      [{ type: 'TEMPLATE', template: { name: ' otp ', language: { code: 'en_US ' } } }],
+      [{ name: 'otp', language: 'en_US' }],
+      false,
+    ],
+    [
+      'one template named with and without a leading space',
+      [
+        { type: 'template', template: { name: ' a', language: 'sv' } },
+        { type: 'Template', template: { name: 'a', language: 'sv' } },
+      ],
+      [{ name: 'a', language: 'sv' }],
+      false,
+    ],
     ['a template without its template object', [{ type: 'template' }], [{ name: '', language: '' }], false],
     ['media, location and interactive messages', [{ type: 'image' }, { type: 'location' }, { type: 'interactive' }], [], true],
   ])('reads %s', (_, messages, templates, freeForm) => {

@@ -41,14 +41,26 @@ export function checkMessageRequest(body: unknown): FieldError[] {
   need('priority', PRIORITIES.includes(body.priority as string), `must be one of ${PRIORITIES.join(', ')}`);
   const destinations = body.destinations;
   need('destinations', Array.isArray(destinations) && destinations.length > 0, 'must be a non-empty list');
-  need('destinations', !Array.isArray(destinations) || destinations.length <= MAX_DESTINATIONS, `must hold at most ${MAX_DESTINATIONS} destinations`);
+  need(
+    'destinations',
+    !Array.isArray(destinations) || destinations.length <= MAX_DESTINATIONS,
+    `must hold at most ${MAX_DESTINATIONS} destinations`,
+  );
   const messages = body.messages;
   need('messages', Array.isArray(messages) && messages.length > 0, 'must be a non-empty list');
   if (Array.isArray(messages)) {
-    messages.forEach((message, index) => need(`messages[${index}].type`, isJsonObject(message) && isText(message.type), 'must be an object with a type'));
+    messages.forEach((message, index) =>
+      need(`messages[${index}].type`, isJsonObject(message) && isText(message.type), 'must be an object with a type'),
+    );
   }
   optional(body, 'relativeValidityTime', (value) => Number.isInteger(value), 'must be a whole number of milliseconds', problems);
-  optional(body, 'absoluteValidityTime', (value) => isText(value) && !Number.isNaN(Date.parse(value as string)), 'must be a date', problems);
+  optional(
+    body,
+    'absoluteValidityTime',
+    (value) => isText(value) && !Number.isNaN(Date.parse(value as string)),
+    'must be a date',
+    problems,
+  );
   optional(body, 'eventReportGates', (value) => Array.isArray(value) && value.every(isText), 'must be a list of strings', problems);
   optional(body, 'customParameters', (value) => value === null || isJsonObject(value), 'must be an object', problems);
   for (const field of ['platformServiceId', 'platformServiceType', 'platformTransactionId']) {
@@ -75,7 +87,13 @@ export function readMessageKinds(messages: Record<string, unknown>[]): MessageKi
   return { templates: [...templates.values()], freeForm };
 }
 
-function optional(body: Record<string, unknown>, field: string, ok: (value: unknown) => boolean, message: string, problems: FieldError[]): void {
+function optional(
+  body: Record<string, unknown>,
+  field: string,
+  ok: (value: unknown) => boolean,
+  message: string,
+  problems: FieldError[],
+): void {
   if (body[field] !== undefined && !ok(body[field])) problems.push({ field, message });
 }
 

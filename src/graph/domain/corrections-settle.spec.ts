@@ -1,14 +1,30 @@
 // acceptClaim and keepExisting: how an admin settles a conflict, by taking the claim or keeping what is there.
 import { acceptClaim, keepExisting } from './corrections';
 import { Evidence, HistoryEntry, Observation } from './observation';
-import { ADMIN, applyAll, at, B1, B2, claim, contact, expectHolders, M, M2, newGraph, observation, reload, rows } from '../../../test/support/graph-builders';
+import {
+  ADMIN,
+  applyAll,
+  at,
+  B1,
+  B2,
+  claim,
+  contact,
+  expectHolders,
+  M,
+  M2,
+  newGraph,
+  observation,
+  reload,
+  rows,
+} from '../../../test/support/graph-builders';
 import { IdentifierKind } from '../../identifiers/domain/identifier';
 
 describe(acceptClaim.name, () => {
   const SETTLE_AT = at(20);
   const SETTLE: Evidence = { ...ADMIN, mergeEntryId: undefined, conflictId: 'k7', resolution: 'accept' };
   const settleRows = (history: HistoryEntry[]) => {
-    for (const entry of history) expect(entry).toMatchObject({ strength: 'attested', evidence: SETTLE, eventAt: SETTLE_AT, snapshot: null });
+    for (const entry of history)
+      expect(entry).toMatchObject({ strength: 'attested', evidence: SETTLE, eventAt: SETTLE_AT, snapshot: null });
   };
 
   it('moves a value another contact holds, and sends the old one to history', () => {
@@ -54,7 +70,10 @@ describe(acceptClaim.name, () => {
   it('links a value nobody holds', () => {
     const graph = newGraph();
     // A forwarded card (may not fill gaps) said B1's phone is M: only a conflict until the admin accepts it.
-    applyAll(graph, [observation({ bsuid: B1 }, 1), observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } })]);
+    applyAll(graph, [
+      observation({ bsuid: B1 }, 1),
+      observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } }),
+    ]);
     const c1 = contact(graph, 'c1');
     expect(c1.msisdn).toBeNull();
 
@@ -91,7 +110,15 @@ describe(acceptClaim.name, () => {
 describe(keepExisting.name, () => {
   it.each<[string, Observation[], IdentifierKind, string | null]>([
     ['an attested phone against a card', [observation({ msisdn: M, bsuid: B1 }, 1), claim({ bsuid: B1, msisdn: M2 }, 2)], 'msisdn', M],
-    ['an empty phone against a card', [observation({ bsuid: B1 }, 1), observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } })], 'msisdn', null],
+    [
+      'an empty phone against a card',
+      [
+        observation({ bsuid: B1 }, 1),
+        observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } }),
+      ],
+      'msisdn',
+      null,
+    ],
   ])('writes only a settled row and changes nothing: %s', (_, observations, field, kept) => {
     const ingested = newGraph();
     applyAll(ingested, observations);

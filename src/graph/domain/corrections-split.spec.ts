@@ -1,7 +1,23 @@
 // splitMerge: undoing a merge from its snapshot, and what stays with a contact a later relink reached.
 import { splitMerge } from './corrections';
 import { ContactState, HistoryEntry, MergeSnapshot, Observation } from './observation';
-import { ADMIN, applyAll, at, B1, B2, claim, contact, expectHolders, M, M2, newGraph, observation, P, reload, rows } from '../../../test/support/graph-builders';
+import {
+  ADMIN,
+  applyAll,
+  at,
+  B1,
+  B2,
+  claim,
+  contact,
+  expectHolders,
+  M,
+  M2,
+  newGraph,
+  observation,
+  P,
+  reload,
+  rows,
+} from '../../../test/support/graph-builders';
 import { IdentifierKind } from '../../identifiers/domain/identifier';
 
 const SPLIT_AT = at(30);
@@ -23,7 +39,11 @@ const snapshotForms: Array<[string, (snapshot: MergeSnapshot) => MergeSnapshot]>
 /** c1 knows the phone, c2 the BSUID and parent; an MO pairing phone and BSUID merges c2 into c1. */
 function phoneAndBsuidMerged() {
   const graph = newGraph();
-  const snapshot = applyAll(graph, [observation({ msisdn: M }, 1), observation({ bsuid: B1, parentBsuid: P }, 2), observation({ msisdn: M, bsuid: B1 }, 3)])!;
+  const snapshot = applyAll(graph, [
+    observation({ msisdn: M }, 1),
+    observation({ bsuid: B1, parentBsuid: P }, 2),
+    observation({ msisdn: M, bsuid: B1 }, 3),
+  ])!;
   return { graph, snapshot };
 }
 
@@ -46,7 +66,15 @@ describe(splitMerge.name, () => {
       parentBsuidAt: at(2),
       parentBsuidStrength: 'attested',
     });
-    expect(c1).toMatchObject({ mergedInto: null, msisdn: M, msisdnStrength: 'attested', bsuid: null, bsuidAt: null, bsuidStrength: null, parentBsuid: null });
+    expect(c1).toMatchObject({
+      mergedInto: null,
+      msisdn: M,
+      msisdnStrength: 'attested',
+      bsuid: null,
+      bsuidAt: null,
+      bsuidStrength: null,
+      parentBsuid: null,
+    });
     expect(outcome.restored).toEqual(['bsuid', 'parentBsuid']);
     expect(outcome.keptElsewhere).toEqual([]);
     expect(rows(outcome.history)).toEqual([
@@ -58,7 +86,12 @@ describe(splitMerge.name, () => {
       ['split', 'c2', null, null, null, 'c1'],
     ]);
     expectAdminRows(outcome.history);
-    expect(graph.changes().contacts.map((changed) => changed.id).sort()).toEqual(['c1', 'c2']);
+    expect(
+      graph
+        .changes()
+        .contacts.map((changed) => changed.id)
+        .sort(),
+    ).toEqual(['c1', 'c2']);
     expectHolders(graph, [
       ['msisdn', M, 'c1'],
       ['bsuid', B1, 'c2'],
@@ -109,10 +142,25 @@ describe(splitMerge.name, () => {
   });
 
   describe('an identifier a later relink gave to a third contact stays there', () => {
-    it.each<[string, Observation[], Partial<ContactState>, Partial<ContactState>, IdentifierKind[], IdentifierKind[], Array<[IdentifierKind, string, string | undefined]>]>([
+    it.each<
+      [
+        string,
+        Observation[],
+        Partial<ContactState>,
+        Partial<ContactState>,
+        IdentifierKind[],
+        IdentifierKind[],
+        Array<[IdentifierKind, string, string | undefined]>,
+      ]
+    >([
       [
         'the phone the merged contact brought, since seen with a new BSUID',
-        [observation({ bsuid: B1 }, 1), observation({ msisdn: M }, 2), observation({ msisdn: M, bsuid: B1 }, 3), observation({ msisdn: M, bsuid: B2 }, 5)],
+        [
+          observation({ bsuid: B1 }, 1),
+          observation({ msisdn: M }, 2),
+          observation({ msisdn: M, bsuid: B1 }, 3),
+          observation({ msisdn: M, bsuid: B2 }, 5),
+        ],
         { msisdn: null, bsuid: null, parentBsuid: null, mergedInto: null },
         { msisdn: M, bsuid: B2, parentBsuid: null, mergedInto: null },
         [],
@@ -125,7 +173,12 @@ describe(splitMerge.name, () => {
       ],
       [
         'the parent BSUID the merged contact brought, since seen with another BSUID',
-        [observation({ msisdn: M }, 1), observation({ bsuid: B1, parentBsuid: P }, 2), observation({ msisdn: M, bsuid: B1 }, 3), observation({ bsuid: B2, parentBsuid: P }, 5)],
+        [
+          observation({ msisdn: M }, 1),
+          observation({ bsuid: B1, parentBsuid: P }, 2),
+          observation({ msisdn: M, bsuid: B1 }, 3),
+          observation({ bsuid: B2, parentBsuid: P }, 5),
+        ],
         { msisdn: null, bsuid: B1, parentBsuid: null, mergedInto: null },
         { msisdn: null, bsuid: B2, parentBsuid: P, mergedInto: null },
         ['bsuid'],
@@ -155,7 +208,12 @@ describe(splitMerge.name, () => {
   });
 
   /** c1 has B1 and a claimed phone M2; c2 has M; an MO pairing M with B1 merges c2 in, and M (attested) displaces M2. */
-  const claimedPhoneDisplaced = [observation({ bsuid: B1 }, 1), claim({ bsuid: B1, msisdn: M2 }, 2), observation({ msisdn: M }, 3), observation({ msisdn: M, bsuid: B1 }, 4)];
+  const claimedPhoneDisplaced = [
+    observation({ bsuid: B1 }, 1),
+    claim({ bsuid: B1, msisdn: M2 }, 2),
+    observation({ msisdn: M }, 3),
+    observation({ msisdn: M, bsuid: B1 }, 4),
+  ];
 
   it.each(snapshotForms)('gives the survivor back the claimed value the merge displaced (snapshot %s)', (_, form) => {
     const graph = newGraph();
@@ -199,7 +257,12 @@ describe(splitMerge.name, () => {
 
   it("gives the merged contact back its claimed value that the survivor's attested one beat", () => {
     const graph = newGraph();
-    const snapshot = applyAll(graph, [observation({ msisdn: M }, 1), observation({ bsuid: B1 }, 2), claim({ bsuid: B1, msisdn: M2 }, 3), observation({ msisdn: M, bsuid: B1 }, 4)])!;
+    const snapshot = applyAll(graph, [
+      observation({ msisdn: M }, 1),
+      observation({ bsuid: B1 }, 2),
+      claim({ bsuid: B1, msisdn: M2 }, 3),
+      observation({ msisdn: M, bsuid: B1 }, 4),
+    ])!;
     expect(snapshot).toMatchObject({ survivor: { id: 'c1', msisdn: M }, merged: { id: 'c2', msisdn: M2, msisdnStrength: 'claimed' } });
     expectHolders(graph, [['msisdn', M2, undefined]]);
 
@@ -225,7 +288,12 @@ describe(splitMerge.name, () => {
   it('splits from the contact the survivor was merged into later', () => {
     const graph = newGraph();
     // c1 knows the parent, c2 the phone, c3 the BSUID; c3 merges into c2, then c2 into c1.
-    const first = applyAll(graph, [observation({ parentBsuid: P }, 0), observation({ msisdn: M }, 1), observation({ bsuid: B1 }, 2), observation({ msisdn: M, bsuid: B1 }, 3)])!;
+    const first = applyAll(graph, [
+      observation({ parentBsuid: P }, 0),
+      observation({ msisdn: M }, 1),
+      observation({ bsuid: B1 }, 2),
+      observation({ msisdn: M, bsuid: B1 }, 3),
+    ])!;
     expect(first).toMatchObject({ survivor: { id: 'c2' }, merged: { id: 'c3' } });
     applyAll(graph, [observation({ bsuid: B1, parentBsuid: P }, 4)]);
     expect(contact(graph, 'c2').mergedInto).toBe('c1');
@@ -279,9 +347,27 @@ describe(splitMerge.name, () => {
 
     splitMerge(graph, asStored(snapshot), contact(graph, 'c1'), ADMIN, SPLIT_AT);
 
-    const activity = ({ firstSeenAt, lastSeenAt, lastInboundAt, lastOutboundAt, invalidAt }: ContactState) => ({ firstSeenAt, lastSeenAt, lastInboundAt, lastOutboundAt, invalidAt });
-    expect(activity(contact(graph, 'c2'))).toEqual({ firstSeenAt: at(2), lastSeenAt: at(5), lastInboundAt: at(2), lastOutboundAt: at(4), invalidAt: at(5) });
-    expect(activity(contact(graph, 'c1'))).toEqual({ firstSeenAt: at(1), lastSeenAt: at(8), lastInboundAt: at(8), lastOutboundAt: at(4), invalidAt: at(5) });
+    const activity = ({ firstSeenAt, lastSeenAt, lastInboundAt, lastOutboundAt, invalidAt }: ContactState) => ({
+      firstSeenAt,
+      lastSeenAt,
+      lastInboundAt,
+      lastOutboundAt,
+      invalidAt,
+    });
+    expect(activity(contact(graph, 'c2'))).toEqual({
+      firstSeenAt: at(2),
+      lastSeenAt: at(5),
+      lastInboundAt: at(2),
+      lastOutboundAt: at(4),
+      invalidAt: at(5),
+    });
+    expect(activity(contact(graph, 'c1'))).toEqual({
+      firstSeenAt: at(1),
+      lastSeenAt: at(8),
+      lastInboundAt: at(8),
+      lastOutboundAt: at(4),
+      invalidAt: at(5),
+    });
   });
 
   it('refuses a snapshot whose merged contact is not loaded', () => {

@@ -85,7 +85,14 @@ function restoreDisplaced(graph: Graph, log: HistoryLog, snapshot: MergeSnapshot
  * whichever contact holds it now, and the value it had goes to history. An admin vouched for
  * it, so the link counts as attested: later webhooks can move it like any link Meta attested.
  */
-export function acceptClaim(graph: Graph, contact: ContactState, field: IdentifierKind, value: string, evidence: Evidence, at: Date): HistoryEntry[] {
+export function acceptClaim(
+  graph: Graph,
+  contact: ContactState,
+  field: IdentifierKind,
+  value: string,
+  evidence: Evidence,
+  at: Date,
+): HistoryEntry[] {
   const log = new HistoryLog(graph, evidence, at);
   const existing = contact[field];
   const current = graph.holder(contact.portfolio, field, value);

@@ -170,7 +170,10 @@ describe(Graph.name, () => {
       const late = newGraph();
       late.apply(observation({ msisdn: M, bsuid: B2 }, 5));
       late.apply(observation({ msisdn: M, bsuid: B1 }, 1));
-      const byBsuid = (graph: Graph) => people(graph).map(({ bsuid, msisdn }) => ({ bsuid, msisdn })).sort((a, b) => a.bsuid!.localeCompare(b.bsuid!));
+      const byBsuid = (graph: Graph) =>
+        people(graph)
+          .map(({ bsuid, msisdn }) => ({ bsuid, msisdn }))
+          .sort((a, b) => a.bsuid!.localeCompare(b.bsuid!));
       expect(byBsuid(late)).toEqual(byBsuid(inOrder));
     });
   });
@@ -261,7 +264,11 @@ describe(Graph.name, () => {
     it('keeps a claim that may not fill gaps (a forwarded card) as a conflict only', () => {
       const graph = newGraph();
       graph.apply(observation({ bsuid: B1 }, 1));
-      const card = observation({ bsuid: B1, msisdn: M }, 2, { strength: 'claimed', activity: undefined, evidence: { kind: 'CONTACT_CARD' } });
+      const card = observation({ bsuid: B1, msisdn: M }, 2, {
+        strength: 'claimed',
+        activity: undefined,
+        evidence: { kind: 'CONTACT_CARD' },
+      });
       const { history } = graph.apply(card);
       expect(people(graph)).toEqual([{ id: 'c1', msisdn: null, bsuid: B1, parentBsuid: null }]);
       expect(actions(history)).toEqual([['conflict', 'c1', 'msisdn', null, M]]);
@@ -278,8 +285,14 @@ describe(Graph.name, () => {
     };
 
     it.each([
-      ['a phone first seen alone', [observation({ msisdn: M }, 1), observation({ msisdn: M, bsuid: B1 }, 3), observation({ msisdn: M, bsuid: B2 }, 5)]],
-      ['a pairing seen twice', [observation({ msisdn: M, bsuid: B1 }, 1), observation({ msisdn: M, bsuid: B1 }, 5), observation({ msisdn: M, bsuid: B2 }, 4)]],
+      [
+        'a phone first seen alone',
+        [observation({ msisdn: M }, 1), observation({ msisdn: M, bsuid: B1 }, 3), observation({ msisdn: M, bsuid: B2 }, 5)],
+      ],
+      [
+        'a pairing seen twice',
+        [observation({ msisdn: M, bsuid: B1 }, 1), observation({ msisdn: M, bsuid: B1 }, 5), observation({ msisdn: M, bsuid: B2 }, 4)],
+      ],
       ['two pairings at the same instant', [observation({ msisdn: M, bsuid: B1 }, 1), observation({ msisdn: M, bsuid: B2 }, 1)]],
     ])('lands on one owner in every arrival order: %s', (_, observations) => {
       const owners = permutations(observations).map(finalOwner);

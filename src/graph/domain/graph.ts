@@ -3,7 +3,18 @@
  * in-memory view of the contacts an observation touches. The service loads those contacts
  * (locked), applies a batch of observations here, and writes back what changed.
  */
-import { ContactState, earliest, HistoryAction, HistoryEntry, historyEntry, latest, LINKED_AT, Observation, Strength, STRENGTH_OF } from './observation';
+import {
+  ContactState,
+  earliest,
+  HistoryAction,
+  HistoryEntry,
+  historyEntry,
+  latest,
+  LINKED_AT,
+  Observation,
+  Strength,
+  STRENGTH_OF,
+} from './observation';
 import { isTimeOrdered, laterKey, orderKey } from './event-order';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
@@ -211,7 +222,11 @@ class LinkStep {
   private compatible(a: ContactState, b: ContactState): boolean {
     return IDENTIFIER_KINDS.every(
       (field) =>
-        a[field] === null || b[field] === null || a[field] === b[field] || a[STRENGTH_OF[field]] === 'claimed' || b[STRENGTH_OF[field]] === 'claimed',
+        a[field] === null ||
+        b[field] === null ||
+        a[field] === b[field] ||
+        a[STRENGTH_OF[field]] === 'claimed' ||
+        b[STRENGTH_OF[field]] === 'claimed',
     );
   }
 
@@ -315,7 +330,13 @@ class LinkStep {
   }
 
   /** `contact` was said to have `claimed` as its `field`, which `existing` (or another contact) contradicts. */
-  private conflict(contact: ContactState, field: IdentifierKind, existing: string | null, claimed: string, otherContactId: string | null = null): void {
+  private conflict(
+    contact: ContactState,
+    field: IdentifierKind,
+    existing: string | null,
+    claimed: string,
+    otherContactId: string | null = null,
+  ): void {
     this.record(contact, 'conflict', field, existing, claimed, otherContactId);
   }
 

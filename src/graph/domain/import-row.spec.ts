@@ -5,7 +5,12 @@ const P = 'SE.ENT.11815799212886844830';
 
 describe(readImportRow.name, () => {
   it.each([
-    ['every column', { msisdn: '+46 70-123 45 67', bsuid: B, parentBsuid: P, externalId: 'crm-1' }, { msisdn: '+46701234567', bsuid: B, parentBsuid: P }, 'crm-1'],
+    [
+      'every column',
+      { msisdn: '+46 70-123 45 67', bsuid: B, parentBsuid: P, externalId: 'crm-1' },
+      { msisdn: '+46701234567', bsuid: B, parentBsuid: P },
+      'crm-1',
+    ],
     ['a local number in the region', { msisdn: '0701234567' }, { msisdn: '+46701234567' }, undefined],
     ['empty cells as absent', { msisdn: '', bsuid: B, parentBsuid: null, externalId: '  ' }, { bsuid: B }, undefined],
     ['a numeric CRM id', { bsuid: B, externalId: 4711 }, { bsuid: B }, '4711'],

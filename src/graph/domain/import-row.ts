@@ -1,12 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { describeInput, IDENTIFIER_KINDS, IdentifierKind, tryParseIdentifier } from '../../identifiers/domain/identifier';
 
-
 const MAX_EXTERNAL_ID = 256;
 
 export type ImportRow =
-  | { ok: true; links: Partial<Record<IdentifierKind, string>>; externalId?: string }
-  | { ok: false; field: string; reason: string };
+  { ok: true; links: Partial<Record<IdentifierKind, string>>; externalId?: string } | { ok: false; field: string; reason: string };
 
 /**
  * Reads one row of a CRM import. Empty cells (missing, null, blank) are absent, as CRM exports

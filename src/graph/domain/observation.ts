@@ -1,7 +1,6 @@
 /** The data the identity graph's rules work on: observations in, contacts and history out. */
 import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
-
 /**
  * Rule 8. `attested`: seen together in one webhook, as Meta sent it. `claimed`: said by someone
  * else (a CRM import, a forwarded contact card); it never merges or moves an attested link.
@@ -78,16 +77,7 @@ export interface ContactState {
   hasFullLog?: boolean;
 }
 
-export type HistoryAction =
-  | 'created'
-  | 'linked'
-  | 'unlinked'
-  | 'confirmed'
-  | 'merged'
-  | 'stale'
-  | 'conflict'
-  | 'split'
-  | 'settled';
+export type HistoryAction = 'created' | 'linked' | 'unlinked' | 'confirmed' | 'merged' | 'stale' | 'conflict' | 'split' | 'settled';
 
 /** Both contacts of a merge as they were before it: what a split needs (rule 9). */
 export interface MergeSnapshot {

@@ -15,7 +15,11 @@ describe(phoneVisibility.name, () => {
 
   it.each<[string, Partial<PhoneFacts>, ReturnType<typeof phoneVisibility>]>([
     ['no phone', { msisdn: null, lastInboundAt: at('2026-06-01T10:00:00Z') }, { phoneVisibility: null, phoneVisibleUntil: null }],
-    ['no phone, even in the contact book', { msisdn: null, contactBookAt: at('2026-06-01T10:00:00Z') }, { phoneVisibility: null, phoneVisibleUntil: null }],
+    [
+      'no phone, even in the contact book',
+      { msisdn: null, contactBookAt: at('2026-06-01T10:00:00Z') },
+      { phoneVisibility: null, phoneVisibleUntil: null },
+    ],
     ['a phone and no exchange', {}, { phoneVisibility: 'none', phoneVisibleUntil: null }],
     ['an MO', { lastInboundAt: at('2026-06-01T10:00:00Z') }, { phoneVisibility: 'window', phoneVisibleUntil: at('2026-07-01T10:00:00Z') }],
     [
@@ -47,17 +51,30 @@ describe(contactBookEntries.name, () => {
     evidence: { kind: 'MO', businessNumber: NUMBER },
     ...changes,
   });
-  const entry = (enteredAt: string, businessNumber = NUMBER) => ({ portfolio: 'acme', msisdn: PHONE, businessNumber, enteredAt: at(enteredAt) });
+  const entry = (enteredAt: string, businessNumber = NUMBER) => ({
+    portfolio: 'acme',
+    msisdn: PHONE,
+    businessNumber,
+    enteredAt: at(enteredAt),
+  });
 
   it.each<[string, Partial<Observation>, ContactBookEntryRow[]]>([
     ['an MO from the phone on the launch day', { eventAt: since }, [entry('2026-04-01T00:00:00Z')]],
-    ['a send to the phone after it', { activity: 'outbound', evidence: { kind: 'SEND', businessNumber: NUMBER } }, [entry('2026-06-01T10:00:00Z')]],
+    [
+      'a send to the phone after it',
+      { activity: 'outbound', evidence: { kind: 'SEND', businessNumber: NUMBER } },
+      [entry('2026-06-01T10:00:00Z')],
+    ],
     ['an exchange by phone a moment before it', { eventAt: at('2026-03-31T23:59:59.999Z') }, []],
     ['an MO from a BSUID that names the phone', { byPhone: false, bsuid: 'SE.1' }, []],
     ['an observation that says nothing of how it was sent', { byPhone: undefined }, []],
     ['a 112404 for the phone', { activity: 'invalid' }, []],
     ['a shared card naming the phone', { activity: undefined }, []],
-    ['a sent DLR whose business number is not known', { activity: 'outbound', evidence: { kind: 'DLR' } }, [entry('2026-06-01T10:00:00Z', UNKNOWN_BUSINESS_NUMBER)]],
+    [
+      'a sent DLR whose business number is not known',
+      { activity: 'outbound', evidence: { kind: 'DLR' } },
+      [entry('2026-06-01T10:00:00Z', UNKNOWN_BUSINESS_NUMBER)],
+    ],
   ])('%s', (_, changes, expected) => {
     expect(contactBookEntries([obs(changes)], since)).toEqual(expected);
   });

@@ -59,7 +59,8 @@ export function contactBookEntries(observations: Iterable<Observation>, since: D
     const businessNumber = obs.evidence.businessNumber ?? UNKNOWN_BUSINESS_NUMBER;
     const key = `${obs.portfolio}\u0000${obs.msisdn}\u0000${businessNumber}`;
     const known = entries.get(key);
-    if (!known || obs.eventAt < known.enteredAt) entries.set(key, { portfolio: obs.portfolio, msisdn: obs.msisdn, businessNumber, enteredAt: obs.eventAt });
+    if (!known || obs.eventAt < known.enteredAt)
+      entries.set(key, { portfolio: obs.portfolio, msisdn: obs.msisdn, businessNumber, enteredAt: obs.eventAt });
   }
   return [...entries.values()];
 }

@@ -7,11 +7,17 @@ import { newGraph, observation } from '../../../test/support/graph-builders';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 /** An MO at a second past noon, by graph-builders' `observation`. */
-const mo = (second: number, ids: Partial<Record<IdentifierKind, string>>, messageId = `m-${second}-${Object.values(ids).join('-')}`): Observation =>
-  observation(ids, 0, { eventAt: new Date(Date.UTC(2026, 5, 1, 12, 0, second)), evidence: { kind: 'MO', messageId } });
+const mo = (
+  second: number,
+  ids: Partial<Record<IdentifierKind, string>>,
+  messageId = `m-${second}-${Object.values(ids).join('-')}`,
+): Observation => observation(ids, 0, { eventAt: new Date(Date.UTC(2026, 5, 1, 12, 0, second)), evidence: { kind: 'MO', messageId } });
 
 /** A contact as the graph makes it from one MO, under the given id. */
-const holding = (id: string, ids: Partial<Record<IdentifierKind, string>>): ContactState => ({ ...(newGraph().apply(mo(0, ids)).contact as ContactState), id });
+const holding = (id: string, ids: Partial<Record<IdentifierKind, string>>): ContactState => ({
+  ...(newGraph().apply(mo(0, ids)).contact as ContactState),
+  id,
+});
 
 /** The graph's identifiers per live contact and its open conflicts, without ids: what order must not change. */
 interface Shape {
@@ -37,7 +43,9 @@ class Book {
   }
 
   shape(): Shape {
-    const live = [...this.contacts.values()].filter((contact) => contact.mergedInto === null && IDENTIFIER_KINDS.some((field) => contact[field] !== null));
+    const live = [...this.contacts.values()].filter(
+      (contact) => contact.mergedInto === null && IDENTIFIER_KINDS.some((field) => contact[field] !== null),
+    );
     return {
       contacts: live.map((contact) => IDENTIFIER_KINDS.map((field) => contact[field] ?? '-').join(' ')).sort(),
       conflicts: [...new Set(this.conflicts.map((entry) => `${entry.field} ${entry.fromValue} ${entry.toValue}`))].sort(),
@@ -51,7 +59,10 @@ class Book {
   }
 
   private applyNow(obs: Observation): void {
-    const graph = new Graph([...this.contacts.values()].map((contact) => ({ ...contact })), this.newId);
+    const graph = new Graph(
+      [...this.contacts.values()].map((contact) => ({ ...contact })),
+      this.newId,
+    );
     const applied = graph.apply(obs);
     for (const changed of graph.changes().contacts) this.contacts.set(changed.id, changed);
     this.addConflicts(applied.history.filter((entry) => entry.action === 'conflict'));
@@ -60,11 +71,13 @@ class Book {
   private replay(obs: Observation): void {
     const component = this.component(obs);
     const values = (field: IdentifierKind) => new Set(component.flatMap((logged) => (logged[field] ? [logged[field]] : [])));
-    const current = [...this.contacts.values()].filter((contact) => IDENTIFIER_KINDS.some((field) => contact[field] !== null && values(field).has(contact[field] as string)));
+    const current = [...this.contacts.values()].filter((contact) =>
+      IDENTIFIER_KINDS.some((field) => contact[field] !== null && values(field).has(contact[field] as string)),
+    );
     const replayed = replayComponent({ current, logged: component.filter((logged) => logged !== obs), arriving: [obs], newId: this.newId });
     // Conflicts raised on contacts merged into the component since are the component's too.
     const ids = new Set([...current, ...replayed.contacts].map((contact) => contact.id));
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const contact of this.contacts.values()) {
         if (contact.mergedInto && ids.has(contact.mergedInto) && !ids.has(contact.id)) grew = ids.add(contact.id) !== undefined;
@@ -78,7 +91,7 @@ class Book {
 
   private component(seed: Observation): Observation[] {
     const found = new Set<Observation>([seed]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const obs of this.log) {
         if (found.has(obs)) continue;
@@ -140,7 +153,9 @@ describe(replayComponent.name, () => {
     const current = [holding('a', { bsuid: 'SE.3', msisdn: '+46700000001' })];
     const replayed = replayComponent({ current, logged: [p1, s3, p1s3], arriving: [p3s3], newId: () => 'b' });
     // P1 was first seen alone at t10: in event-time order it is its own person, whom S3 later contradicts.
-    expect(replayed.history.map((entry) => [entry.action, entry.contactId, entry.field, entry.fromValue, entry.toValue, entry.otherContactId])).toEqual([
+    expect(
+      replayed.history.map((entry) => [entry.action, entry.contactId, entry.field, entry.fromValue, entry.toValue, entry.otherContactId]),
+    ).toEqual([
       ['unlinked', 'a', 'msisdn', '+46700000001', null, null],
       ['created', 'b', null, null, null, null],
       ['linked', 'b', 'msisdn', null, '+46700000001', 'a'],
@@ -164,7 +179,9 @@ describe(replayComponent.name, () => {
     const observations = fc
       .array(webhook, { minLength: 1, maxLength: 10 })
       .map((raw) => raw.map((o, index) => as(o.kind, mo(o.at * 10, withoutUndefined(o), `m${index}`))));
-    const arrivals = observations.chain((all) => fc.tuple(fc.constant(all), fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length })));
+    const arrivals = observations.chain((all) =>
+      fc.tuple(fc.constant(all), fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length })),
+    );
     fc.assert(
       fc.property(arrivals, ([all, shuffled]) => {
         expect(shapeAfter(shuffled)).toEqual(shapeAfter(inEventOrder(all)));
@@ -181,5 +198,7 @@ function as(kind: 'MO' | 'CARD', obs: Observation): Observation {
 }
 
 function withoutUndefined(o: { msisdn?: string; bsuid?: string; parentBsuid?: string }): Partial<Record<IdentifierKind, string>> {
-  return Object.fromEntries(Object.entries({ msisdn: o.msisdn, bsuid: o.bsuid, parentBsuid: o.parentBsuid }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ msisdn: o.msisdn, bsuid: o.bsuid, parentBsuid: o.parentBsuid }).filter(([, v]) => v !== undefined),
+  );
 }

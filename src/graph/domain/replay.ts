@@ -5,7 +5,17 @@
  */
 import { inEventOrder, laterKey, orderKey } from './event-order';
 import { Graph } from './graph';
-import { ContactState, earliest, HistoryAction, HistoryEntry, historyEntry, latest, LINKED_AT, Observation, STRENGTH_OF } from './observation';
+import {
+  ContactState,
+  earliest,
+  HistoryAction,
+  HistoryEntry,
+  historyEntry,
+  latest,
+  LINKED_AT,
+  Observation,
+  STRENGTH_OF,
+} from './observation';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 export interface ReplayInput {
@@ -70,7 +80,9 @@ export function replayComponent(input: ReplayInput): Replayed {
   for (const old of input.current) {
     if (written.some((contact) => contact.id === old.id)) continue;
     const retired = retire(old, holderNow, retiredKey);
-    const heir = retired.mergedInto ? (before.get(retired.mergedInto) ?? written.find((contact) => contact.id === retired.mergedInto)) : undefined;
+    const heir = retired.mergedInto
+      ? (before.get(retired.mergedInto) ?? written.find((contact) => contact.id === retired.mergedInto))
+      : undefined;
     diff.retire(old, retired, holderNow, heir);
     written.push(retired);
   }
@@ -129,7 +141,10 @@ function assignIds(replayed: ContactState[], current: ContactState[], newId: () 
   const pairs = replayed.flatMap((contact, order) =>
     current.map((old) => ({ contact, old, order, score: sharedWeight(contact, old) })).filter((pair) => pair.score > 0),
   );
-  pairs.sort((a, b) => b.score - a.score || a.order - b.order || a.old.firstSeenAt.getTime() - b.old.firstSeenAt.getTime() || (a.old.id < b.old.id ? -1 : 1));
+  pairs.sort(
+    (a, b) =>
+      b.score - a.score || a.order - b.order || a.old.firstSeenAt.getTime() - b.old.firstSeenAt.getTime() || (a.old.id < b.old.id ? -1 : 1),
+  );
   const ids = new Map<string, string>();
   const taken = new Set<string>();
   for (const { contact, old } of pairs) {
@@ -170,7 +185,9 @@ function carryOver(replayed: ContactState, id: string, old: ContactState): Conta
 
 /** A contact of before that no contact of the replay is: it holds nothing now, and resolves to whoever holds what it held. */
 function retire(old: ContactState, holderNow: (field: IdentifierKind, value: string) => string | null, key: string | null): ContactState {
-  const heir = IDENTIFIER_KINDS.map((field) => (old[field] === null ? null : holderNow(field, old[field] as string))).find((id) => id !== null) ?? null;
+  const heir =
+    IDENTIFIER_KINDS.map((field) => (old[field] === null ? null : holderNow(field, old[field] as string))).find((id) => id !== null) ??
+    null;
   const retired: ContactState = { ...old, mergedInto: heir, lastEventKey: laterKey(old.lastEventKey ?? null, key) };
   for (const field of IDENTIFIER_KINDS) {
     retired[field] = null;
@@ -206,13 +223,21 @@ class Diff {
   }
 
   /** A retired contact's links go, and it folds into its heir: a merge an admin can split (rule 9). */
-  retire(old: ContactState, retired: ContactState, holderNow: (field: IdentifierKind, value: string) => string | null, heir?: ContactState): void {
+  retire(
+    old: ContactState,
+    retired: ContactState,
+    holderNow: (field: IdentifierKind, value: string) => string | null,
+    heir?: ContactState,
+  ): void {
     for (const field of IDENTIFIER_KINDS) {
       const was = old[field];
       if (was !== null) this.unlinks.push(historyEntry(old, 'unlinked', field, was, null, holderNow(field, was), this.obs));
     }
     if (heir && retired.mergedInto) {
-      this.links.push({ ...historyEntry(heir, 'merged', null, null, null, old.id, this.obs), snapshot: { survivor: { ...heir }, merged: { ...old } } });
+      this.links.push({
+        ...historyEntry(heir, 'merged', null, null, null, old.id, this.obs),
+        snapshot: { survivor: { ...heir }, merged: { ...old } },
+      });
     }
   }
 }

@@ -75,8 +75,6 @@ describe(parseIdentifier.name, () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(AppError);
-    expect((caught as AppError).fields).toEqual([
-      { field: 'source', message: '"+46 7*********5x" is neither a phone number nor a BSUID' },
-    ]);
+    expect((caught as AppError).fields).toEqual([{ field: 'source', message: '"+46 7*********5x" is neither a phone number nor a BSUID' }]);
   });
 });

@@ -67,7 +67,10 @@ export function parseBusinessNumber(raw: unknown, field: string): string {
   const compact = typeof raw === 'string' ? raw.replace(/[\s\-()]/g, '') : '';
   const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact.startsWith('+') ? compact : `+${compact}`;
   if (!/^\+[1-9][0-9]{2,14}$/.test(international)) {
-    throw AppError.invalidField(field, `${describeInput(raw)} is not a business number (international form with its country code, up to 15 digits)`);
+    throw AppError.invalidField(
+      field,
+      `${describeInput(raw)} is not a business number (international form with its country code, up to 15 digits)`,
+    );
   }
   return international;
 }

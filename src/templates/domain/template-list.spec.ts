@@ -34,9 +34,16 @@ describe(readTemplateList.name, () => {
       language: { code: 'en' },
       category: 'utility',
       status: 'approved',
-      components: [{ type: 'body', text: 'Please provide your phone number' }, { type: 'buttons', buttons: [{ type: 'REQUEST_CONTACT_INFO', text: 'Share' }] }],
+      components: [
+        { type: 'body', text: 'Please provide your phone number' },
+        { type: 'buttons', buttons: [{ type: 'REQUEST_CONTACT_INFO', text: 'Share' }] },
+      ],
     };
-    const otp = { ...auth('login_code', 'one_tap'), category: 'authentication', components: [{ type: 'buttons', buttons: [{ type: 'otp', otp_type: 'one_tap' }] }] };
+    const otp = {
+      ...auth('login_code', 'one_tap'),
+      category: 'authentication',
+      components: [{ type: 'buttons', buttons: [{ type: 'otp', otp_type: 'one_tap' }] }],
+    };
     expect(readTemplateList({ data: [item, otp] })?.rows).toEqual([
       { name: 'request_contact_info', language: 'en', category: 'UTILITY', otpType: null, status: 'APPROVED' },
       { name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP', status: 'APPROVED' },
@@ -64,7 +71,10 @@ describe(readTemplateList.name, () => {
     ['without an OTP button', { name: 'a', language: 'en', category: 'AUTHENTICATION', components: [] }],
     ['with an OTP button of an unknown kind', { ...auth('a', 'MAGIC'), language: 'en' }],
   ])('keeps an authentication template %s, as authentication with no OTP kind', (_, item) => {
-    expect(readTemplateList([item])).toEqual({ rows: [expect.objectContaining({ name: 'a', category: 'AUTHENTICATION', otpType: null })], skipped: [] });
+    expect(readTemplateList([item])).toEqual({
+      rows: [expect.objectContaining({ name: 'a', category: 'AUTHENTICATION', otpType: null })],
+      skipped: [],
+    });
   });
 
   it('counts a template listed twice once, the first', () => {
@@ -73,7 +83,10 @@ describe(readTemplateList.name, () => {
       { name: 'a', language: 'en', category: 'MARKETING', status: 'PAUSED' },
       { name: 'a', language: 'sv', category: 'MARKETING' },
     ]);
-    expect(list?.rows.map((row) => [row.language, row.category])).toEqual([['en', 'UTILITY'], ['sv', 'MARKETING']]);
+    expect(list?.rows.map((row) => [row.language, row.category])).toEqual([
+      ['en', 'UTILITY'],
+      ['sv', 'MARKETING'],
+    ]);
   });
 
   it.each([[null], [{}], [{ data: 'x' }], ['[]'], [42]])('answers undefined for %j, which is no template list', (body) => {

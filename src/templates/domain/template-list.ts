@@ -67,7 +67,8 @@ function readTemplate(item: unknown): TemplateRow | SkippedTemplate {
   if (!name || !TEMPLATE_NAME.test(name)) return skip('name is missing or not a template name');
   if (!language || !TEMPLATE_LANGUAGE.test(language)) return skip('language is missing or not a language code');
   const category = text(item.category)?.toUpperCase();
-  if (!isOneOf(TEMPLATE_CATEGORIES, category)) return skip(`category ${JSON.stringify(item.category ?? null)} is not one of ${TEMPLATE_CATEGORIES.join(', ')}`);
+  if (!isOneOf(TEMPLATE_CATEGORIES, category))
+    return skip(`category ${JSON.stringify(item.category ?? null)} is not one of ${TEMPLATE_CATEGORIES.join(', ')}`);
   // An authentication template whose OTP kind cannot be read is kept all the same: its category
   // is what keeps it away from BSUIDs, and skipping it would make it unknown, so "not authentication".
   const otpType = category === 'AUTHENTICATION' ? readOtpType(item.components) : null;

@@ -26,7 +26,10 @@ describe(matchTemplates.name, () => {
   });
 
   it('answers every reference in order, against an empty registry too', () => {
-    const refs = [{ name: 'welcome', language: 'en' }, { name: 'nope', language: 'en' }];
+    const refs = [
+      { name: 'welcome', language: 'en' },
+      { name: 'nope', language: 'en' },
+    ];
     expect(matchTemplates(REGISTRY, refs).map((match) => match.known)).toEqual([true, false]);
     expect(matchTemplates([], refs).map((match) => match.known)).toEqual([false, false]);
   });

@@ -21,7 +21,10 @@ export interface TemplateMatch extends TemplateRef {
  * keeps a name's category per language, but a send pipeline that picks a language the registry
  * has not seen yet must not slip an OTP past the rule.
  */
-export function matchTemplates(registry: Iterable<{ name: string; language: string; category: TemplateCategory }>, refs: TemplateRef[]): TemplateMatch[] {
+export function matchTemplates(
+  registry: Iterable<{ name: string; language: string; category: TemplateCategory }>,
+  refs: TemplateRef[],
+): TemplateMatch[] {
   const byName = new Map<string, Map<string, TemplateCategory>>();
   for (const template of registry) {
     const languages = byName.get(template.name) ?? new Map<string, TemplateCategory>();

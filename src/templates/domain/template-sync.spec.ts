@@ -1,7 +1,14 @@
 import type { TemplateRow } from './template-list';
 import { KnownTemplate, planTemplateSync } from './template-sync';
 
-const row = (name: string, over: Partial<TemplateRow> = {}): TemplateRow => ({ name, language: 'en', category: 'UTILITY', otpType: null, status: 'APPROVED', ...over });
+const row = (name: string, over: Partial<TemplateRow> = {}): TemplateRow => ({
+  name,
+  language: 'en',
+  category: 'UTILITY',
+  otpType: null,
+  status: 'APPROVED',
+  ...over,
+});
 const known = (name: string, source: 'admin' | 'sync', over: Partial<TemplateRow> = {}): KnownTemplate => ({ ...row(name, over), source });
 
 describe(planTemplateSync.name, () => {
@@ -10,7 +17,12 @@ describe(planTemplateSync.name, () => {
       [known('same', 'sync'), known('paused', 'sync'), known('recategorised', 'sync')],
       [row('same'), row('paused', { status: 'PAUSED' }), row('recategorised', { category: 'MARKETING' }), row('fresh')],
     );
-    expect(plan).toEqual({ add: [row('fresh')], update: [row('paused', { status: 'PAUSED' }), row('recategorised', { category: 'MARKETING' })], unchanged: 1, remove: [] });
+    expect(plan).toEqual({
+      add: [row('fresh')],
+      update: [row('paused', { status: 'PAUSED' }), row('recategorised', { category: 'MARKETING' })],
+      unchanged: 1,
+      remove: [],
+    });
   });
 
   it("takes over an admin's template that LINK lists, even unchanged", () => {

@@ -6,6 +6,8 @@ import { UpperCase } from './upper-case';
 
 export class ListTemplatesQueryDto {
   @ApiPropertyOptional({ enum: TEMPLATE_CATEGORIES, description: 'In any case' })
-  @IsOptional() @UpperCase() @IsIn(TEMPLATE_CATEGORIES)
+  @IsOptional()
+  @UpperCase()
+  @IsIn(TEMPLATE_CATEGORIES)
   category?: TemplateCategory;
 }

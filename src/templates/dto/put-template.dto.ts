@@ -7,15 +7,22 @@ import { UpperCase } from './upper-case';
 /** A template entered by an admin, replaced whole by `PUT …/templates/{name}`. */
 export class PutTemplateDto {
   @ApiProperty({ example: 'en_US', description: 'WhatsApp language code: `en`, `en_US`, `pt_BR`' })
-  @IsString() @Matches(TEMPLATE_LANGUAGE, { message: 'language must be a language code such as en, en_US or pt_BR' })
+  @IsString()
+  @Matches(TEMPLATE_LANGUAGE, { message: 'language must be a language code such as en, en_US or pt_BR' })
   language!: string;
 
   @ApiProperty({ enum: TEMPLATE_CATEGORIES, example: 'AUTHENTICATION', description: 'In any case (`utility` reads as `UTILITY`)' })
-  @UpperCase() @IsIn(TEMPLATE_CATEGORIES)
+  @UpperCase()
+  @IsIn(TEMPLATE_CATEGORIES)
   category!: TemplateCategory;
 
-  @ApiPropertyOptional({ enum: OTP_TYPES, example: 'COPY_CODE', description: 'Required for AUTHENTICATION templates, absent otherwise; in any case' })
-  @UpperCase() @OtpTypeFitsCategory()
+  @ApiPropertyOptional({
+    enum: OTP_TYPES,
+    example: 'COPY_CODE',
+    description: 'Required for AUTHENTICATION templates, absent otherwise; in any case',
+  })
+  @UpperCase()
+  @OtpTypeFitsCategory()
   otpType?: OtpType | null;
 }
 
@@ -26,7 +33,9 @@ function OtpTypeFitsCategory() {
     name: 'otpTypeFitsCategory',
     validator: {
       validate: (value: unknown, args) =>
-        isAuthentication(args as ValidationArguments) ? (OTP_TYPES as readonly unknown[]).includes(value) : value === undefined || value === null,
+        isAuthentication(args as ValidationArguments)
+          ? (OTP_TYPES as readonly unknown[]).includes(value)
+          : value === undefined || value === null,
       defaultMessage: (args) =>
         isAuthentication(args as ValidationArguments)
           ? `otpType must be one of ${OTP_TYPES.join(', ')} for an AUTHENTICATION template`

@@ -22,7 +22,10 @@ describe(readParameters.name, () => {
     [undefined, {}],
     ['text', {}],
     [[1, 2], {}],
-    [{ ' whatsappUserId ': ` ${B} `, destination: '+4600000002' }, { whatsappUserId: B, destination: '+4600000002' }],
+    [
+      { ' whatsappUserId ': ` ${B} `, destination: '+4600000002' },
+      { whatsappUserId: B, destination: '+4600000002' },
+    ],
     [{ whatsappUserId: '', whatsappParentUserId: 'null', destination: 'NULL' }, {}],
     [{ platformPartnerId: 1, nested: { a: 1 }, flag: true }, { platformPartnerId: '1' }],
   ])('reads %j', (raw, expected) => {
@@ -68,17 +71,21 @@ describe(readDlrEnvelope.name, () => {
   it.each([
     [{ resultCode: 112006 }, [{ field: 'messageId', message: 'messageId is required' }]],
     [{ messageId: 'm', resultCode: '112006' }, [{ field: 'resultCode', message: 'resultCode must be an integer number' }]],
-    [{ messageId: 'm', resultCode: 1.5, messageIndex: 'a' }, [
-      { field: 'resultCode', message: 'resultCode must be an integer number' },
-      { field: 'messageIndex', message: 'messageIndex must be an integer number' },
-    ]],
+    [
+      { messageId: 'm', resultCode: 1.5, messageIndex: 'a' },
+      [
+        { field: 'resultCode', message: 'resultCode must be an integer number' },
+        { field: 'messageIndex', message: 'messageIndex must be an integer number' },
+      ],
+    ],
   ])('rejects %j', (body, fields) => {
     expect(fieldsOf(() => readDlrEnvelope(body))).toEqual(fields);
   });
 });
 
 describe(readMo.name, () => {
-  const mo = (fields: Record<string, unknown>) => readMoEnvelope({ destination: '+46000000000', messageId: 'm1', timestamp: '2026-06-01T10:00:00Z', ...fields });
+  const mo = (fields: Record<string, unknown>) =>
+    readMoEnvelope({ destination: '+46000000000', messageId: 'm1', timestamp: '2026-06-01T10:00:00Z', ...fields });
 
   it('reads the phone from source and the BSUIDs from customParameters', () => {
     const event = readMo(mo({ source: '+46000000001', customParameters: { whatsappUserId: B, whatsappParentUserId: P } }), context);
@@ -109,7 +116,9 @@ describe(readMo.name, () => {
   it('counts an MO as by phone only when its source is the phone number', () => {
     expect(readMo(mo({ source: B }), context).observations[0]).toMatchObject({ byPhone: false });
     expect(readMo(mo({ source: P }), context).observations[0]).toMatchObject({ byPhone: false });
-    expect(readMo(mo({ source: '0701234567', customParameters: { whatsappUserId: B } }), context).observations[0]).toMatchObject({ byPhone: true });
+    expect(readMo(mo({ source: '0701234567', customParameters: { whatsappUserId: B } }), context).observations[0]).toMatchObject({
+      byPhone: true,
+    });
   });
 
   it('reads a local-form source in the context region', () => {
@@ -137,23 +146,50 @@ describe(readMo.name, () => {
     const card = (origin: string, phones: unknown[]) => ({ contentType: 'CONTACTS', contacts: [{ origin, phones }] });
 
     it("links the sender's BSUID to the number shared through REQUEST_CONTACT_INFO, as attested", () => {
-      const event = readMo(mo({ source: B, content: { message: card('contact_request', [{ phone: '+46 70 123 45 67', waId: '46701234567' }]) } }), context);
-      expect(event.observations[1]).toMatchObject({ bsuid: B, msisdn: '+46701234567', strength: 'attested', evidence: { kind: 'CONTACT_SHARE' } });
+      const event = readMo(
+        mo({ source: B, content: { message: card('contact_request', [{ phone: '+46 70 123 45 67', waId: '46701234567' }]) } }),
+        context,
+      );
+      expect(event.observations[1]).toMatchObject({
+        bsuid: B,
+        msisdn: '+46701234567',
+        strength: 'attested',
+        evidence: { kind: 'CONTACT_SHARE' },
+      });
       expect(event.observations[1]).not.toHaveProperty('activity');
     });
 
     it('takes a forwarded card only as a claim', () => {
       const event = readMo(mo({ source: B, content: { message: card('other', [{ phone: '+46 70 765 43 21' }]) } }), context);
-      expect(event.observations[1]).toMatchObject({ bsuid: B, msisdn: '+46707654321', strength: 'claimed', evidence: { kind: 'CONTACT_CARD' } });
+      expect(event.observations[1]).toMatchObject({
+        bsuid: B,
+        msisdn: '+46707654321',
+        strength: 'claimed',
+        evidence: { kind: 'CONTACT_CARD' },
+      });
     });
 
     it('ignores a forwarded card when the sender’s phone is known, and unreadable numbers in a card', () => {
-      expect(readMo(mo({ source: '+46000000001', customParameters: { whatsappUserId: B }, content: { message: card('other', [{ phone: '+46707654321' }]) } }), context).observations).toHaveLength(1);
-      expect(readMo(mo({ source: B, content: { message: card('contact_request', [{ phone: 'call me' }]) } }), context).observations).toHaveLength(1);
+      expect(
+        readMo(
+          mo({
+            source: '+46000000001',
+            customParameters: { whatsappUserId: B },
+            content: { message: card('other', [{ phone: '+46707654321' }]) },
+          }),
+          context,
+        ).observations,
+      ).toHaveLength(1);
+      expect(
+        readMo(mo({ source: B, content: { message: card('contact_request', [{ phone: 'call me' }]) } }), context).observations,
+      ).toHaveLength(1);
     });
 
     it('learns nothing from a card sent by a phone-only sender', () => {
-      expect(readMo(mo({ source: '+46000000001', content: { message: card('contact_request', [{ waId: '46701234567' }]) } }), context).observations).toHaveLength(1);
+      expect(
+        readMo(mo({ source: '+46000000001', content: { message: card('contact_request', [{ waId: '46701234567' }]) } }), context)
+          .observations,
+      ).toHaveLength(1);
     });
   });
 });
@@ -185,11 +221,16 @@ describe(readDlr.name, () => {
   });
 
   it('keys redeliveries by message, index and result', () => {
-    expect(readDlr(dlr({ resultCode: 112006, messageIndex: 2, customParameters: { whatsappUserId: B } }), context).receiptKey).toBe('dlr:d1:2:112006');
+    expect(readDlr(dlr({ resultCode: 112006, messageIndex: 2, customParameters: { whatsappUserId: B } }), context).receiptKey).toBe(
+      'dlr:d1:2:112006',
+    );
   });
 
   it('names nobody when customParameters carries no identifier', () => {
-    expect(readDlr(dlr({ resultCode: 112006, customParameters: null }), context)).toEqual({ receiptKey: 'dlr:d1:0:112006', observations: [] });
+    expect(readDlr(dlr({ resultCode: 112006, customParameters: null }), context)).toEqual({
+      receiptKey: 'dlr:d1:0:112006',
+      observations: [],
+    });
   });
 
   it('reads the parent BSUID even under a key with stray spaces', () => {
@@ -205,10 +246,30 @@ describe(readDlr.name, () => {
 
     it.each([
       ['no recipient, sent', 112006, null, { msisdn: M, bsuid: undefined, parentBsuid: undefined, links: true, activity: 'outbound' }],
-      ['no recipient, invalid contact', 112404, null, { msisdn: M, bsuid: undefined, parentBsuid: undefined, links: false, activity: 'invalid' }],
-      ['a BSUID and parent, sent', 112006, { whatsappUserId: B, whatsappParentUserId: P }, { msisdn: M, bsuid: B, parentBsuid: P, links: true, activity: 'outbound' }],
-      ['a BSUID, failed', 112403, { whatsappUserId: B }, { msisdn: M, bsuid: B, parentBsuid: undefined, links: false, activity: undefined }],
-      ['another phone, which wins', 112006, { destination: '+46709999999' }, { msisdn: '+46709999999', bsuid: undefined, parentBsuid: undefined, links: true, activity: 'outbound' }],
+      [
+        'no recipient, invalid contact',
+        112404,
+        null,
+        { msisdn: M, bsuid: undefined, parentBsuid: undefined, links: false, activity: 'invalid' },
+      ],
+      [
+        'a BSUID and parent, sent',
+        112006,
+        { whatsappUserId: B, whatsappParentUserId: P },
+        { msisdn: M, bsuid: B, parentBsuid: P, links: true, activity: 'outbound' },
+      ],
+      [
+        'a BSUID, failed',
+        112403,
+        { whatsappUserId: B },
+        { msisdn: M, bsuid: B, parentBsuid: undefined, links: false, activity: undefined },
+      ],
+      [
+        'another phone, which wins',
+        112006,
+        { destination: '+46709999999' },
+        { msisdn: '+46709999999', bsuid: undefined, parentBsuid: undefined, links: true, activity: 'outbound' },
+      ],
     ])('names whom it was sent to beside what it carries: %s', (_, resultCode, customParameters, expected) => {
       expect(ids(readDlr(dlr({ resultCode, customParameters }), toPhone))).toEqual([expected]);
     });
@@ -241,7 +302,10 @@ describe(readTimestamp.name, () => {
     expect(readTimestamp('2026-06-01T10:04:00Z', now)).toEqual(new Date('2026-06-01T10:04:00Z'));
   });
 
-  it.each(['yesterday', '2020', '03/30/2010', '2010-03-30', '2010-02-30T25:00:00Z', '2010-02-30T10:00:00Z', '2010-03-30T12:59:40'])('rejects %j', (raw) => {
-    expect(fieldsOf(() => readTimestamp(raw))).toEqual([{ field: 'timestamp', message: 'must be an RFC 3339 date-time' }]);
-  });
+  it.each(['yesterday', '2020', '03/30/2010', '2010-03-30', '2010-02-30T25:00:00Z', '2010-02-30T10:00:00Z', '2010-03-30T12:59:40'])(
+    'rejects %j',
+    (raw) => {
+      expect(fieldsOf(() => readTimestamp(raw))).toEqual([{ field: 'timestamp', message: 'must be an RFC 3339 date-time' }]);
+    },
+  );
 });

@@ -17,7 +17,7 @@ export class MoWebhookDto {
   @ApiPropertyOptional({ example: '2020-03-21T17:41:58Z' })
   timestamp?: string;
 
-  @ApiPropertyOptional({ description: 'The message; a CONTACTS message may carry the user\'s own number' })
+  @ApiPropertyOptional({ description: "The message; a CONTACTS message may carry the user's own number" })
   content?: Record<string, unknown>;
 
   @ApiPropertyOptional({

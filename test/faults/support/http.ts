@@ -36,7 +36,8 @@ export function send(
   });
 }
 
-export const get = (port: number, path: string, authorization?: string, timeoutMs?: number) => send(port, 'GET', path, authorization, undefined, { timeoutMs });
+export const get = (port: number, path: string, authorization?: string, timeoutMs?: number) =>
+  send(port, 'GET', path, authorization, undefined, { timeoutMs });
 
 /** Whether a new TCP connection to the port is refused (nothing listens). */
 export function connectionRefused(port: number): Promise<boolean> {

@@ -84,7 +84,8 @@ export async function spawnService(env: Record<string, string | undefined>, port
   const base: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     // Nothing of the runner's own service configuration leaks in (a DATABASE_URL meant for e2e tests, say).
-    if (value !== undefined && !/^(DATABASE_URL|DATA_DIR|API_KEYS|PORT|HOST|LINK_.*|SHUTDOWN_GRACE_MS|NODE_OPTIONS)$/.test(key)) base[key] = value;
+    if (value !== undefined && !/^(DATABASE_URL|DATA_DIR|API_KEYS|PORT|HOST|LINK_.*|SHUTDOWN_GRACE_MS|NODE_OPTIONS)$/.test(key))
+      base[key] = value;
   }
   const fullEnv: Record<string, string> = {
     ...base,
@@ -128,7 +129,10 @@ export async function waitReady(service: Service, timeoutMs = 60_000): Promise<n
   let last = 'no answer yet';
   while (Date.now() - started < timeoutMs) {
     const exit = service.exit();
-    if (exit) throw new Error(`the service exited (code ${exit.code}, signal ${exit.signal}) before it was ready; its output:\n${service.output()}`);
+    if (exit)
+      throw new Error(
+        `the service exited (code ${exit.code}, signal ${exit.signal}) before it was ready; its output:\n${service.output()}`,
+      );
     try {
       const res = await get(service.port, '/health/ready', undefined, 3_000);
       if (res.status === 200) return Date.now() - started;
@@ -171,10 +175,16 @@ export function exitWithin(service: Service, ms: number): Promise<Exit | undefin
 }
 
 /** Polls `condition` every 50 ms; fails naming `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string, details: () => string = () => ''): Promise<number> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  details: () => string = () => '',
+): Promise<number> {
   const started = Date.now();
   while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${details() ? `; ${details()}` : ''}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${details() ? `; ${details()}` : ''}`);
     await sleep(50);
   }
   return Date.now() - started;

@@ -12,7 +12,10 @@ import { sleep, WEBHOOK_AUTH } from './service';
 /** acme's business number in the e2e suites, and the destination of LINK's MO fixtures. */
 export const BUSINESS_NUMBER = '+46000000000';
 
-const MO_FIXTURE = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'link', 'mo-01-text-msisdn.json'), 'utf8')) as Record<string, unknown>;
+const MO_FIXTURE = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'link', 'mo-01-text-msisdn.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 export interface Identity {
   phone: string;
