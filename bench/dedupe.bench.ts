@@ -345,7 +345,7 @@ async function startFakeLink(): Promise<FakeLink> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       link.received++;
-      let count = 0;
+      let count: number;
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { destinations?: unknown[] };
         count = Array.isArray(body.destinations) ? body.destinations.length : 0;

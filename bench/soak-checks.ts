@@ -16,7 +16,8 @@ export interface SoakDatabase {
 export async function openPostgres(url: string): Promise<SoakDatabase> {
   const client = new Client({ connectionString: url });
   await client.connect();
-  return { query: async (text, params) => (await client.query(text, params)).rows, close: () => client.end() };
+  const query = async <T>(text: string, params?: unknown[]): Promise<T[]> => (await client.query(text, params)).rows as T[];
+  return { query, close: () => client.end() };
 }
 
 /** The embedded database the service used, opened in this process (the service must have stopped). */
@@ -58,7 +59,7 @@ export async function checkInvariants(db: SoakDatabase, delivered: Delivered, pe
 
 /** (a) Each identifier is held by at most one live contact, and a merged-away contact holds none. */
 async function uniqueHolders(db: SoakDatabase): Promise<CheckResult> {
-  const shared = await db.query(
+  const shared = await db.query<{ portfolio: string; field: string; value: string; holders: number }>(
     `WITH ${HELD} SELECT portfolio, field, value, count(*)::int AS holders FROM held GROUP BY 1, 2, 3 HAVING count(*) > 1 LIMIT 20`,
     [PORTFOLIO_KEYS],
   );

@@ -329,7 +329,7 @@ export class Load {
     if (webhooks.length > 0 && random() < 0.75) {
       const webhook = webhooks[Math.floor(random() * webhooks.length)];
       const values = Object.values(webhook.carried);
-      if (webhook.portfolio === portfolio) return values[Math.floor(random() * values.length)] as string;
+      if (webhook.portfolio === portfolio) return values[Math.floor(random() * values.length)];
     }
     const person = this.options.people[Math.floor(random() * this.options.people.length)];
     const roll = random();

@@ -186,7 +186,7 @@ export function contactsFrom(person: Person, portfolio: SoakPortfolio, random: (
   const own = other === undefined;
   const phone = own ? person.msisdn : other.msisdn;
   const webhook = moFrom(person, portfolio, random, pick(person, portfolio, random));
-  const body = JSON.parse(webhook.body);
+  const body = JSON.parse(webhook.body) as Record<string, unknown>;
   body.source = webhook.carried.bsuid;
   body.content = {
     type: 'WHATSAPP',

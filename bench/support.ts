@@ -172,7 +172,12 @@ export function openLoop(ratePerSecond: number, durationMs: number, operation: (
         );
       }
       if (sent < count) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
-      else void Promise.all(inFlight).then(() => (failure === undefined ? resolve({ latencies, sendLags }) : reject(failure)));
+      else
+        void Promise.all(inFlight).then(() =>
+          failure === undefined
+            ? resolve({ latencies, sendLags })
+            : reject(failure instanceof Error ? failure : new Error('an operation failed', { cause: failure })),
+        );
     };
     tick();
   });

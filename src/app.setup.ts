@@ -164,7 +164,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // Many clients send the content type on every request: an empty body is no body (a DELETE, say), not bad JSON.
     if (body === '') return done(null, undefined);
-    parseJson(request, body as string, (error, value) => {
+    void parseJson(request, body as string, (error, value) => {
       if (error) return done(AppError.invalidJson(), undefined);
       // class-transformer walks a DTO's body recursively: thousands of levels overflow the stack (a 500).
       if (nestedDeeperThan(value, MAX_JSON_DEPTH))

@@ -120,7 +120,7 @@ describe(loadAppConfig.name, () => {
       message = (error as Error).message;
     }
     expect(message.split('\n').slice(1)).toEqual([
-      expect.stringMatching(/^  - PORT: /),
+      expect.stringMatching(/^ {2}- PORT: /),
       '  - DEFAULT_REGION: DEFAULT_REGION must be two upper-case letters',
     ]);
   });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CountryCode, getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
+import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from '../graph/contact.entity';
 import { CARE_WINDOW_HOURS } from '../graph/domain/time-rules';
@@ -63,7 +63,7 @@ export class ContactsSearchRepository {
   }
 
   async counts(portfolio: string, atRiskWithinDays: number): Promise<Omit<ContactStats, 'atRiskWithinDays'>> {
-    const [row] = await this.dataSource.query(
+    const [row]: Record<string, string>[] = await this.dataSource.query(
       `WITH ${CONFLICTED}, ${BOOKED}
        SELECT count(*) AS contacts,
               count(*) FILTER (WHERE c.msisdn IS NOT NULL) AS "withPhone",
@@ -80,10 +80,7 @@ export class ContactsSearchRepository {
        WHERE c.portfolio = $1 AND c.merged_into IS NULL`,
       [portfolio, atRiskWithinDays],
     );
-    return Object.fromEntries(Object.entries(row as Record<string, string>).map(([name, count]) => [name, Number(count)])) as Omit<
-      ContactStats,
-      'atRiskWithinDays'
-    >;
+    return Object.fromEntries(Object.entries(row).map(([name, count]) => [name, Number(count)])) as Omit<ContactStats, 'atRiskWithinDays'>;
   }
 }
 
@@ -117,5 +114,5 @@ function countryCondition(raw: string, param: (value: unknown) => string): strin
   const byBsuid = `c.bsuid LIKE ${bsuidPrefix} OR c.parent_bsuid LIKE ${bsuidPrefix}`;
   // A country without a phone numbering plan of its own (Antarctica) matches by BSUID only.
   if (!isSupportedCountry(country)) return `(${byBsuid})`;
-  return `(c.msisdn LIKE ${param(`+${getCountryCallingCode(country as CountryCode)}%`)} OR ${byBsuid})`;
+  return `(c.msisdn LIKE ${param(`+${getCountryCallingCode(country)}%`)} OR ${byBsuid})`;
 }

@@ -111,7 +111,7 @@ async function refreshMissed(lockPath: string): Promise<boolean> {
 async function ownerIsGone(ownerFile: string, folder: string): Promise<boolean> {
   let owner: { pid?: unknown; host?: unknown };
   try {
-    owner = JSON.parse(await readFile(ownerFile, 'utf8'));
+    owner = JSON.parse(await readFile(ownerFile, 'utf8')) as { pid?: unknown; host?: unknown };
   } catch {
     return false; // no owner named: only proper-lockfile's staleness can tell
   }

@@ -45,7 +45,7 @@ export class LinkProxyService {
     const response: MessageResponse = isJsonObject(upstream.body)
       ? upstream.body
       : { description: `LINK answered ${upstream.status} without a readable body` };
-    const ids = Array.isArray(response.messageIds) ? response.messageIds : [];
+    const ids: unknown[] = Array.isArray(response.messageIds) ? response.messageIds : [];
     if (ids.length !== planned.plan.destinations.length) {
       this.logger.warn(
         `LINK answered ${ids.length} messageIds for ${planned.plan.destinations.length} destinations in ${planned.owner.key}`,
@@ -95,13 +95,19 @@ export class LinkProxyService {
       byPhone: identifier.kind === 'msisdn',
       evidence: {
         kind: 'SEND',
-        messageId: typeof ids[position] === 'string' ? (ids[position] as string) : undefined,
+        messageId: messageIdAt(ids, position),
         businessNumber: planned.source,
       },
     }));
-    const receiptKey = `send:${ids.find((id) => typeof id === 'string') ?? `${planned.request.refId}:${now.toISOString()}`}`;
+    const firstId = ids.find((id): id is string => typeof id === 'string');
+    const receiptKey = `send:${firstId ?? `${String(planned.request.refId)}:${now.toISOString()}`}`;
     this.ingest.ingest({ portfolio: planned.owner.key, receiptKey, observations }).catch((error: Error) => {
       this.logger.error(`outbound of ${observations.length} destinations in ${planned.owner.key} not recorded: ${error.message}`);
     });
   }
+}
+
+function messageIdAt(ids: unknown[], position: number): string | undefined {
+  const id = ids[position];
+  return typeof id === 'string' ? id : undefined;
 }

@@ -41,7 +41,7 @@ export class GraphReplayService {
     const explained = current.every(
       (contact) =>
         contact.hasFullLog !== false &&
-        IDENTIFIER_KINDS.every((field) => contact[field] === null || values[field].includes(contact[field] as string)),
+        IDENTIFIER_KINDS.every((field) => contact[field] === null || values[field].includes(contact[field])),
     );
     if (!explained) {
       this.logger.log(
@@ -83,6 +83,6 @@ export class GraphReplayService {
 
 function identifiersOf(observations: Observation[]): Record<IdentifierKind, string[]> {
   const sets: Record<IdentifierKind, Set<string>> = { msisdn: new Set(), bsuid: new Set(), parentBsuid: new Set() };
-  for (const obs of observations) for (const field of IDENTIFIER_KINDS) if (obs[field] !== undefined) sets[field].add(obs[field] as string);
+  for (const obs of observations) for (const field of IDENTIFIER_KINDS) if (obs[field] !== undefined) sets[field].add(obs[field]);
   return { msisdn: [...sets.msisdn], bsuid: [...sets.bsuid], parentBsuid: [...sets.parentBsuid] };
 }

@@ -60,7 +60,7 @@ export class SplitService {
 function valuesOf(snapshot: MergeSnapshot): Record<IdentifierKind, string[]> {
   const values = { msisdn: [] as string[], bsuid: [] as string[], parentBsuid: [] as string[] };
   for (const field of IDENTIFIER_KINDS) {
-    for (const side of [snapshot.survivor, snapshot.merged]) if (side[field] !== null) values[field].push(side[field] as string);
+    for (const side of [snapshot.survivor, snapshot.merged]) if (side[field] !== null) values[field].push(side[field]);
   }
   return values;
 }

@@ -29,6 +29,7 @@ export type PrunedTable = keyof typeof PRUNED;
 export const PRUNED_TABLES = Object.keys(PRUNED) as PrunedTable[];
 
 /** LINK's messageIds are short ids; anything else in its answer is not kept. */
+// eslint-disable-next-line no-control-regex -- a NUL cannot be stored, so it is no messageId
 const MESSAGE_ID = /^[^\u0000]{1,256}$/;
 
 /** The contact holding the identifier `m.value` of kind `m.kind` in portfolio $1, if any. */

@@ -45,7 +45,8 @@ export class WebhooksService {
       // Classified by the answer the sender gets, whatever was thrown (a database error is a 503 too).
       const answered = asAppError(error);
       const status = answered instanceof AppError ? answered.status : HttpStatus.INTERNAL_SERVER_ERROR;
-      outcome = status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : status < 500 ? 'rejected' : 'failed';
+      outcome =
+        status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : status < HttpStatus.INTERNAL_SERVER_ERROR ? 'rejected' : 'failed';
       throw error;
     } finally {
       this.metrics.webhooks.inc({ kind, outcome });

@@ -143,8 +143,7 @@ describe('PUT /v1/portfolios/:portfolio/contacts (import)', () => {
   });
 
   describe('updatedAt', () => {
-    const updatedAt = async () =>
-      (await t.dataSource.query('SELECT id, updated_at FROM contact ORDER BY id')) as { id: string; updated_at: Date }[];
+    const updatedAt = async () => t.dataSource.query<{ id: string; updated_at: Date }[]>('SELECT id, updated_at FROM contact ORDER BY id');
 
     it.each([
       [

@@ -324,7 +324,7 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     await admin(request(t.http).put('/v1/portfolios/acme/templates/order_update'))
       .send({ language: 'en', category: 'UTILITY' })
       .expect(201);
-    const ids = async (sql: string) => ((await t.dataSource.query(sql)) as { id: string }[]).map((row) => String(row.id));
+    const ids = async (sql: string) => (await t.dataSource.query<{ id: string }[]>(sql)).map((row) => String(row.id));
     const seeded = {
       contactIds: await ids(`SELECT id FROM contact ORDER BY id`),
       historyIds: await ids(`SELECT id FROM link_history ORDER BY id`),
@@ -504,7 +504,7 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     try {
       await fc.assert(property, { numRuns });
     } catch (error) {
-      throw new Error(`${route.method.toUpperCase()} ${route.template}: ${(error as Error).message}`);
+      throw new Error(`${route.method.toUpperCase()} ${route.template}: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -34,7 +34,7 @@ export function resolveRoute(app: () => TestApp) {
   return (portfolio: string, identifiers: unknown, secret: string | null = KEYS.crm) => {
     const req = request(app().http).post(`/v1/portfolios/${portfolio}/contacts/resolve`);
     if (secret !== null) req.auth(secret, { type: 'bearer' });
-    return req.send({ identifiers } as object);
+    return req.send({ identifiers });
   };
 }
 

@@ -99,7 +99,7 @@ export function seededKeys(ids: () => Record<Key, string>, list: ReturnType<type
 /** Writes the seeded set (above) into a reset database, its times `ago` the test's now. */
 export async function seedContacts(t: TestApp, ago: (ms: number) => string): Promise<SeededSet> {
   const { importContacts } = searchRequests(() => t);
-  const first = async (body: object, post = t.postMo) => {
+  const first = async (body: object, post = (b: object) => t.postMo(b)) => {
     const res = await post(body).expect(200);
     expect(res.body.portfolio).toBe('acme');
     return res.body.contactIds[0] as string;
@@ -115,7 +115,7 @@ export async function seedContacts(t: TestApp, ago: (ms: number) => string): Pro
   const f = await first(mo(F_PHONE, { whatsappUserId: F_BSUID }, 'f-1', ago(35 * DAY)));
   const g = await first(mo(G_PHONE, null, 'g-1', ago(50 * DAY)));
   const mergedAway = await first(mo(G_BSUID, { whatsappUserId: G_BSUID }, 'g-2', ago(49 * DAY)));
-  const merged = await first(dlr(112006, { destination: G_PHONE, whatsappUserId: G_BSUID }, 'g-3', ago(48 * DAY)), t.postDlr);
+  const merged = await first(dlr(112006, { destination: G_PHONE, whatsappUserId: G_BSUID }, 'g-3', ago(48 * DAY)), (b) => t.postDlr(b));
   expect(merged).toBe(g);
   expect(mergedAway).not.toBe(g);
 

@@ -43,7 +43,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = sqlState(error);
   if (code) return /^(08|53|55P03|57|58)/.test(code);
   const candidate = error as { message?: unknown; code?: unknown } | undefined;
-  return CONNECTION_FAILURE.test(`${String(candidate?.code ?? '')} ${String(candidate?.message ?? '')}`);
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+  return CONNECTION_FAILURE.test(`${text(candidate?.code)} ${text(candidate?.message)}`);
 }
 
 export interface AsAppErrorOptions {

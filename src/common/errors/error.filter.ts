@@ -73,6 +73,9 @@ function httpMessage(error: HttpException): string {
   return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
 }
 
+/** 503 as the plain number `toErrorResponse` answers. */
+const UNAVAILABLE: number = HttpStatus.SERVICE_UNAVAILABLE;
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
@@ -86,7 +89,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof AppError && status >= 500) {
       // A failure we named (LINK down, the database away): the message says it all, no stack needed.
       this.logger.warn(`${route} answered ${status}: ${error.message}`);
-    } else if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
+    } else if (status >= 500 && status !== UNAVAILABLE) {
       this.logger.error(`${route} failed [${request.id}]`, (error as Error)?.stack);
     }
     void reply.status(status).send(body);

@@ -75,8 +75,8 @@ interface Entry {
  * person is sent as. `parsed` spares a second parse of inputs the caller has read already.
  */
 export function planDestinations(inputs: unknown[], directory: Directory, options: PlanOptions, parsed?: ParseResult[]): Plan {
-  const report: DestinationReport[] = new Array(inputs.length);
-  const positions: (number | null)[] = new Array(inputs.length).fill(null);
+  const report = new Array<DestinationReport>(inputs.length);
+  const positions = new Array<number | null>(inputs.length).fill(null);
   const people = new Map<string, Entry[]>();
   inputs.forEach((input, index) => {
     const read = parsed?.[index] ?? tryParseIdentifier(input, options.region);

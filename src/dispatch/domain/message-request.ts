@@ -81,7 +81,7 @@ export function readMessageKinds(messages: Record<string, unknown>[]): MessageKi
     }
     const template = isJsonObject(message.template) ? message.template : {};
     const language = isJsonObject(template.language) ? template.language.code : template.language;
-    const ref = { name: String(template.name ?? '').trim(), language: String(language ?? '').trim() };
+    const ref = { name: scalarText(template.name), language: scalarText(language) };
     templates.set(`${ref.name}\u0000${ref.language}`, ref);
   }
   return { templates: [...templates.values()], freeForm };
@@ -99,4 +99,9 @@ function optional(
 
 function isText(value: unknown): boolean {
   return typeof value === 'string' && value.trim() !== '';
+}
+
+/** A name or code as text, trimmed; '' when it is no string or number (an object is no template name). */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 }

@@ -77,6 +77,6 @@ export function isLate(obs: Observation, seen: (field: IdentifierKind, value: st
   if (!isTimeOrdered(obs)) return false;
   const key = orderKey(obs);
   const after = (other: string | null | undefined) => other != null && compareKeys(other, key) > 0;
-  const known = IDENTIFIER_KINDS.flatMap((field) => (obs[field] === undefined ? [] : [seen(field, obs[field] as string)]));
+  const known = IDENTIFIER_KINDS.flatMap((field) => (obs[field] === undefined ? [] : [seen(field, obs[field])]));
   return known.some(({ logged, held, holderKey }) => after(logged) || after(holderKey) || (logged != null && !held));
 }

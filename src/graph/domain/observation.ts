@@ -1,5 +1,5 @@
 /** The data the identity graph's rules work on: observations in, contacts and history out. */
-import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
+import { IdentifierKind } from '../../identifiers/domain/identifier';
 
 /**
  * Rule 8. `attested`: seen together in one webhook, as Meta sent it. `claimed`: said by someone

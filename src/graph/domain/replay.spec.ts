@@ -72,7 +72,7 @@ class Book {
     const component = this.component(obs);
     const values = (field: IdentifierKind) => new Set(component.flatMap((logged) => (logged[field] ? [logged[field]] : [])));
     const current = [...this.contacts.values()].filter((contact) =>
-      IDENTIFIER_KINDS.some((field) => contact[field] !== null && values(field).has(contact[field] as string)),
+      IDENTIFIER_KINDS.some((field) => contact[field] !== null && values(field).has(contact[field])),
     );
     const replayed = replayComponent({ current, logged: component.filter((logged) => logged !== obs), arriving: [obs], newId: this.newId });
     // Conflicts raised on contacts merged into the component since are the component's too.

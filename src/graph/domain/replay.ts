@@ -186,8 +186,7 @@ function carryOver(replayed: ContactState, id: string, old: ContactState): Conta
 /** A contact of before that no contact of the replay is: it holds nothing now, and resolves to whoever holds what it held. */
 function retire(old: ContactState, holderNow: (field: IdentifierKind, value: string) => string | null, key: string | null): ContactState {
   const heir =
-    IDENTIFIER_KINDS.map((field) => (old[field] === null ? null : holderNow(field, old[field] as string))).find((id) => id !== null) ??
-    null;
+    IDENTIFIER_KINDS.map((field) => (old[field] === null ? null : holderNow(field, old[field]))).find((id) => id !== null) ?? null;
   const retired: ContactState = { ...old, mergedInto: heir, lastEventKey: laterKey(old.lastEventKey ?? null, key) };
   for (const field of IDENTIFIER_KINDS) {
     retired[field] = null;

@@ -25,7 +25,7 @@ const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 const PHONE_PUNCTUATION = /[\s\-().\u00a0/]/g;
 const PLACEHOLDERS = new Set(['null', 'undefined', 'nil', 'none', 'n/a']);
-const CALLING_CODES = new Set(getCountries().map((country) => getCountryCallingCode(country) as string));
+const CALLING_CODES = new Set(getCountries().map((country) => getCountryCallingCode(country)));
 
 /**
  * Reads one identifier (DESIGN: Identifier parsing). Never throws: an input that is not an
