@@ -15,7 +15,9 @@ import { ContactBookEntry } from '../graph/contact-book-entry.entity';
 import { ContactExchange } from '../graph/contact-exchange.entity';
 import { Contact } from '../graph/contact.entity';
 import { GraphObservation } from '../graph/graph-observation.entity';
+import { LinkConflict } from '../graph/link-conflict.entity';
 import { LinkHistory } from '../graph/link-history.entity';
+import { WebhookReceipt } from '../graph/webhook-receipt.entity';
 import { BusinessNumber } from '../portfolios/business-number.entity';
 import { Portfolio } from '../portfolios/portfolio.entity';
 import { SentMessage } from '../sent-messages/sent-message.entity';
@@ -27,6 +29,8 @@ export const ENTITIES = [
   Contact,
   ContactExchange,
   LinkHistory,
+  LinkConflict,
+  WebhookReceipt,
   GraphObservation,
   Template,
   SentMessage,
