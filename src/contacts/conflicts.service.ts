@@ -4,7 +4,8 @@ import { AppError } from '../common/errors/app-error';
 import type { IdentifierKind } from '../identifiers/domain/identifier';
 import { ConflictSettlementService } from '../graph/conflict-settlement.service';
 import type { Evidence } from '../graph/domain/observation';
-import { ConflictRow, ConflictStatus, LinkConflictsRepository } from '../graph/link-conflicts.repository';
+import type { ConflictRow, ConflictStatus } from '../graph/link-conflicts.repository';
+import { ConflictsRepository } from './conflicts.repository';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView, toContactView } from './contact.view';
 import { ContactsService } from './contacts.service';
@@ -33,7 +34,7 @@ export interface ConflictView {
 @Injectable()
 export class ConflictsService {
   constructor(
-    private readonly conflicts: LinkConflictsRepository,
+    private readonly conflicts: ConflictsRepository,
     private readonly settlement: ConflictSettlementService,
     private readonly contacts: ContactsService,
   ) {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
+import { mask } from '../common/logging/mask';
 import type { IdentifierKind } from '../identifiers/domain/identifier';
 import { ErasureReport, ErasureService } from '../graph/erasure.service';
 import { SplitService } from '../graph/split.service';
@@ -40,6 +41,6 @@ export class ContactChangesService {
 
   async erase(portfolio: Portfolio, principal: Principal, identifier: string): Promise<ErasureReport> {
     const contact = await this.contacts.findOrFail(portfolio, identifier);
-    return this.eraser.erase(portfolio.key, principal, contact.id);
+    return this.eraser.erase(portfolio.key, principal, contact.id, mask(identifier));
   }
 }

@@ -2,28 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Identifier, identifierKey } from '../identifiers/domain/identifier';
 import { isInvalid } from '../graph/domain/observation';
 import { careWindowOpenUntil } from '../graph/domain/time-rules';
-import { IS_INVALID } from '../graph/contact.entity';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { ContactsRepository } from './contacts.repository';
 import type { Directory, KnownContact } from './domain/directory';
-
-/**
- * Only what the plan needs of a contact: a 100,000-destination request reads as many rows, and
- * timestamps cost most to read.
- */
-const SEND_COLUMNS = `c.id, c.msisdn, c.bsuid, c.parent_bsuid AS "parentBsuid", ${IS_INVALID} AS invalid,
-  (extract(epoch FROM c.last_inbound_at) * 1000)::bigint AS "lastInboundMs"`;
-
-interface SendRow {
-  id: string;
-  msisdn: string | null;
-  bsuid: string | null;
-  parentBsuid: string | null;
-  invalid: boolean;
-  /** bigint, as text. */
-  lastInboundMs: string | null;
-}
 
 /**
  * Looks up every identifier of a send request in a fixed number of queries, whatever its size:
@@ -38,7 +20,7 @@ export class ContactsDirectoryService {
 
   async directoryFor(portfolio: Portfolio, identifiers: Identifier[]): Promise<Directory> {
     const directory: Directory = { contacts: new Map(), foreign: new Set() };
-    for (const row of await this.contacts.lookUp<SendRow>(portfolio.key, identifiers, SEND_COLUMNS)) {
+    for (const row of await this.contacts.lookUpForSend(portfolio.key, identifiers)) {
       const { kind, value, lastInboundMs, ...contact } = row;
       const careWindow = careWindowOpenUntil(lastInboundMs === null ? null : Number(lastInboundMs));
       directory.contacts.set(identifierKey({ kind, value }), { ...contact, careWindowOpenUntil: careWindow });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { GraphModule } from '../graph/graph.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { ConflictsController } from './conflicts.controller';
+import { ConflictsRepository } from './conflicts.repository';
 import { ConflictsService } from './conflicts.service';
 import { ContactChangesService } from './contact-changes.service';
 import { ContactStatsController } from './contact-stats.controller';
@@ -20,6 +21,7 @@ import { GroupsController } from './groups.controller';
   controllers: [ContactsController, ContactStatsController, ConflictsController, GroupsController],
   providers: [
     ContactsRepository,
+    ConflictsRepository,
     ContactsSearchRepository,
     ContactsService,
     ContactsDirectoryService,
@@ -28,6 +30,6 @@ import { GroupsController } from './groups.controller';
     ConflictsService,
     ContactChangesService,
   ],
-  exports: [ContactsService, ContactsDirectoryService, ContactsResolveService],
+  exports: [ContactsDirectoryService],
 })
 export class ContactsModule {}

@@ -4,7 +4,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * A phone number in the contact book of one business number of a portfolio, as far as this service
  * saw: Meta keeps sending that phone in webhooks (DESIGN: phoneVisibleUntil). Business number
  * `unknown` holds entries made by a number the service could not tell. Written with the webhook
- * batches by `contacts-write.repository.ts`.
+ * batches by `graph.repository.ts`.
  */
 @Entity('contact_book_entry')
 export class ContactBookEntry {

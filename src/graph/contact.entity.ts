@@ -16,7 +16,7 @@ export const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inboun
   OR c.invalid_at >= greatest(c.last_inbound_at, c.last_outbound_at)))`;
 
 /**
- * One person inside one portfolio. Written by `contacts-write.repository.ts` in set-based batches.
+ * One person inside one portfolio. Written by `graph.repository.ts` in set-based batches.
  * The table's fillfactor (70, for HOT updates) is a storage parameter TypeORM neither sets nor reads.
  */
 @Entity('contact')

@@ -35,11 +35,12 @@ export class ErasureService {
     private readonly sentMessages: SentMessagesRepository,
   ) {}
 
-  async erase(portfolio: string, principal: Principal, contactId: string): Promise<ErasureReport> {
+  /** Erases the person of contact `contactId`; `asked` names them (masked) in a 404 when they are gone meanwhile. */
+  async erase(portfolio: string, principal: Principal, contactId: string, asked: string): Promise<ErasureReport> {
     const report = await this.store.change(async (tx) => {
       // The contact may have been merged into another since it was found: erase the person where they are now.
       const survivor = await this.writes.survivorId(tx, portfolio, contactId);
-      if (!survivor) throw AppError.notFound(`No contact ${contactId} in portfolio ${portfolio}`);
+      if (!survivor) throw AppError.notFound(`No contact for ${asked} in portfolio ${portfolio}`);
       const family = await this.erasures.lockFamily(tx, portfolio, survivor);
       const counts = await this.erasures.deleteFamily(tx, portfolio, family);
       // What was sent to the person is theirs too: by contact, or by an identifier that was theirs.

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 
 /**
  * One observation as the graph applied it (rule 5): the log a late observation replays its part of
- * the graph from. Written and read by `contacts-write.repository.ts`.
+ * the graph from. Written and read by `graph.repository.ts`.
  */
 @Entity('graph_observation')
 @Index('graph_observation_msisdn_idx', ['portfolio', 'msisdn', 'orderKey'], { where: 'msisdn IS NOT NULL' })

@@ -32,6 +32,6 @@ import { SplitService } from './split.service';
     ConflictSettlementService,
     ErasureService,
   ],
-  exports: [IngestService, ImportService, SplitService, ConflictSettlementService, ErasureService, LinkConflictsRepository],
+  exports: [IngestService, ImportService, SplitService, ConflictSettlementService, ErasureService],
 })
 export class GraphModule {}

@@ -30,7 +30,7 @@ export interface GraphChange {
   exchanges?: ExchangeRow[];
   /** The observations applied, for the log a late one replays from (rule 5); only time-ordered ones are kept. */
   observations?: Observation[];
-  /** An admin's correction or an import: its contacts leave the log's reach and are never replayed. */
+  /** An admin's correction: its contacts leave the log's reach and are never replayed (an import marks its contacts itself). */
   corrected?: boolean;
   /** Phone numbers logged into a business number's contact book. */
   contactBook?: ContactBookEntryRow[];

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { IdentifierKind } from '../identifiers/domain/identifier';
 import type { Evidence } from './domain/observation';
@@ -24,33 +23,16 @@ export interface ConflictRow {
   settledBy: string | null;
 }
 
-const CONFLICT_COLUMNS = `id, contact_id AS "contactId", other_contact_id AS "otherContactId", field, existing_value AS "existingValue",
+export const CONFLICT_COLUMNS = `id, contact_id AS "contactId", other_contact_id AS "otherContactId", field, existing_value AS "existingValue",
   claimed_value AS "claimedValue", strength, evidence, event_at AS "eventAt", status, created_at AS "createdAt",
   settled_at AS "settledAt", settled_by AS "settledBy"`;
 
-/** Conflicts for an admin to see and settle. Conflicts are opened by the graph's own write (`GraphRepository`). */
+/**
+ * A conflict as its settlement locks and closes it. Conflicts are opened by the graph's own write
+ * (`GraphRepository`) and read for admins by contacts/ (`ConflictsRepository`).
+ */
 @Injectable()
 export class LinkConflictsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** Newest first, from `cursor` (an id) down; one row more than `limit` tells that a next page exists. */
-  list(portfolio: string, status: ConflictStatus, cursor: string | undefined, limit: number): Promise<ConflictRow[]> {
-    return this.dataSource.query(
-      `SELECT ${CONFLICT_COLUMNS} FROM link_conflict
-       WHERE portfolio = $1 AND status = $2 AND ($3::bigint IS NULL OR id < $3::bigint)
-       ORDER BY id DESC LIMIT $4`,
-      [portfolio, status, cursor ?? null, limit + 1],
-    );
-  }
-
-  async find(portfolio: string, id: string): Promise<ConflictRow | undefined> {
-    const [row]: ConflictRow[] = await this.dataSource.query(
-      `SELECT ${CONFLICT_COLUMNS} FROM link_conflict WHERE portfolio = $1 AND id = $2`,
-      [portfolio, id],
-    );
-    return row;
-  }
-
   /** The conflict, locked until the transaction ends: two admins settling it at once take turns. */
   async lock(tx: PipelinedTransaction, portfolio: string, id: string): Promise<ConflictRow | undefined> {
     const [row] = await tx.query<ConflictRow>(`SELECT ${CONFLICT_COLUMNS} FROM link_conflict WHERE portfolio = $1 AND id = $2 FOR UPDATE`, [

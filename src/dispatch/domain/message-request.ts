@@ -101,7 +101,8 @@ function isText(value: unknown): boolean {
   return typeof value === 'string' && value.trim() !== '';
 }
 
-/** A name or code as text, trimmed; '' when it is no string or number (an object is no template name). */
+/** A name or code as text, trimmed, as JavaScript writes any value (`["otp"]` reads as `otp`): the registry decides what it is. */
 function scalarText(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever a client sent, read as it stringifies
+  return String(value ?? '').trim();
 }

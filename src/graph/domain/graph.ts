@@ -18,6 +18,9 @@ import {
 import { isTimeOrdered, laterKey, orderKey } from './event-order';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
+/** Fields of a contact `Graph.edit` may change: not its id, portfolio or identifiers (those go through `setLink`). */
+type ContactPatch = Partial<Omit<ContactState, 'id' | 'portfolio' | IdentifierKind>>;
+
 /**
  * The contacts of one change, indexed by their identifiers. Mutated in place by `apply` and by an
  * admin's corrections, only through its own methods, so that `changes()` knows every contact and
@@ -70,7 +73,7 @@ export class Graph {
   }
 
   /** Changes fields of a contact other than its identifiers (those go through `setLink`). */
-  edit(contact: ContactState, patch: Partial<Omit<ContactState, 'id' | 'portfolio' | IdentifierKind>>): void {
+  edit(contact: ContactState, patch: ContactPatch): void {
     Object.assign(contact, patch);
     this.markChanged(contact.id);
   }
@@ -255,7 +258,7 @@ class LinkStep {
    */
   private confirm(contact: ContactState, field: IdentifierKind): void {
     if (!this.attested) return;
-    const patch: Partial<ContactState> = {};
+    const patch: ContactPatch = {};
     if (contact[STRENGTH_OF[field]] === 'claimed') {
       patch[STRENGTH_OF[field]] = 'attested';
       this.record(contact, 'confirmed', field, contact[field], contact[field]);

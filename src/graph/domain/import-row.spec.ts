@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readImportRow } from './import-row';
 
 const B = 'SE.13491208655302741918';
@@ -33,5 +34,17 @@ describe(readImportRow.name, () => {
   ])('refuses %s', (_, row, field, reason) => {
     const read = readImportRow(row, 'SE');
     expect(read).toEqual({ ok: false, field, reason: expect.stringContaining(reason) });
+  });
+});
+
+describe(`${readImportRow.name}, on arbitrary rows`, () => {
+  it('reads any import row without throwing', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('msisdn', 'bsuid', 'parentBsuid', 'externalId', 'other'), fc.anything()), (row) => {
+        const read = readImportRow(row, 'SE');
+        expect(typeof read.ok).toBe('boolean');
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
