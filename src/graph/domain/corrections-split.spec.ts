@@ -111,6 +111,26 @@ describe(splitMerge.name, () => {
     expect(contact(graph, 'c2').externalId).toBe('crm-2');
   });
 
+  it('writes back the holder whose CRM id goes back, even when every identifier the merged contact brought stays elsewhere', () => {
+    const ingested = newGraph();
+    ingested.apply(observation({ msisdn: M, bsuid: B1 }, 1));
+    ingested.apply(observation({ parentBsuid: P }, 2)).contact!.externalId = 'crm-2';
+    const snapshot = applyAll(ingested, [observation({ msisdn: M, parentBsuid: P }, 3), observation({ bsuid: B2, parentBsuid: P }, 4)])!;
+    expectHolders(ingested, [['parentBsuid', P, 'c3']]);
+    const graph = reload(ingested);
+
+    const outcome = splitMerge(graph, asStored(snapshot), contact(graph, 'c1'), ADMIN, SPLIT_AT);
+
+    expect(outcome.keptElsewhere).toEqual(['parentBsuid']);
+    expect(contact(graph, 'c1').externalId).toBeNull();
+    expect(
+      graph
+        .changes()
+        .contacts.map((changed) => changed.id)
+        .sort(),
+    ).toEqual(['c1', 'c2']);
+  });
+
   it('leaves a graph that the webhooks keep working on: each identifier finds its own contact again', () => {
     const { graph, snapshot } = phoneAndBsuidMerged();
     splitMerge(graph, snapshot, contact(graph, 'c1'), ADMIN, SPLIT_AT);
