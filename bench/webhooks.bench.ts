@@ -7,63 +7,120 @@
  */
 import { Agent, request } from 'node:http';
 import { Client, Pool } from 'pg';
-import { DATABASE_URL, ensureDatabase as createDatabase, median, PORT, round2, run, startService, stopService } from './support';
+import {
+  cpuSecondsOf,
+  DATABASE_URL,
+  ensureDatabase as createDatabase,
+  loadAverage,
+  median,
+  PORT,
+  round2,
+  run,
+  sql,
+  startService,
+  stopService,
+} from './support';
 
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 20_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '32,128').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARM_UP = 3_000;
 const SECRET = 'bench-webhook-secret-0123456789';
 const AUTH = `Basic ${Buffer.from(`link:${SECRET}`).toString('base64')}`;
+
+/** What one run of `count` operations cost: the rate, and the service's CPU and the WAL records per operation. */
+interface Run {
+  perSecond: number;
+  serviceCpuUs: number;
+  walRecords: number;
+}
+
+const SCENARIOS = ['baseline', 'newPeople', 'knownPeople'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const LABELS: Record<Scenario, string> = {
+  baseline: 'baseline (pg upsert)',
+  newPeople: 'MO, new people',
+  knownPeople: 'MO, known people',
+};
 
 async function main(): Promise<void> {
   await ensureDatabase();
   const server = await startService([{ name: 'link', secret: SECRET, roles: ['webhook'], portfolios: ['*'] }]);
+  const pid = server.pid as number;
   try {
-    const results: Record<string, number[]> = { baseline: [], newPeople: [], knownPeople: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      await resetData();
-      results.baseline.push(await measure(WEBHOOKS, baselineInserts()));
-      results.newPeople.push(await measure(WEBHOOKS, webhooks(round, 'new')));
-      results.knownPeople.push(await measure(WEBHOOKS, webhooks(round, 'repeat')));
-      console.log(
-        `round ${round + 1}/${ROUNDS}: ${Object.entries(results)
-          .map(([name, rates]) => `${name} ${rates[round].toFixed(0)}/s`)
-          .join(', ')}`,
-      );
+    // Compiled and warm before the first measured run, as a long-running service is.
+    await measure(pid, 32, webhooks(9_000_000, 'new'), WARM_UP);
+    console.log(`load average at start: ${loadAverage()}`);
+    const table: Record<string, Record<string, number | string>> = {};
+    for (const concurrency of CONCURRENCIES) {
+      const runs: Record<Scenario, Run[]> = { baseline: [], newPeople: [], knownPeople: [] };
+      const loads: string[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        await resetData();
+        const person = round * WEBHOOKS;
+        runs.baseline.push(await measure(pid, concurrency, baselineInserts(concurrency)));
+        runs.newPeople.push(await measure(pid, concurrency, webhooks(person, 'new')));
+        runs.knownPeople.push(await measure(pid, concurrency, webhooks(person, 'repeat')));
+        loads.push(loadAverage());
+        console.log(
+          `${concurrency} in flight, round ${round + 1}/${ROUNDS}: ` +
+            SCENARIOS.map((name) => `${name} ${runs[name][round].perSecond.toFixed(0)}/s`).join(', ') +
+            ` (load ${loads[round]})`,
+        );
+      }
+      const baseline = median(runs.baseline.map((run) => run.perSecond));
+      for (const name of SCENARIOS) {
+        const rate = median(runs[name].map((run) => run.perSecond));
+        table[`${LABELS[name]}, ${concurrency}`] = {
+          perSecond: Math.round(rate),
+          ratio: round2(rate / baseline),
+          cpuUs: name === 'baseline' ? '' : Math.round(median(runs[name].map((run) => run.serviceCpuUs))),
+          wal: round2(median(runs[name].map((run) => run.walRecords))),
+          load: loads[Math.floor(loads.length / 2)],
+        };
+      }
     }
-    const baseline = median(results.baseline);
-    console.log(`\nWebhooks ingested per second on PostgreSQL (${WEBHOOKS} per run, ${CONCURRENCY} in flight, median of ${ROUNDS}):`);
-    console.table({
-      'baseline: single-row INSERT ... ON CONFLICT through pg': { perSecond: Math.round(baseline), ratio: 1 },
-      'MO webhooks, distinct new people': {
-        perSecond: Math.round(median(results.newPeople)),
-        ratio: round2(median(results.newPeople) / baseline),
-      },
-      'MO webhooks, repeats of known people': {
-        perSecond: Math.round(median(results.knownPeople)),
-        ratio: round2(median(results.knownPeople) / baseline),
-      },
-    });
+    console.log(`\nWebhooks ingested per second on PostgreSQL (${WEBHOOKS} per run, median of ${ROUNDS} rounds), by requests in flight.`);
+    console.log("The baseline is single-row INSERT ... ON CONFLICT statements through pg; CPU is the service process's per webhook.");
+    console.table(table);
   } finally {
     await stopService(server);
   }
 }
 
-/** Runs `count` operations with CONCURRENCY in flight; answers operations per second. */
-async function measure(count: number, operation: (index: number) => Promise<void>): Promise<number> {
+/** Runs `count` operations with `concurrency` in flight. */
+async function measure(pid: number, concurrency: number, operation: (index: number) => Promise<void>, count = WEBHOOKS): Promise<Run> {
   let next = 0;
+  const walBefore = await walRecords();
+  const cpuBefore = cpuSecondsOf(pid);
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < count) await operation(next++);
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return count / seconds;
+  return {
+    perSecond: count / seconds,
+    serviceCpuUs: ((cpuSecondsOf(pid) - cpuBefore) * 1e6) / count,
+    walRecords: ((await walRecords()) - walBefore) / count,
+  };
 }
 
-function baselineInserts(): (index: number) => Promise<void> {
-  const pool = new Pool({ connectionString: DATABASE_URL, max: CONCURRENCY });
+async function walRecords(): Promise<number> {
+  const [row] = await sql<{ records: string }>('SELECT wal_records AS records FROM pg_stat_wal');
+  return Number(row.records);
+}
+
+/**
+ * The baseline's connections: one per request in flight, up to 64. PostgreSQL's default allows 100
+ * and the service holds up to 16, so 128 in flight queue for 64 connections in the pool.
+ */
+const BASELINE_CONNECTIONS = 64;
+
+function baselineInserts(concurrency: number): (index: number) => Promise<void> {
+  const pool = new Pool({ connectionString: DATABASE_URL, max: Math.min(concurrency, BASELINE_CONNECTIONS) });
   let done = 0;
   return async (index) => {
     await pool.query(
@@ -75,12 +132,12 @@ function baselineInserts(): (index: number) => Promise<void> {
   };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const agent = new Agent({ keepAlive: true, maxSockets: Math.max(...CONCURRENCIES) });
 
 /** MO webhooks as LINK sends them (API document, MO Example#2): phone in `source`, BSUIDs in customParameters. */
-function webhooks(round: number, kind: 'new' | 'repeat'): (index: number) => Promise<void> {
+function webhooks(first: number, kind: 'new' | 'repeat'): (index: number) => Promise<void> {
   return (index) => {
-    const person = round * WEBHOOKS + index;
+    const person = first + index;
     const body = JSON.stringify({
       destination: '+46000000000',
       source: `+4673${String(person).padStart(7, '0')}`,

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { mask } from '../common/logging/mask';
 import { MetricsService } from '../observability/metrics.service';
 import type { HistoryAction, HistoryEntry } from './domain/observation';
@@ -23,8 +24,11 @@ const EVENT_OF: Record<HistoryAction, string> = {
 const QUIET = new Set(['confirmed']);
 
 /**
- * Counts and logs committed graph changes: one JSON line per event, with identifiers masked.
- * Called only after the commit, so that a rolled-back batch reports nothing.
+ * Counts and logs committed graph changes, with identifiers masked. Called only after the commit,
+ * so that a rolled-back batch reports nothing. A correction (a split, a settled conflict) writes a
+ * JSON line per event at `info`. A bulk change (a batch of webhooks, an import) writes one line
+ * with its counts at `info`, and its events one by one at `debug`: thousands of lines a second
+ * would cost the webhook path more than the graph itself.
  */
 @Injectable()
 export class GraphEventsService {
@@ -32,12 +36,14 @@ export class GraphEventsService {
 
   constructor(private readonly metrics: MetricsService) {}
 
-  committed(history: readonly HistoryEntry[]): void {
+  committed(history: readonly HistoryEntry[], bulk = false): void {
+    const counts: Record<string, number> = {};
+    const eachAt = bulk ? (PinoLogger.root.isLevelEnabled('debug') ? 'debug' : undefined) : 'log';
     for (const entry of history) {
       const event = EVENT_OF[entry.action];
-      this.metrics.graphEvents.inc({ event });
-      if (QUIET.has(event)) continue;
-      this.logger.log(
+      counts[event] = (counts[event] ?? 0) + 1;
+      if (QUIET.has(event) || eachAt === undefined) continue;
+      this.logger[eachAt](
         {
           event,
           portfolio: entry.portfolio,
@@ -52,6 +58,8 @@ export class GraphEventsService {
         `graph ${event}`,
       );
     }
+    for (const [event, count] of Object.entries(counts)) this.metrics.graphEvents.inc({ event }, count);
+    if (bulk && history.length > 0) this.logger.log({ events: counts }, 'graph batch');
   }
 
   /** A person erased on request: the contact and the contacts merged into it. */

@@ -13,6 +13,13 @@ export interface ChangeDone<T> {
   result: T;
 }
 
+export interface ChangeOptions {
+  /** How many times a change raced by another writer is tried in all. */
+  attempts?: number;
+  /** Many changes at once (a batch of webhooks, an import): logged as one line of counts, not a line per event. */
+  bulk?: boolean;
+}
+
 /**
  * The one unit of work of the identity graph: a webhook batch, an import, a split, a settled
  * conflict and an erasure all change the graph through `change`. Each is all or nothing, is run
@@ -32,7 +39,7 @@ export class GraphStore {
    * webhook path), applies the change and answers the rows to write, which go in one statement
    * together with the COMMIT.
    */
-  async change<T>(work: (tx: PipelinedTransaction) => Promise<ChangeDone<T>>, attempts?: number): Promise<T> {
+  async change<T>(work: (tx: PipelinedTransaction) => Promise<ChangeDone<T>>, options: ChangeOptions = {}): Promise<T> {
     const done = await PipelinedTransaction.runRetrying(
       this.dataSource,
       async (tx) => {
@@ -40,9 +47,9 @@ export class GraphStore {
         await this.repository.writeAndCommit(tx, answer.change);
         return answer;
       },
-      attempts,
+      options.attempts,
     );
-    this.events.committed(done.change.history);
+    this.events.committed(done.change.history, options.bulk);
     if (done.change.erased) this.events.erased(done.change.erased.portfolio, done.change.erased.contactIds);
     return done.result;
   }

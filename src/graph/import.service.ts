@@ -75,7 +75,7 @@ export class ImportService {
       valid.push({ row: index + 1, observation, externalId: read.externalId });
     });
 
-    const outcomes = await this.store.change((tx) => this.apply(tx, valid));
+    const outcomes = await this.store.change((tx) => this.apply(tx, valid), { bulk: true });
     const report: ImportReport = {
       batchId,
       rows: rows.length,

@@ -126,7 +126,7 @@ export class IngestService {
 
   /** Another writer (a replica, an admin) may race us for the same identifiers: then read again and redo. */
   private applyWithRetry(items: IngestItem[]): Promise<(IngestOutcome | typeof LATE)[]> {
-    return this.store.change((tx) => this.apply(tx, items), MAX_ATTEMPTS);
+    return this.store.change((tx) => this.apply(tx, items), { attempts: MAX_ATTEMPTS, bulk: true });
   }
 
   /**

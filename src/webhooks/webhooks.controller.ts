@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
+import { HighVolume } from '../common/http/high-volume';
 import type { Principal } from '../auth/api-keys.service';
 import { DlrWebhookDto } from './dto/dlr-webhook.dto';
 import { MoWebhookDto } from './dto/mo-webhook.dto';
@@ -17,6 +18,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post('mo')
+  @HighVolume()
   @HttpCode(HttpStatus.OK)
   @RequireRole('webhook')
   @ApiOperation({ summary: "LINK's incoming-message event; 503 means retry later" })
@@ -27,6 +29,7 @@ export class WebhooksController {
   }
 
   @Post('dlr')
+  @HighVolume()
   @HttpCode(HttpStatus.OK)
   @RequireRole('webhook')
   @ApiOperation({ summary: "LINK's message status notification; 503 means retry later" })

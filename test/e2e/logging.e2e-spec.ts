@@ -1,4 +1,5 @@
-// The JSON log: one line per request and per graph event, identifiers masked, no bodies, no secrets.
+// The JSON log: one line per request and per graph event at `debug`; at `info`, webhooks are logged
+// a batch at a time. Identifiers masked, no bodies, no secrets.
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import { mo, sendMo } from '../support/link-builders';
@@ -26,7 +27,7 @@ describe('logs', () => {
           .map((line) => JSON.parse(line) as Record<string, unknown>),
       );
     });
-    t = await createTestApp({ logLevel: 'info' }, { logDestination: destination });
+    t = await createTestApp({ logLevel: 'debug' }, { logDestination: destination });
     await resetWithAcmeAndGlobex(t);
     lines = [];
     raw = '';
@@ -51,7 +52,7 @@ describe('logs', () => {
     const requests = lines.filter((line) => line.msg === 'request');
     expect(requests).toEqual([
       expect.objectContaining({
-        level: 'info',
+        level: 'debug',
         method: 'POST',
         route: '/webhooks/link/mo',
         status: 200,
@@ -59,7 +60,13 @@ describe('logs', () => {
         requestId: expect.any(String),
         ms: expect.any(Number),
       }),
-      expect.objectContaining({ method: 'GET', route: '/v1/portfolios/:portfolio/contacts/:identifier', status: 200, key: 'crm' }),
+      expect.objectContaining({
+        level: 'info',
+        method: 'GET',
+        route: '/v1/portfolios/:portfolio/contacts/:identifier',
+        status: 200,
+        key: 'crm',
+      }),
       expect.objectContaining({ method: 'GET', route: '/v1/portfolios/:portfolio/contacts/:identifier', status: 404, key: 'crm' }),
     ]);
     expect(new Set(requests.map((line) => line.requestId)).size).toBe(3);
