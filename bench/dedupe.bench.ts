@@ -15,8 +15,6 @@
  *   npm run bench:dedupe            (npm run bench runs the webhooks and resolve benchmarks, then this one)
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
 import {
@@ -48,6 +46,7 @@ import {
   UNKNOWN_MSISDN_FROM,
   unknownBsuidOf,
 } from './resolve-data';
+import { FakeLink, LINK_AUTH, startFakeLink } from './fake-link';
 import { closedLoop, DATABASE_URL, ensureDatabase, http, median, openLoop, round2, run, sql, startService, stopService } from './support';
 
 const BUSINESS_NUMBER = process.env.BENCH_BUSINESS_NUMBER ?? '+46101010101';
@@ -57,9 +56,6 @@ const BIG_ROUNDS = Number(process.env.BENCH_DEDUPE_ROUNDS ?? 5);
 const SECRET = 'bench-dedupe-secret-0123456789';
 const AUTH = `Bearer ${SECRET}`;
 const API_KEYS = [{ name: 'sender', secret: SECRET, roles: ['send'], portfolios: [PORTFOLIO] }];
-const LINK_USERNAME = 'bench-link-user';
-const LINK_PASSWORD = 'bench-link-password';
-const LINK_AUTH = `Basic ${Buffer.from(`${LINK_USERNAME}:${LINK_PASSWORD}`).toString('base64')}`;
 // What the service answers for a destination it keeps (default prefer=msisdn, no policies).
 const KEPT = new Set(['send', 'rewritten']);
 
@@ -81,8 +77,7 @@ function messageRequest(destinations: string[]): Record<string, unknown> {
 async function main(): Promise<void> {
   await ensureDatabase();
   const link = await startFakeLink();
-  const linkPort = (link.server.address() as AddressInfo).port;
-  const env = { LINK_BASE_URL: `http://127.0.0.1:${linkPort}`, LINK_USERNAME, LINK_PASSWORD };
+  const env = link.env;
   let server = await startService(API_KEYS, env);
   try {
     // The service caches portfolios and their numbers for 10 s: restart it when either was added.
@@ -111,8 +106,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopService(server);
-    link.server.closeAllConnections();
-    await new Promise<void>((resolve) => link.server.close(() => resolve()));
+    await link.close();
   }
 }
 
@@ -330,42 +324,6 @@ function checkBigAnswer(request: BigRequest, status: number, body: string): void
 // ---------------------------------------------------------------------------------------------
 // 3. The LINK proxy
 
-interface FakeLink {
-  server: Server;
-  received: number;
-}
-
-/** LINK's POST /messages: 200 with one fresh message id per destination, at once. */
-async function startFakeLink(): Promise<FakeLink> {
-  const link: FakeLink = { server: createServer(), received: 0 };
-  let next = 0;
-  const run = randomUUID().slice(0, 8);
-  link.server.on('request', (req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      link.received++;
-      let count: number;
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { destinations?: unknown[] };
-        count = Array.isArray(body.destinations) ? body.destinations.length : 0;
-      } catch {
-        count = 0;
-      }
-      const ok = req.method === 'POST' && req.url === '/messages' && req.headers.authorization === LINK_AUTH && count > 0;
-      // Fresh ids in every run: the service records each send under its first message id.
-      const messageIds = Array.from({ length: count }, () => `bench-${run}-${next++}`);
-      const text = ok
-        ? JSON.stringify({ resultCode: 112001, description: 'queued', messageIds })
-        : JSON.stringify({ resultCode: 112506, description: `unexpected ${req.method} ${req.url}`, translatedDescription: null });
-      res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => link.server.listen(0, '127.0.0.1', resolve));
-  return link;
-}
-
 /**
  * The same bodies through the proxy and straight to the fake LINK, warmed up first. Only loaded
  * contacts are sent to: the proxy records an outbound exchange for each, and an unknown number
@@ -375,8 +333,7 @@ async function measureProxy(link: FakeLink): Promise<Record<Side, Latency>> {
   const lookups = randomLookups(CONTACTS, 100_000, seededRandom(13));
   let cursor = 0;
   const body = () => JSON.stringify(messageRequest([lookups[cursor++ % lookups.length].value]));
-  const port = (link.server.address() as AddressInfo).port;
-  const sides = { baseline: () => postLink(body(), port), service: () => postProxy(body()) };
+  const sides = { baseline: () => postLink(body(), link.port), service: () => postProxy(body()) };
   for (const operation of Object.values(sides)) await closedLoop(8, 2_000, operation);
   const latency: Record<string, number[]> = {};
   const before = link.received;

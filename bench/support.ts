@@ -3,6 +3,7 @@
  * load-generation helpers, and the statistics they report.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -48,8 +49,9 @@ export async function sql<T = Record<string, unknown>>(text: string, params: unk
  */
 export function startService(apiKeys: BenchApiKey[], env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = fork(join(__dirname, '..', 'src', 'main.js'), [], {
-    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
-    // As in production: a JSON line per request at `info` (written, then discarded), metrics on.
+    execArgv: [...profileArgs(), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    // As in production: a JSON line per request at `info` (written to BENCH_LOG_FILE, or else
+    // discarded), metrics on.
     // Rate limits off: the bench measures what one instance can carry.
     env: {
       ...process.env,
@@ -61,7 +63,7 @@ export function startService(apiKeys: BenchApiKey[], env: Record<string, string>
       API_KEYS: JSON.stringify(apiKeys),
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', process.env.BENCH_LOG_FILE ? openSync(process.env.BENCH_LOG_FILE, 'a') : 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000;
@@ -77,6 +79,12 @@ export function startService(apiKeys: BenchApiKey[], env: Record<string, string>
     child.on('exit', (code) => reject(new Error(`the service exited with ${code}`)));
     poll();
   });
+}
+
+/** BENCH_PROFILE=dir: a CPU profile of the service, written to that folder when it stops. */
+function profileArgs(): string[] {
+  const folder = process.env.BENCH_PROFILE;
+  return folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : [];
 }
 
 /**

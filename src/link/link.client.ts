@@ -4,11 +4,13 @@ import { ResultCode } from '../common/errors/result-code';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
+import { exchange, LinkAnswer } from './link-http';
 
 /**
- * LINK's WhatsApp message API, through Node's own fetch. Every call is bounded by LINK_TIMEOUT_MS
- * (answer included) and fails as an AppError: 502 when LINK answers an error or something
- * unreadable, 504 when it cannot be reached or is too slow. Credentials and bodies are never logged.
+ * LINK's WhatsApp message API, over kept-alive connections (`link-http.ts`). Every call is bounded
+ * by LINK_TIMEOUT_MS (answer included) and fails as an AppError: 502 when LINK answers an error or
+ * something unreadable, 504 when it cannot be reached or is too slow. Credentials and bodies are
+ * never logged.
  */
 @Injectable()
 export class LinkClient {
@@ -38,28 +40,28 @@ export class LinkClient {
    */
   async sendMessages(portfolio: Portfolio, request: unknown): Promise<{ status: number; body: unknown }> {
     const headers = { authorization: this.basicAuth(portfolio), accept: 'application/json', 'content-type': 'application/json' };
-    let response: Response;
-    let text: string;
+    let answer: LinkAnswer;
     try {
-      ({ response, text } = await this.timed('send_messages', `${this.config.linkBaseUrl.replace(/\/+$/, '')}/messages`, {
-        method: 'POST',
+      // A redirect is LINK's answer, never followed: it would post the messages a second time, maybe elsewhere.
+      answer = await this.timed(
+        'send_messages',
+        `${this.config.linkBaseUrl.replace(/\/+$/, '')}/messages`,
+        'POST',
         headers,
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(this.config.linkTimeoutMs),
-        // A redirect would post the messages a second time, maybe elsewhere: it is LINK's answer.
-        redirect: 'manual',
-      }));
+        JSON.stringify(request),
+      );
     } catch (error) {
       throw this.sendFailed(error);
     }
+    const { status, text } = answer;
     try {
-      return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+      return { status, body: text === '' ? null : JSON.parse(text) };
     } catch {
       // Queued all the same when the status says so: the caller must not send again.
-      if (response.ok) return { status: response.status, body: null };
+      if (isOk(status)) return { status, body: null };
       return {
-        status: response.status,
-        body: { resultCode: ResultCode.UpstreamFailed, description: `LINK answered ${response.status}`, translatedDescription: null },
+        status,
+        body: { resultCode: ResultCode.UpstreamFailed, description: `LINK answered ${status}`, translatedDescription: null },
       };
     }
   }
@@ -77,15 +79,12 @@ export class LinkClient {
     return AppError.gatewayTimeout(`LINK ${why}: the messages may or may not have been sent; check before sending them again`);
   }
 
-  /** One HTTP exchange with LINK, answer read in full, counted by operation and outcome. */
-  private timed(operation: string, url: string, init: RequestInit): Promise<{ response: Response; text: string }> {
+  /** One HTTP exchange with LINK, answer read in full within LINK_TIMEOUT_MS, counted by operation and outcome. */
+  private timed(operation: string, url: string, method: string, headers: Record<string, string>, body?: string): Promise<LinkAnswer> {
     return this.metrics.timeLink(
       operation,
-      async () => {
-        const response = await fetch(url, init);
-        return { response, text: await response.text() };
-      },
-      ({ response }) => String(response.status),
+      () => exchange(new URL(url), { method, headers, body, timeoutMs: this.config.linkTimeoutMs }),
+      ({ status }) => String(status),
       (error) => (isTimeout(error) ? 'timeout' : 'unreachable'),
     );
   }
@@ -100,23 +99,19 @@ export class LinkClient {
   ): Promise<unknown> {
     const headers: Record<string, string> = { authorization: this.basicAuth(portfolio), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    let text: string;
+    let answer: LinkAnswer;
     try {
-      ({ response, text } = await this.timed(operation, this.config.linkBaseUrl.replace(/\/+$/, '') + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.config.linkTimeoutMs),
-      }));
+      const url = this.config.linkBaseUrl.replace(/\/+$/, '') + path;
+      answer = await this.timed(operation, url, method, headers, body === undefined ? undefined : JSON.stringify(body));
     } catch (error) {
       throw this.unreachable(error, what);
     }
-    if (!response.ok) throw this.failed(response.status, text, what);
+    const { status, text } = answer;
+    if (!isOk(status)) throw this.failed(status, text, what);
     try {
       return text === '' ? null : JSON.parse(text);
     } catch {
-      throw AppError.badGateway(`LINK answered ${what} with ${response.status} and a body that is not JSON`);
+      throw AppError.badGateway(`LINK answered ${what} with ${status} and a body that is not JSON`);
     }
   }
 
@@ -145,7 +140,7 @@ export class LinkClient {
       this.logger.warn(`LINK did not answer ${what} within ${this.config.linkTimeoutMs} ms`);
       return AppError.gatewayTimeout(`LINK did not answer ${what} within ${this.config.linkTimeoutMs} ms; retry later`);
     }
-    // fetch reports network failures as "fetch failed" with the socket's error as its cause.
+    // Network failures come with the socket's error as their cause.
     const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? 'unknown error';
     this.logger.warn(`LINK could not be reached for ${what}: ${reason}`);
@@ -153,7 +148,11 @@ export class LinkClient {
   }
 }
 
-/** fetch gave up at LINK_TIMEOUT_MS (AbortSignal.timeout). */
+function isOk(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/** The call gave up at LINK_TIMEOUT_MS. */
 function isTimeout(error: unknown): boolean {
   const name = (error as { name?: string } | undefined)?.name;
   return name === 'TimeoutError' || name === 'AbortError';
