@@ -31,6 +31,7 @@ export interface BackfillRun {
   stopping: () => boolean;
   stopAfter?: number;
   warn: (message: string) => void;
+  progress: NodeJS.WriteStream;
 }
 
 /** Bodies parsed and attributed together: one look-up of the sends their DLRs name. */
@@ -58,7 +59,7 @@ export class BackfillService {
   async read(run: BackfillRun, tally: Tally): Promise<Archived[] | undefined> {
     const archived: Archived[] = [];
     const totalBytes = run.files.reduce((sum, file) => sum + file.size, 0);
-    const progress = new Progress('reading ', totalBytes, 'bytes');
+    const progress = new Progress('reading ', totalBytes, 'bytes', run.progress);
     let before = 0;
     for (const [index, file] of run.files.entries()) {
       let block: RawBody[] = [];
@@ -103,9 +104,9 @@ export class BackfillService {
       );
       return this.apply(sequence, { ...run, checkpoint: undefined }, tally);
     }
-    if (start > 0) process.stderr.write(`Resuming after ${start.toLocaleString('en-US')} webhooks committed by an interrupted run\n`);
+    if (start > 0) run.warn(`Resuming after ${start.toLocaleString('en-US')} webhooks committed by an interrupted run`);
 
-    const progress = new Progress('applying', sequence.length, 'webhooks');
+    const progress = new Progress('applying', sequence.length, 'webhooks', run.progress);
     let chunks = 0;
     for (let from = start; from < sequence.length; from += run.chunk) {
       if (run.stopping() || (run.stopAfter !== undefined && chunks >= run.stopAfter)) {

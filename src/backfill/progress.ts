@@ -10,7 +10,7 @@ export class Progress {
     private readonly label: string,
     private readonly total: number,
     private readonly unit: 'webhooks' | 'bytes',
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: NodeJS.WriteStream,
   ) {}
 
   update(done: number, force = false): void {

@@ -55,7 +55,8 @@ export class Tally {
     if (this.failed > 0) lines.push(`  failed     ${count(this.failed)}  (not applied; run again to retry them)`);
     if (this.resumed > 0)
       lines.push(`  (${count(this.resumed)} of the applied and duplicate were committed by the interrupted run resumed here)`);
-    for (const { file, line, reason } of this.rejected) lines.push(`  ${file}:${line}: ${reason}`);
+    const listed = [...this.rejected].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+    for (const { file, line, reason } of listed) lines.push(`  ${file}:${line}: ${reason}`);
     const unlisted = this.invalid + this.failed - this.rejected.length;
     if (unlisted > 0) lines.push(`  … and ${count(unlisted)} more`);
     return lines;
