@@ -25,7 +25,13 @@ const at = (second: number) => new Date(Date.UTC(2026, 5, 1, 12, 0, second)).toI
 /** The platform fields that route a DLR to acme or to globex. */
 const PLATFORMS = { acme: { platformId: 'TEST_XA', platformPartnerId: '1' }, globex: { platformId: 'TEST_GX' } };
 
-const dlr = (portfolio: 'acme' | 'globex', resultCode: number, parameters: Record<string, string>, messageId: string, timestamp: string) => ({
+const dlr = (
+  portfolio: 'acme' | 'globex',
+  resultCode: number,
+  parameters: Record<string, string>,
+  messageId: string,
+  timestamp: string,
+) => ({
   ...fixture('dlr-02-sent-msisdn-bsuid'),
   resultCode,
   messageId,
@@ -134,7 +140,9 @@ describe('backfill of archived webhooks', () => {
 
     expect(result.code).toBe(0);
     expect(result.counts).toEqual({ applied: 2, duplicate: 3, ignored: 0, invalid: 0 });
-    const created = await t.dataSource.query(`SELECT count(*)::int AS n FROM link_history WHERE portfolio = 'globex' AND action = 'created'`);
+    const created = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM link_history WHERE portfolio = 'globex' AND action = 'created'`,
+    );
     expect(created).toEqual([{ n: 3 }]);
   });
 
@@ -165,7 +173,12 @@ describe('backfill of archived webhooks', () => {
     expect(result.code).toBe(2);
     expect(result.counts).toEqual({ applied: 1, duplicate: 0, ignored: 1, invalid: 4 });
     const path = join(folder, 'mixed.ndjson');
-    expect(result.out.split('\n').filter((line) => line.includes(path)).map((line) => Number(line.split(':')[1]))).toEqual([2, 3, 4, 7]);
+    expect(
+      result.out
+        .split('\n')
+        .filter((line) => line.includes(path))
+        .map((line) => Number(line.split(':')[1])),
+    ).toEqual([2, 3, 4, 7]);
     expect(result.out).toContain(`${path}:2: not JSON`);
     expect(result.out).toContain(`${path}:3: source: "he***" is neither a phone number nor a BSUID`);
     expect(result.out).toContain(`${path}:4: not a JSON object`);
