@@ -5,6 +5,7 @@ export class Progress {
   private readonly started = Date.now();
   private lastDrawn = 0;
   private shown = false;
+  private lastDone = -1;
 
   constructor(
     private readonly label: string,
@@ -18,6 +19,7 @@ export class Progress {
     const interval = this.stream.isTTY ? 100 : 5_000;
     if (!force && now - this.lastDrawn < interval) return;
     this.lastDrawn = now;
+    this.lastDone = done;
     const line = this.line(done, now);
     if (this.stream.isTTY) {
       this.stream.write(`\r${line}\u001b[K`);
@@ -29,7 +31,7 @@ export class Progress {
 
   /** The last state, and the line ended. */
   finish(done: number): void {
-    this.update(done, true);
+    if (done !== this.lastDone) this.update(done, true);
     if (this.shown) this.stream.write('\n');
     this.shown = false;
   }

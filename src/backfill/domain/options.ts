@@ -9,7 +9,7 @@ export interface BackfillOptions {
   stopAfter?: number;
 }
 
-export const DEFAULT_CHUNK = 5_000;
+export const DEFAULT_CHUNK = 2_000;
 /** Past this, one transaction holds its row locks long enough to keep live webhooks waiting. */
 export const MAX_CHUNK = 20_000;
 
