@@ -9,6 +9,7 @@ import { ContactsModule } from './contacts/contacts.module';
 import { loggingModule } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
+import { RetentionModule } from './sent-messages/retention.module';
 import { TemplatesModule } from './templates/templates.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -23,6 +24,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     TemplatesModule,
     DispatchModule,
     WebhooksModule,
+    RetentionModule,
     HealthModule,
   ],
 })

@@ -79,6 +79,22 @@ export class IngestService {
     });
   }
 
+  /**
+   * Applies a batch at once, past the queue (the backfill of archived webhooks): the same
+   * transaction, rules, retries and replay of late webhooks as a drained batch. Each item answers
+   * its outcome or the error it failed with; a database that cannot be reached fails them all.
+   */
+  async ingestBatch(items: IngestItem[]): Promise<PromiseSettledResult<IngestOutcome>[]> {
+    const settled = new Array<PromiseSettledResult<IngestOutcome>>(items.length);
+    const batch = items.map((item, index): Waiting => ({
+      item,
+      resolve: (value) => (settled[index] = { status: 'fulfilled', value }),
+      reject: (reason) => (settled[index] = { status: 'rejected', reason }),
+    }));
+    await this.runBatch(batch);
+    return settled;
+  }
+
   /** Resolves once nothing waits or runs: shutdown waits for it before closing the database. */
   whenIdle(): Promise<void> {
     if (this.drains === 0 && this.waiting.length === 0) return Promise.resolve();

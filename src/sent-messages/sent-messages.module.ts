@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RetentionService } from './retention.service';
 import { SentMessage } from './sent-message.entity';
 import { SentMessagesRepository } from './sent-messages.repository';
 
-/** What the proxy sent, for DLR attribution, and the retention of it and of webhook receipts. */
+/** What the proxy sent, for DLR attribution; its retention is `RetentionModule`'s. */
 @Module({
   imports: [TypeOrmModule.forFeature([SentMessage])],
-  providers: [SentMessagesRepository, RetentionService],
+  providers: [SentMessagesRepository],
   exports: [SentMessagesRepository],
 })
 export class SentMessagesModule {}

@@ -85,6 +85,40 @@ export class SentMessagesRepository {
     };
   }
 
+  /** The sends of many DLRs at once, by messageId (the backfill reads a batch of DLRs together). */
+  async findMany(messageIds: string[]): Promise<Map<string, SentMessageView>> {
+    const found = new Map<string, SentMessageView>();
+    const wanted = [...new Set(messageIds.filter((id) => SentMessagesRepository.isMessageId(id)))];
+    if (wanted.length === 0) return found;
+    const rows = await this.dataSource.query<
+      {
+        messageId: string;
+        portfolio: string;
+        businessNumber: string;
+        contactId: string | null;
+        kind: string;
+        value: string;
+        sentAt: Date;
+      }[]
+    >(
+      `SELECT message_id AS "messageId", portfolio, business_number AS "businessNumber", contact_id AS "contactId",
+              sent_as_kind AS kind, sent_as AS value, sent_at AS "sentAt"
+       FROM sent_message WHERE message_id = ANY($1::text[])`,
+      [wanted],
+    );
+    for (const row of rows) {
+      const sentAs = { kind: row.kind, value: row.value } as SentMessageView['sentAs'];
+      found.set(row.messageId, {
+        portfolio: row.portfolio,
+        businessNumber: row.businessNumber,
+        contactId: row.contactId,
+        sentAs,
+        sentAt: row.sentAt,
+      });
+    }
+    return found;
+  }
+
   /** Erasure: the person's sends, found by contact or by an identifier that was theirs. */
   async eraseIn(tx: PipelinedTransaction, portfolio: string, contactIds: string[], identifiers: string[]): Promise<number> {
     const [gone] = await tx.query<{ n: number }>(

@@ -9,5 +9,6 @@ import { WebhooksService } from './webhooks.service';
   imports: [GraphModule, PortfoliosModule, SentMessagesModule],
   controllers: [WebhooksController],
   providers: [WebhooksService],
+  exports: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -6,7 +6,7 @@ import { parseBusinessNumber } from '../identifiers/domain/identifier';
 import { IngestService } from '../graph/ingest.service';
 import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { SentMessagesRepository } from '../sent-messages/sent-messages.repository';
+import { SentMessagesRepository, SentMessageView } from '../sent-messages/sent-messages.repository';
 import { readDlrEnvelope, readMoEnvelope } from './domain/link-envelope';
 import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
 
@@ -15,6 +15,12 @@ export interface WebhookAck {
   status: 'applied' | 'duplicate' | 'ignored';
   portfolio: string;
   contactIds: string[];
+}
+
+/** A webhook's portfolio, and its observations there, read on demand (they may throw a 400). */
+export interface AttributedEvent {
+  portfolio: string;
+  read: () => ReadEvent;
 }
 
 /** LINK's MO and DLR events in: find the portfolio, read the identifiers, hand over to the graph. */
@@ -54,32 +60,53 @@ export class WebhooksService {
   }
 
   private async mo(principal: Principal, raw: unknown): Promise<WebhookAck> {
+    const attributed = await this.attributeMo(raw);
+    assertPostsFor(principal, attributed.portfolio);
+    return this.apply(attributed.portfolio, attributed.read());
+  }
+
+  private async dlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
+    const attributed = await this.attributeDlr(raw);
+    assertPostsFor(principal, attributed.portfolio);
+    return this.apply(attributed.portfolio, attributed.read());
+  }
+
+  /**
+   * An MO's portfolio, by the business number it was sent to, and how to read it there. The
+   * identifiers are read only once the caller knows it may post for that portfolio.
+   */
+  async attributeMo(raw: unknown): Promise<AttributedEvent> {
     const body = readMoEnvelope(raw);
     const businessNumber = parseBusinessNumber(body.destination, 'destination');
     const portfolio = await this.portfolios.forBusinessNumber(businessNumber);
-    assertPostsFor(principal, portfolio.key);
     const region = this.portfolios.regionFor(portfolio, businessNumber);
-    return this.apply(portfolio.key, readMo(body, { portfolio: portfolio.key, region, businessNumber }));
+    return { portfolio: portfolio.key, read: () => readMo(body, { portfolio: portfolio.key, region, businessNumber }) };
   }
 
-  /** Attributed by its messageId when the proxy sent the message, else by its platform fields (DESIGN: Rules). */
-  private async dlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
+  /**
+   * A DLR's portfolio: by its messageId when the proxy sent the message, else by its platform
+   * fields (DESIGN: Rules). `findSent` looks the send up (the backfill hands one that reads a
+   * batch's sends at once).
+   */
+  async attributeDlr(
+    raw: unknown,
+    findSent: (messageId: string) => Promise<SentMessageView | undefined> = (messageId) => this.sentMessages.find(messageId),
+  ): Promise<AttributedEvent> {
     const body = readDlrEnvelope(raw);
     const parameters = readParameters(body.customParameters);
-    const sent = await this.sentMessages.find(body.messageId);
+    const sent = await findSent(body.messageId);
     const sender = sent && (await this.portfolios.find(sent.portfolio));
     const platformId = parameters.get('platformId');
     const portfolio = sender ?? (await this.portfolios.forPlatform(platformId, parameters.get('platformPartnerId')));
     this.metrics.dlrAttribution.inc({
       by: sender ? 'messageId' : platformId && portfolio.platformId === platformId ? 'platform' : 'default',
     });
-    assertPostsFor(principal, portfolio.key);
     // Only a send tells the business number; else, with one, the portfolio's own is the one that sent.
     const numbers = portfolio.businessNumbers ?? [];
     const businessNumber = sender ? sent.businessNumber : numbers.length === 1 ? numbers[0].number : undefined;
     const region = this.portfolios.regionFor(portfolio, businessNumber);
     const context = { portfolio: portfolio.key, region, businessNumber, sentAs: sender ? sent.sentAs : undefined };
-    return this.apply(portfolio.key, readDlr(body, context, parameters));
+    return { portfolio: portfolio.key, read: () => readDlr(body, context, parameters) };
   }
 
   private async apply(portfolio: string, event: ReadEvent): Promise<WebhookAck> {
