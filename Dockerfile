@@ -1,5 +1,5 @@
 # Build: all dependencies, compile, then keep only what runs.
-FROM node:20-bookworm-slim AS build
+FROM node:26-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +9,7 @@ COPY migrations ./migrations
 RUN npx nest build && npm prune --omit=dev
 
 # Run: production dependencies and the build, as an unprivileged user. Migrations run at start.
-FROM node:20-bookworm-slim
+FROM node:26-bookworm-slim
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json ./
