@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import { mask } from '../common/logging/mask';
+import { isDebugEnabled } from '../observability/log-level';
 import { MetricsService } from '../observability/metrics.service';
 import type { HistoryAction, HistoryEntry } from './domain/observation';
 
@@ -38,7 +38,7 @@ export class GraphEventsService {
 
   committed(history: readonly HistoryEntry[], bulk = false): void {
     const counts: Record<string, number> = {};
-    const eachAt = bulk ? (PinoLogger.root.isLevelEnabled('debug') ? 'debug' : undefined) : 'log';
+    const eachAt = bulk ? (isDebugEnabled() ? 'debug' : undefined) : 'log';
     for (const entry of history) {
       const event = EVENT_OF[entry.action];
       counts[event] = (counts[event] ?? 0) + 1;

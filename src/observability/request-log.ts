@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { HIGH_VOLUME } from '../common/http/high-volume';
+import { isDebugEnabled } from './log-level';
 import { MetricsService } from './metrics.service';
 
 /** The route template (`/v1/portfolios/:portfolio/contacts/:identifier`), never the URL: URLs carry identifiers. */
@@ -20,7 +21,7 @@ export function recordRequests(fastify: FastifyInstance, metrics: MetricsService
     metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, ms / 1000);
     const quiet =
       reply.statusCode < 400 && (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[HIGH_VOLUME] === true;
-    if (quiet && !PinoLogger.root.isLevelEnabled('debug')) return done();
+    if (quiet && !isDebugEnabled()) return done();
     PinoLogger.root[quiet ? 'debug' : 'info'](
       {
         context: 'HTTP',
