@@ -7,6 +7,7 @@ import { SentMessagesRepository, SentMessageView } from '../sent-messages/sent-m
 import { AttributedEvent, WebhooksService } from '../webhooks/webhooks.service';
 import { readBodies } from './backfill-input';
 import { Checkpoint, SequenceDigest } from './domain/checkpoint';
+import { CHUNKS_IN_FLIGHT, CommittedPrefix, namedIdentifiers, overlap } from './domain/chunk-window';
 import { RawBody } from './domain/input-format';
 import { Tally } from './domain/tally';
 import { Progress } from './progress';
@@ -32,6 +33,13 @@ export interface BackfillRun {
   stopAfter?: number;
   warn: (message: string) => void;
   progress: NodeJS.WriteStream;
+}
+
+/** What a chunk's webhooks became; the checkpoint keeps these for the committed prefix. */
+interface ChunkCounts {
+  applied: number;
+  duplicate: number;
+  failed: number;
 }
 
 /** Bodies parsed and attributed together: one look-up of the sends their DLRs name. */
@@ -105,33 +113,82 @@ export class BackfillService {
       return this.apply(sequence, { ...run, checkpoint: undefined }, tally);
     }
     if (start > 0) run.warn(`Resuming after ${start.toLocaleString('en-US')} webhooks committed by an interrupted run`);
+    return this.applyFrom(start, digest, sequence, run, tally);
+  }
 
+  /**
+   * Applies the sequence from `start`, with up to CHUNKS_IN_FLIGHT chunks in flight that name no
+   * identifier in common. The checkpoint claims the committed prefix, whichever chunk commits first.
+   */
+  private async applyFrom(start: number, digest: SequenceDigest, sequence: Archived[], run: BackfillRun, tally: Tally): Promise<boolean> {
     const progress = new Progress('applying', sequence.length, 'webhooks', run.progress);
-    let chunks = 0;
-    for (let from = start; from < sequence.length; from += run.chunk) {
-      if (run.stopping() || (run.stopAfter !== undefined && chunks >= run.stopAfter)) {
-        progress.finish(from);
-        return true;
+    const prefix = new CommittedPrefix<{ chunk: Archived[]; counts: ChunkCounts }>(start);
+    const claimed: ChunkCounts = { applied: tally.applied, duplicate: tally.duplicate, failed: tally.failed };
+    let saving = Promise.resolve();
+    /** A chunk committed: once the prefix grows, the checkpoint claims it, one save after another. */
+    const committed = (from: number, chunk: Archived[], counts: ChunkCounts) => {
+      const grown = prefix.finish(from, chunk.length, { chunk, counts });
+      if (grown.length === 0) return Promise.resolve();
+      for (const done of grown) {
+        for (const archived of done.chunk) digest.add(receiptIdOf(archived));
+        claimed.applied += done.counts.applied;
+        claimed.duplicate += done.counts.duplicate;
+        claimed.failed += done.counts.failed;
       }
-      const chunk = sequence.slice(from, from + run.chunk);
-      const outcomes = await this.ingest.ingestBatch(chunk.map((archived) => archived.item));
-      outcomes.forEach((outcome, index) => {
-        if (outcome.status === 'fulfilled') tally[outcome.value.status]++;
-        else this.rejected(outcome.reason, run, chunk[index], tally);
-      });
-      for (const archived of chunk) digest.add(receiptIdOf(archived));
-      chunks++;
-      await run.save({
-        committed: from + chunk.length,
-        digest: digest.value(),
-        applied: tally.applied,
-        duplicate: tally.duplicate,
-        failed: tally.failed,
-      });
-      progress.update(from + chunk.length);
+      const checkpoint = { committed: prefix.committed, digest: digest.value(), ...claimed };
+      saving = saving.then(() => run.save(checkpoint));
+      progress.update(prefix.committed);
+      return saving;
+    };
+
+    const inFlight = new Map<Promise<void>, Set<string>>();
+    let next = start;
+    let chunks = 0;
+    let stopped = false;
+    let failure: { error: unknown } | undefined;
+    let waiting: { chunk: Archived[]; named: Set<string> } | undefined;
+    for (;;) {
+      while (!failure && inFlight.size < CHUNKS_IN_FLIGHT && next < sequence.length) {
+        if (run.stopping() || (run.stopAfter !== undefined && chunks >= run.stopAfter)) {
+          stopped = true;
+          break;
+        }
+        const chunk = waiting?.chunk ?? sequence.slice(next, next + run.chunk);
+        const named = waiting?.named ?? namedIdentifiers(chunk.map((archived) => archived.item));
+        // A chunk naming an identifier that one in flight names waits for it: its effect depends on that one's.
+        waiting = [...inFlight.values()].some((other) => overlap(named, other)) ? { chunk, named } : undefined;
+        if (waiting) break;
+        const from = next;
+        const running: Promise<void> = this.applyChunk(chunk, run, tally)
+          .then((counts) => committed(from, chunk, counts))
+          .catch((error: unknown) => void (failure ??= { error }))
+          .finally(() => inFlight.delete(running));
+        inFlight.set(running, named);
+        next += chunk.length;
+        chunks++;
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.keys());
     }
-    progress.finish(sequence.length);
-    return false;
+    await saving;
+    if (failure) throw failure.error;
+    progress.finish(prefix.committed);
+    return stopped;
+  }
+
+  /** One chunk in one transaction (retried as the live path retries); answers what became of its webhooks. */
+  private async applyChunk(chunk: Archived[], run: BackfillRun, tally: Tally): Promise<ChunkCounts> {
+    const outcomes = await this.ingest.ingestBatch(chunk.map((archived) => archived.item));
+    const counts: ChunkCounts = { applied: 0, duplicate: 0, failed: 0 };
+    const failedBefore = tally.failed;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') counts[outcome.value.status]++;
+      else this.rejected(outcome.reason, run, chunk[index], tally);
+    });
+    counts.failed = tally.failed - failedBefore;
+    tally.applied += counts.applied;
+    tally.duplicate += counts.duplicate;
+    return counts;
   }
 
   /** A webhook the rules refused is invalid; one the database could not take stops the run (it resumes from the last commit). */

@@ -112,7 +112,7 @@ export class ContactsRepository {
 
   /**
    * Identifiers this portfolio does not know that other portfolios do (a parent BSUID: outside
-   * `group`), one probe each of the indexes on bsuid and parent_bsuid alone.
+   * `group`), one probe each of the unique keys led by bsuid and by parent_bsuid.
    */
   async foreign(portfolio: string, group: string[], bsuids: string[], parents: string[]): Promise<string[]> {
     const rows: { value: string }[] = await this.dataSource.query(

@@ -26,12 +26,11 @@ export const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inboun
 )
 // Checked at commit: a batch may move an identifier between two contacts in any row order.
 @Unique('contact_portfolio_msisdn_key', ['portfolio', 'msisdn'], { deferrable: 'INITIALLY DEFERRED' })
-@Unique('contact_portfolio_bsuid_key', ['portfolio', 'bsuid'], { deferrable: 'INITIALLY DEFERRED' })
-@Unique('contact_portfolio_parent_bsuid_key', ['portfolio', 'parentBsuid'], { deferrable: 'INITIALLY DEFERRED' })
+// Led by the value, so that a BSUID is found across portfolios by the same index (ContactsRepository.foreign).
+@Unique('contact_bsuid_portfolio_key', ['bsuid', 'portfolio'], { deferrable: 'INITIALLY DEFERRED' })
+@Unique('contact_parent_bsuid_portfolio_key', ['parentBsuid', 'portfolio'], { deferrable: 'INITIALLY DEFERRED' })
 @Index('contact_merged_into_idx', ['portfolio', 'mergedInto'], { where: 'merged_into IS NOT NULL' })
 @Index('contact_external_id_idx', ['portfolio', 'externalId'], { where: 'external_id IS NOT NULL' })
-@Index('contact_bsuid_idx', ['bsuid'], { where: 'bsuid IS NOT NULL' })
-@Index('contact_parent_bsuid_idx', ['parentBsuid'], { where: 'parent_bsuid IS NOT NULL' })
 export class Contact {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'contact_pkey' })
   portfolio!: string;

@@ -87,14 +87,18 @@ export class GraphRepository {
     observations: Observation[],
   ): Promise<{ fresh: Set<string>; contacts: ContactState[]; latestKeys: Map<string, string> }> {
     const wanted = IDENTIFIER_KINDS.flatMap((field) => {
-      const carrying = observations.filter((obs) => obs[field] !== undefined);
-      return [carrying.map((obs) => obs.portfolio), carrying.map((obs) => obs[field] as string)];
+      const values = distinctIdentifiers(observations, field);
+      return [values.map(([portfolio]) => portfolio), values.map(([, value]) => value)];
     });
+    // One index probe per identifier: `OFFSET 0` keeps the planner from turning the look-ups into a
+    // join that scans and sorts the whole contact table, which it prefers for a large batch (a
+    // backfill chunk) and which costs more with every contact the table holds.
     const selections = IDENTIFIER_KINDS.map(
       (field, index) =>
-        `SELECT c.portfolio, c.id, '${field}' AS field, k.value FROM contact c
-         JOIN unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
-           ON c.portfolio = k.portfolio AND c.${COLUMN[field]} = k.value`,
+        `SELECT c.portfolio, c.id, '${field}' AS field, k.value
+         FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
+         CROSS JOIN LATERAL (SELECT portfolio, id FROM contact
+                             WHERE portfolio = k.portfolio AND ${COLUMN[field]} = k.value OFFSET 0) AS c`,
     );
     const latest = IDENTIFIER_KINDS.map(
       (field, index) =>
@@ -359,6 +363,16 @@ function toLogRows(observations: Observation[]): Record<string, unknown>[] {
       eventAt: obs.eventAt,
       observation: obs,
     }));
+}
+
+/** Each (portfolio, value) of one kind that the observations carry, once. */
+function distinctIdentifiers(observations: Observation[], field: IdentifierKind): [string, string][] {
+  const seen = new Map<string, [string, string]>();
+  for (const obs of observations) {
+    const value = obs[field];
+    if (value !== undefined) seen.set(identifierAt(obs.portfolio, field, value), [obs.portfolio, value]);
+  }
+  return [...seen.values()];
 }
 
 /** An identifier within its portfolio, as `claimAndLock` keys the latest logged order keys. */

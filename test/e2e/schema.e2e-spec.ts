@@ -56,7 +56,7 @@ describe('database schema', () => {
       const differences = differing(migrated, fromEntities);
       if (differences.length > 0) throw new Error(`The entities and the migrations disagree:\n${differences.join('\n')}\n${HINT}`);
       expect(migrated.map(lineOf)).toContain(
-        'contact constraint contact_portfolio_bsuid_key: UNIQUE (portfolio, bsuid) DEFERRABLE INITIALLY DEFERRED',
+        'contact constraint contact_bsuid_portfolio_key: UNIQUE (bsuid, portfolio) DEFERRABLE INITIALLY DEFERRED',
       );
     } finally {
       await app.dataSource.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`);
