@@ -100,11 +100,13 @@ export class GraphRepository {
          CROSS JOIN LATERAL (SELECT portfolio, id FROM contact
                              WHERE portfolio = k.portfolio AND ${COLUMN[field]} = k.value OFFSET 0) AS c`,
     );
+    // The latest key is found once per identifier: as a column, the filter on it would find it again.
     const latest = IDENTIFIER_KINDS.map(
       (field, index) =>
-        `SELECT k.portfolio, '${field}' AS field, k.value, (SELECT max(o.order_key) FROM graph_observation o
-           WHERE o.portfolio = k.portfolio AND o.${COLUMN[field]} = k.value) AS key
-         FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)`,
+        `SELECT k.portfolio, '${field}' AS field, k.value, o.key
+         FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
+         CROSS JOIN LATERAL (SELECT max(order_key) AS key FROM graph_observation
+                             WHERE portfolio = k.portfolio AND ${COLUMN[field]} = k.value) AS o`,
     );
     const [row] = await tx.query<{ fresh: Receipt[]; contacts: Record<string, unknown>[]; selected: Selection[]; latest: LatestKey[] }>(
       `WITH fresh AS (
