@@ -52,9 +52,9 @@ async function split(item) {
     lines: [
       html`Undoes history row <code>#${item.id}</code>, the merge of contact <code>${mergedId}</code> into this contact on
         ${when(item.eventAt)}.`,
-      html`Contact <code>${shortId(mergedId)}</code> comes back as its own person with the identifiers it
-        brought${brought.length ? html`: ${brought.map((row) => html`${row.field} ${identifier(row.to, contact.id)} `)}` : ''}, its own
-        history and activity; an identifier later evidence gave to a third contact stays there.`,
+      html`Contact <code>${shortId(mergedId)}</code> comes back as its own person with the identifiers it brought
+        (${brought.length ? brought.map((row, index) => html`${index ? ', ' : ''}${row.field} ${identifier(row.to, contact.id)}`) : 'none'}),
+        its own history and activity; an identifier later evidence gave to a third contact stays there.`,
       html`This contact keeps everything else. The split is written to both histories with your key's name.`,
     ],
   });
