@@ -35,15 +35,25 @@ export async function call(method, path, options = {}) {
   const headers = { accept: 'application/json' };
   if (credentials) headers.authorization = authorization(credentials);
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  } catch {
+    // The request never got an answer: nothing is known to have changed, and nothing is retried.
+    throw new ApiError(0, { description: 'The service could not be reached: check the connection and try again' });
+  }
+  const body = parseJson(await response.text());
   if (!response.ok) throw new ApiError(response.status, body);
   return body;
+}
+
+/** Every answer of the API is JSON; anything else (a proxy's error page, say) counts as no body. */
+function parseJson(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Path segments (a phone written with spaces or `+`, a BSUID) go in encoded. */
