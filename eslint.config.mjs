@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'data/', 'node_modules/'] },
+  { ignores: ['dist/', 'coverage/', 'data/', 'artifacts/', 'node_modules/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -41,6 +41,28 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
+    // The admin console's page code: ES modules run by the browser, not part of the TypeScript project.
+    files: ['src/admin/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'sessionStorage',
+          'fetch',
+          'btoa',
+          'TextEncoder',
+          'URLSearchParams',
+          'FormData',
+          'Intl',
+          'HTMLElement',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
   prettier,
 );

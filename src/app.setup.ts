@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { serveAdminConsole } from './admin/admin-console';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AppError } from './common/errors/app-error';
 import { ErrorFilter, toErrorResponse } from './common/errors/error.filter';
@@ -126,7 +127,7 @@ function headersOf(middleware: typeof SECURITY_HEADERS): Record<string, string> 
   return headers;
 }
 
-/** Everything `main.ts` and the tests share: logs, metrics, security headers, validation, errors, OpenAPI. */
+/** Everything `main.ts` and the tests share: logs, metrics, security headers, validation, errors, OpenAPI, the admin console. */
 export async function configureApp(app: NestFastifyApplication): Promise<INestApplication> {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
@@ -174,6 +175,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
   });
 
   if (config.apiDocs) serveApiDocs(app);
+  await serveAdminConsole(app);
   return app;
 }
 

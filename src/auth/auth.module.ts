@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysService } from './api-keys.service';
+import { KeyController } from './key.controller';
 import { rateLimitOptions, RateLimitGuard } from './rate-limit.guard';
 import { WebhookSourceGuard } from './webhook-source.guard';
 
@@ -17,6 +18,7 @@ import { WebhookSourceGuard } from './webhook-source.guard';
       useFactory: (config: AppConfig, reflector: Reflector) => rateLimitOptions(config.rateLimit, reflector),
     }),
   ],
+  controllers: [KeyController],
   // Global guards run in this order: a webhook's source address, then the key, then the rate limit (per key).
   providers: [
     ApiKeysService,

@@ -4,7 +4,9 @@ import { PortfolioScope, RequireRole } from '../auth/auth.decorators';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactsSearchService, ContactStats } from './contacts-search.service';
 import { GetStatsQueryDto } from './dto/get-stats-query.dto';
-import { STATS_EXAMPLE } from './openapi-examples';
+import { GetLearnedQueryDto } from './dto/get-learned-query.dto';
+import type { LearnedByDay } from './learned-by-day';
+import { LEARNED_EXAMPLE, STATS_EXAMPLE } from './openapi-examples';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -24,5 +26,16 @@ export class ContactStatsController {
   @ApiOkResponse({ schema: { example: STATS_EXAMPLE } })
   stats(@PortfolioScope() portfolio: Portfolio, @Query() query: GetStatsQueryDto): Promise<ContactStats> {
     return this.search.stats(portfolio, query.atRiskWithinDays);
+  }
+
+  @Get('learned')
+  @RequireRole('read')
+  @ApiOperation({
+    summary: 'Identifiers linked to contacts per day (UTC, by event time) over the last `days` days, from the history',
+    description: 'Every day is listed, days without a link as zeros. Counts only; erased people are not counted.',
+  })
+  @ApiOkResponse({ schema: { example: LEARNED_EXAMPLE } })
+  learned(@PortfolioScope() portfolio: Portfolio, @Query() query: GetLearnedQueryDto): Promise<LearnedByDay> {
+    return this.search.learned(portfolio, query.days);
   }
 }

@@ -5,6 +5,7 @@ import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from '../graph/contact.entit
 import { CARE_WINDOW_HOURS } from '../graph/domain/time-rules';
 import { phoneVisibilitySql } from '../graph/phone-visibility.sql';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
+import type { LearnedDay } from './learned-by-day';
 
 export interface ContactStats {
   contacts: number;
@@ -59,6 +60,23 @@ export class ContactsSearchRepository {
     return this.dataSource.query(
       `${conflicted}SELECT ${CONTACT_COLUMNS} FROM contact c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
       params,
+    );
+  }
+
+  /**
+   * Identifiers linked per UTC day of their event time since `since`, from the history: not indexed
+   * by time (the history is indexed by contact), so it reads the portfolio's history once.
+   */
+  learnedByDay(portfolio: string, since: Date): Promise<LearnedDay[]> {
+    return this.dataSource.query(
+      `SELECT to_char(event_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+              (count(*) FILTER (WHERE field = 'msisdn'))::int AS msisdn,
+              (count(*) FILTER (WHERE field = 'bsuid'))::int AS bsuid,
+              (count(*) FILTER (WHERE field = 'parentBsuid'))::int AS "parentBsuid"
+       FROM link_history
+       WHERE portfolio = $1 AND action = 'linked' AND event_at >= $2
+       GROUP BY 1 ORDER BY 1`,
+      [portfolio, since],
     );
   }
 

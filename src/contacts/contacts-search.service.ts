@@ -3,6 +3,7 @@ import type { Portfolio } from '../portfolios/portfolio.entity';
 import { ContactView, toContactView } from './contact.view';
 import { ContactsSearchRepository, ContactStats } from './contacts-search.repository';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
+import { fillDays, LearnedByDay, learnedSince } from './learned-by-day';
 
 export type { ContactStats } from './contacts-search.repository';
 
@@ -30,5 +31,11 @@ export class ContactsSearchService {
 
   async stats(portfolio: Portfolio, atRiskWithinDays: number): Promise<ContactStats> {
     return { ...(await this.search.counts(portfolio.key, atRiskWithinDays)), atRiskWithinDays };
+  }
+
+  /** Identifiers learned per day over the last `days` days (UTC), for the admin console's chart. */
+  async learned(portfolio: Portfolio, days: number): Promise<LearnedByDay> {
+    const since = learnedSince(new Date(), days);
+    return fillDays(since, days, await this.search.learnedByDay(portfolio.key, since));
   }
 }

@@ -6,6 +6,7 @@ import { BulkBody } from '../common/http/bulk-body';
 import { RowIdPipe } from '../common/http/row-id.pipe';
 import { RowPageQueryDto } from '../common/http/row-page-query.dto';
 import type { Portfolio } from '../portfolios/portfolio.entity';
+import type { ContactActivityView } from './business-number-activity.view';
 import { ContactView } from './contact.view';
 import type { ErasureReport } from '../graph/erasure.service';
 import { ImportReport, ImportService } from '../graph/import.service';
@@ -17,6 +18,7 @@ import { ImportContactsDto } from './dto/import-contacts.dto';
 import { ListContactsQueryDto } from './dto/list-contacts-query.dto';
 import { ResolveContactsDto } from './dto/resolve-contacts.dto';
 import {
+  ACTIVITY_EXAMPLE,
   CONTACT_EXAMPLE,
   ERASURE_EXAMPLE,
   HISTORY_EXAMPLE,
@@ -87,6 +89,17 @@ export class ContactsController {
   @ApiOkResponse({ schema: { example: CONTACT_EXAMPLE } })
   get(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string): Promise<ContactView> {
     return this.contacts.getByIdentifier(portfolio, identifier);
+  }
+
+  @Get(':identifier/activity')
+  @RequireRole('read')
+  @ApiOperation({
+    summary: 'Care window and phone visibility per business number that exchanged messages with the contact',
+    description: `The contact's own careWindowOpenUntil and phoneVisibleUntil take the latest of these. ${PHONE_VISIBILITY_DOC}`,
+  })
+  @ApiOkResponse({ schema: { example: ACTIVITY_EXAMPLE } })
+  activity(@PortfolioScope() portfolio: Portfolio, @Param('identifier') identifier: string): Promise<ContactActivityView> {
+    return this.contacts.getActivity(portfolio, identifier);
   }
 
   @Get(':identifier/history')

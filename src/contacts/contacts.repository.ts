@@ -4,6 +4,7 @@ import { Identifier, IdentifierKind } from '../identifiers/domain/identifier';
 import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from '../graph/contact.entity';
 import { SURVIVOR_CHAIN } from '../graph/contact.sql';
 import type { LinkHistory } from '../graph/link-history.entity';
+import type { BusinessNumberActivityRow } from './business-number-activity.view';
 
 const COLUMN: Record<IdentifierKind, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
 
@@ -87,6 +88,28 @@ export class ContactsRepository {
        ORDER BY id DESC
        LIMIT $4`,
       [portfolio, contactId, cursor ?? null, limit + 1],
+    );
+  }
+
+  /**
+   * The last exchange each way per business number, over the contact and every contact merged
+   * into it, beside the contact-book entries of its phone (a number may have one without the other).
+   */
+  activityByBusinessNumber(portfolio: string, contactId: string, msisdn: string | null): Promise<BusinessNumberActivityRow[]> {
+    return this.dataSource.query(
+      `WITH RECURSIVE family(id) AS (
+         SELECT $2::uuid
+         UNION
+         SELECT c.id FROM contact c JOIN family f ON c.portfolio = $1 AND c.merged_into = f.id),
+       exchanged AS (
+         SELECT business_number, max(last_inbound_at) AS last_inbound_at, max(last_outbound_at) AS last_outbound_at
+         FROM contact_exchange WHERE portfolio = $1 AND contact_id IN (SELECT id FROM family) GROUP BY business_number),
+       booked AS (SELECT business_number, entered_at FROM contact_book_entry WHERE portfolio = $1 AND msisdn = $3::text)
+       SELECT coalesce(e.business_number, b.business_number) AS "businessNumber", e.last_inbound_at AS "lastInboundAt",
+              e.last_outbound_at AS "lastOutboundAt", b.entered_at AS "contactBookAt"
+       FROM exchanged e FULL JOIN booked b ON b.business_number = e.business_number
+       ORDER BY 1`,
+      [portfolio, contactId, msisdn],
     );
   }
 

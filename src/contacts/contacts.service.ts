@@ -5,6 +5,7 @@ import type { ContactRead } from '../graph/contact.entity';
 import { parseIdentifier } from '../identifiers/domain/identifier';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
+import { ContactActivityView, toBusinessNumberActivityView } from './business-number-activity.view';
 import { ContactView, HistoryView, toContactView, toHistoryView } from './contact.view';
 import { ContactsRepository } from './contacts.repository';
 
@@ -38,6 +39,13 @@ export class ContactsService {
       items: page.map(toHistoryView),
       nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
     };
+  }
+
+  /** Care window and phone visibility per business number of the portfolio that exchanged messages with the contact. */
+  async getActivity(portfolio: Portfolio, raw: string): Promise<ContactActivityView> {
+    const contact = await this.findOrFail(portfolio, raw);
+    const rows = await this.contacts.activityByBusinessNumber(portfolio.key, contact.id, contact.msisdn);
+    return { contactId: contact.id, businessNumbers: rows.map((row) => toBusinessNumberActivityView(row, contact.msisdn)) };
   }
 
   /**

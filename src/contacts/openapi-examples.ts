@@ -142,3 +142,33 @@ export const ERASURE_EXAMPLE = {
 };
 
 export const GROUP_EXAMPLE = { group: 'acme-group', parentBsuid: 'SE.ENT.11815799212886844830', contacts: [CONTACT_EXAMPLE] };
+
+export const ACTIVITY_EXAMPLE = {
+  contactId: CONTACT_EXAMPLE.id,
+  businessNumbers: [
+    {
+      businessNumber: '+46000000000',
+      lastInboundAt: '2026-06-03T08:15:00.000Z',
+      lastOutboundAt: '2026-06-02T12:00:00.000Z',
+      careWindowOpenUntil: '2026-06-04T08:15:00.000Z',
+      phoneVisibility: 'contactBook',
+      phoneVisibleUntil: null,
+      contactBookAt: '2026-06-01T10:00:00.000Z',
+    },
+    {
+      businessNumber: '+46000000001',
+      lastInboundAt: null,
+      lastOutboundAt: '2026-05-20T09:00:00.000Z',
+      careWindowOpenUntil: null,
+      phoneVisibility: 'window',
+      phoneVisibleUntil: '2026-06-19T09:00:00.000Z',
+      contactBookAt: null,
+    },
+  ],
+};
+
+export const LEARNED_EXAMPLE = {
+  days: 30,
+  since: '2026-05-05',
+  items: [{ day: '2026-06-01', msisdn: 12, bsuid: 30, parentBsuid: 4 }],
+};
