@@ -11,6 +11,7 @@ import { UnknownTemplates1764100008000 } from '../../migrations/1764100008000-Un
 import { SentMessages1764100009000 } from '../../migrations/1764100009000-SentMessages';
 import { ContactBook1764100010000 } from '../../migrations/1764100010000-ContactBook';
 import { ObservationLog1764100011000 } from '../../migrations/1764100011000-ObservationLog';
+import { LinkPassThrough1764100012000 } from '../../migrations/1764100012000-LinkPassThrough';
 import { ContactBookEntry } from '../graph/contact-book-entry.entity';
 import { ContactExchange } from '../graph/contact-exchange.entity';
 import { Contact } from '../graph/contact.entity';
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   SentMessages1764100009000,
   ContactBook1764100010000,
   ObservationLog1764100011000,
+  LinkPassThrough1764100012000,
 ];
 
 /**
