@@ -13,6 +13,7 @@ import { ErrorFilter, toErrorResponse } from './common/errors/error.filter';
 import { ResultCode } from './common/errors/result-code';
 import { BULK_BODY } from './common/http/bulk-body';
 import { clientErrorFor, rawErrorResponse } from './common/http/client-error';
+import { registerPassThroughBodies } from './common/http/pass-through-body';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './observability/metrics.service';
@@ -172,6 +173,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
       done(null, value);
     });
   });
+
+  // LINK's routes passed through take their bodies unparsed, whatever their type (media uploads stream).
+  registerPassThroughBodies(fastify);
 
   if (config.apiDocs) serveApiDocs(app);
   return app;
