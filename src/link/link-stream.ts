@@ -32,6 +32,8 @@ export function streamExchange(url: URL, { method, headers, head, rest, timeoutM
     };
     const fail = (error: Error) => {
       clearTimeout(deadline);
+      // What the caller still sends is read and dropped, so that it hears the answer instead of waiting to send.
+      rest?.unpipe(request).resume();
       if (settled) return;
       settled = true;
       reject(timedOut ?? new Error('LINK request failed', { cause: error }));

@@ -1,10 +1,17 @@
 // LINK's routes beside POST /messages, passed through to a real fake LINK server.
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import request from 'supertest';
 import { FakeLink, startFakeLink } from '../support/fake-link';
 import { ACME, ACME_NUMBER, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const TIMEOUT_MS = 500;
+// The upload test reads live memory, collected first: V8's collector on call.
+setFlagsFromString('--expose-gc');
 const ACCOUNT = `/platformId/TEST_XA/platformPartnerId/1/source/${ACME_NUMBER}`;
 const LINK_BASIC = `Basic ${Buffer.from('link-user:link-pass').toString('base64')}`;
 const OTP_TEMPLATE = {
@@ -314,5 +321,99 @@ describe('LINK routes passed through, LINK unreachable', () => {
     const res = await request(t.http).get(`/link${ACCOUNT}/profile`).auth('acme-sender', KEYS.sender);
     expect(res.status).toBe(502);
     expect(res.body).toEqual({ resultCode: 112501, description: expect.stringContaining('nothing was sent'), translatedDescription: null });
+  });
+});
+
+describe('a media upload through the pass-through', () => {
+  let t: TestApp;
+  let link: FakeLink;
+  // LINK_TIMEOUT_MS as configured by default: the collections this test runs pause the process for a while.
+  beforeAll(async () => {
+    link = await startFakeLink();
+    t = await createTestApp({ linkBaseUrl: link.baseUrl, linkUsername: 'link-user', linkPassword: 'link-pass' });
+    await resetWithAcmeAndGlobex(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await link.close();
+  });
+
+  it('streams a 10 MB media upload: LINK has its first megabyte before the caller sent the rest, and memory stays flat', async () => {
+    const server = t.http;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const boundary = 'stream10mb';
+    const lead = Buffer.from(
+      [
+        ...Object.entries(MEDIA_FIELDS).map(
+          ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+        ),
+        `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+      ].join(''),
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const chunk = Buffer.alloc(64 * 1024, 0x5a);
+    const chunks = (10 * 1024 * 1024) / chunk.length;
+    const length = lead.length + chunks * chunk.length + tail.length;
+    const digest = createHash('sha256');
+    link.enqueue({ status: 200, body: '1037543291543636', headers: { 'content-type': 'text/plain' } });
+
+    const upload = httpRequest({
+      host: '127.0.0.1',
+      port: (server.address() as AddressInfo).port,
+      method: 'POST',
+      path: '/link/media',
+      auth: `acme-sender:${KEYS.sender}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) },
+    });
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      upload.on('response', (res) => {
+        let text = '';
+        res.on('data', (data: Buffer) => (text += data.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      upload.on('error', reject);
+    });
+    const write = (data: Buffer) => {
+      digest.update(data);
+      return upload.write(data) ? Promise.resolve() : new Promise<void>((resolve) => upload.once('drain', resolve));
+    };
+
+    // Live memory: garbage collected before each sample, so that only what is held counts.
+    const collect = runInNewContext('gc') as () => void;
+    const live = () => {
+      collect();
+      return process.memoryUsage();
+    };
+    const baseline = live();
+    const peak = { rss: baseline.rss, arrayBuffers: baseline.arrayBuffers };
+    const sample = () => {
+      const now = live();
+      peak.rss = Math.max(peak.rss, now.rss);
+      peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers);
+    };
+    await write(lead);
+    for (let sent = 0; sent < 16; sent++) await write(chunk);
+    // A service that buffered the upload would pass nothing on before the end: this would never come.
+    for (let waited = 0; link.receivedBytes() < 1024 * 1024; waited += 10) {
+      if (waited > 5_000) throw new Error(`LINK had ${link.receivedBytes()} bytes after the caller sent 1 MB`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (let sent = 16; sent < chunks; sent++) {
+      await write(chunk);
+      if (sent % 16 === 0) sample();
+    }
+    await write(tail);
+    upload.end();
+    expect(await answered).toEqual({ status: 200, text: '1037543291543636' });
+    expect(link.requests).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/media', bytes: length, sha256: digest.digest('hex') }),
+    ]);
+    const growth = { rss: peak.rss - baseline.rss, arrayBuffers: peak.arrayBuffers - baseline.arrayBuffers };
+    // Held whole, the upload alone would add 10 MB (and Buffer.concat another 10): streamed, a few chunks are in flight at once.
+    expect(growth.arrayBuffers).toBeLessThan(2 * 1024 * 1024);
+    expect(growth.rss).toBeLessThan(8 * 1024 * 1024);
+    process.stdout.write(
+      `10 MB upload through the pass-through: RSS +${(growth.rss / 1048576).toFixed(1)} MB, buffers +${(growth.arrayBuffers / 1048576).toFixed(1)} MB\n`,
+    );
   });
 });
