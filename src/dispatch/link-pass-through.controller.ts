@@ -1,4 +1,4 @@
-import { All, applyDecorators, Controller, Delete, Get, Post, Put, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import {
   ApiBasicAuth,
   ApiBearerAuth,
@@ -33,6 +33,11 @@ const ACCOUNT = 'platformId/:platformId/platformPartnerId/:platformPartnerId/sou
 /** A LINK route passed through: the send pipeline's role, the body unparsed, LINK's answer documented. */
 function PassThrough(summary: string, answer: MethodDecorator) {
   return applyDecorators(RequireRole('send'), PassThroughBody(), ApiOperation({ summary: `${summary} (passed through to LINK)` }), answer);
+}
+
+/** A path under /link that LINK's document does not list: passed through, left out of the API reference. */
+function OtherLinkRoute() {
+  return applyDecorators(RequireRole('send'), PassThroughBody(), ApiExcludeEndpoint());
 }
 
 /**
@@ -139,12 +144,35 @@ export class LinkPassThroughController {
     return this.passThrough.forward(principal, request, reply);
   }
 
-  /** Any other LINK path (LINK may add routes): passed through the same way. */
-  @All('*')
-  @RequireRole('send')
-  @PassThroughBody()
-  @ApiExcludeEndpoint()
-  other(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  // Any other LINK path (LINK may add routes) goes through the same way. One handler per method:
+  // Nest's @All() registers its route without the route config @PassThroughBody() sets.
+  @Get('*')
+  @OtherLinkRoute()
+  otherGet(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.passThrough.forward(principal, request, reply);
+  }
+
+  @Post('*')
+  @OtherLinkRoute()
+  otherPost(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.passThrough.forward(principal, request, reply);
+  }
+
+  @Put('*')
+  @OtherLinkRoute()
+  otherPut(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.passThrough.forward(principal, request, reply);
+  }
+
+  @Patch('*')
+  @OtherLinkRoute()
+  otherPatch(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.passThrough.forward(principal, request, reply);
+  }
+
+  @Delete('*')
+  @OtherLinkRoute()
+  otherDelete(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.passThrough.forward(principal, request, reply);
   }
 }

@@ -37,6 +37,16 @@ export class LinkPassThroughService {
   ) {}
 
   async forward(principal: Principal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    try {
+      await this.pass(principal, request, reply);
+    } catch (error) {
+      // What the caller still sends is read and dropped, so that it hears the error rather than waiting to send.
+      if (!request.raw.readableEnded) request.raw.resume();
+      throw error;
+    }
+  }
+
+  private async pass(principal: Principal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const pathAndQuery = request.url.slice(PASS_THROUGH_PREFIX.length) || '/';
     const [path, query = ''] = splitOnce(pathAndQuery, '?');
     const { target: pathTarget, call } = readLinkPath(request.method, path);

@@ -95,6 +95,15 @@ describe('LINK routes passed through under /link', () => {
     },
   );
 
+  it('passes a path LINK’s document does not list through the same way, its JSON body untouched', async () => {
+    const body = '{"platformId":"TEST_XA","platformPartnerId":"1","source":"+46000000000","n":1.0}';
+    link.enqueue({ status: 202, body: { ok: true } });
+    const res = await call('put', '/future/route?x=1').set('Content-Type', 'application/json').send(body);
+    expect(res.status).toBe(202);
+    expect(link.requests[0]).toMatchObject({ method: 'PUT', path: '/future/route?x=1' });
+    expect(link.requests[0].bytes).toBe(Buffer.byteLength(body));
+  });
+
   it("uses the portfolio's own LINK credentials when it has them", async () => {
     await t.putPortfolio('acme', { ...ACME, upstream: { username: 'acme-link', password: 'acme-pass' } });
     link.enqueue({ status: 200, body: { data: [] } });
