@@ -14,6 +14,8 @@ import { ErrorFilter, toErrorResponse } from './common/errors/error.filter';
 import { ResultCode } from './common/errors/result-code';
 import { BULK_BODY } from './common/http/bulk-body';
 import { clientErrorFor, rawErrorResponse } from './common/http/client-error';
+import { documentErrors } from './common/http/openapi-errors';
+import { registerPassThroughBodies } from './common/http/pass-through-body';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './observability/metrics.service';
@@ -174,6 +176,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
     });
   });
 
+  // LINK's routes passed through take their bodies unparsed, whatever their type (media uploads stream).
+  registerPassThroughBodies(fastify);
+
   if (config.apiDocs) serveApiDocs(app);
   await serveAdminConsole(app);
   return app;
@@ -198,15 +203,17 @@ function serveApiDocs(app: NestFastifyApplication): void {
         void reply.status(status).header('www-authenticate', 'Basic realm="Contact Book API reference"').send(body);
       }
     });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Contact Book')
-      .setDescription('Phone number ↔ BSUID ↔ parent BSUID map of WhatsApp users, learned from LINK Mobility webhooks.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .addBasicAuth()
-      .build(),
+  const document = documentErrors(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Contact Book')
+        .setDescription('Phone number ↔ BSUID ↔ parent BSUID map of WhatsApp users, learned from LINK Mobility webhooks.')
+        .setVersion('0.1.0')
+        .addBearerAuth()
+        .addBasicAuth()
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

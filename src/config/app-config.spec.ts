@@ -13,6 +13,7 @@ describe(loadAppConfig.name, () => {
       linkTimeoutMs: 10000,
       bodyLimitBytes: 1048576,
       bulkBodyLimitBytes: 16777216,
+      passThroughBodyLimitBytes: 134217728,
       logLevel: 'info',
       rateLimit: { windowMs: 10000, api: 3000, webhooks: 50000 },
       webhookAllowedRanges: undefined,

@@ -24,6 +24,8 @@ export class AppConfig {
   readonly linkTimeoutMs!: number;
   readonly bodyLimitBytes!: number;
   readonly bulkBodyLimitBytes!: number;
+  /** Largest body of a LINK call passed through as a stream (a media upload). */
+  readonly passThroughBodyLimitBytes!: number;
   /** A pino level: fatal, error, warn, info, debug or trace. */
   readonly logLevel!: LogLevel;
   readonly rateLimit!: RateLimits;
@@ -106,6 +108,7 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     linkTimeoutMs: dto.LINK_TIMEOUT_MS,
     bodyLimitBytes: dto.BODY_LIMIT_BYTES,
     bulkBodyLimitBytes: dto.BULK_BODY_LIMIT_BYTES,
+    passThroughBodyLimitBytes: dto.PASS_THROUGH_BODY_LIMIT_BYTES,
     logLevel: ({ log: 'info', verbose: 'trace' } as Record<string, LogLevel>)[dto.LOG_LEVEL] ?? (dto.LOG_LEVEL as LogLevel),
     rateLimit: { windowMs: dto.RATE_LIMIT_WINDOW_SECONDS * 1000, api: dto.RATE_LIMIT_API, webhooks: dto.RATE_LIMIT_WEBHOOKS },
     webhookAllowedRanges: webhookSources?.ranges,

@@ -80,6 +80,14 @@ export class EnvDto {
   @Max(256 * 1024 * 1024)
   BULK_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
+  /** For LINK calls passed through as streams (media uploads): LINK takes documents of up to 100 MB. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  PASS_THROUGH_BODY_LIMIT_BYTES = 128 * 1024 * 1024;
+
   /** Webhook transactions running at once (each carries every webhook waiting when it starts). */
   @IsOptional()
   @Type(() => Number)

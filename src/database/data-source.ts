@@ -12,6 +12,7 @@ import { SentMessages1764100009000 } from '../../migrations/1764100009000-SentMe
 import { ContactBook1764100010000 } from '../../migrations/1764100010000-ContactBook';
 import { ObservationLog1764100011000 } from '../../migrations/1764100011000-ObservationLog';
 import { ContactKeysLeadWithValue1764100012000 } from '../../migrations/1764100012000-ContactKeysLeadWithValue';
+import { LinkPassThrough1764100013000 } from '../../migrations/1764100013000-LinkPassThrough';
 import { ContactBookEntry } from '../graph/contact-book-entry.entity';
 import { ContactExchange } from '../graph/contact-exchange.entity';
 import { Contact } from '../graph/contact.entity';
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   ContactBook1764100010000,
   ObservationLog1764100011000,
   ContactKeysLeadWithValue1764100012000,
+  LinkPassThrough1764100013000,
 ];
 
 /**

@@ -8,6 +8,7 @@ import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { TemplateLookup, TemplatesLookupService } from '../templates/templates-lookup.service';
 import { DestinationReport, Plan, planDestinations, PlanOptions } from './domain/destination-plan';
+import { namesPlatformOf } from './domain/link-route';
 import { checkMessageRequest, MessageRequest, readMessageKinds } from './domain/message-request';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 
@@ -96,8 +97,7 @@ export class DedupeService {
     // Which portfolio owns the number is not this key's to know.
     assertReaches(principal, portfolio.key, 'No access: this key does not reach the portfolio of this source');
     // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
-    const partnerDiffers = portfolio.platformPartnerId && request.platformPartnerId !== portfolio.platformPartnerId;
-    if (portfolio.platformId && (request.platformId !== portfolio.platformId || partnerDiffers)) {
+    if (!namesPlatformOf(portfolio, request)) {
       throw AppError.noAccess(
         `The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`,
       );

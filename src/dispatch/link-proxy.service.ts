@@ -7,6 +7,9 @@ import { SentDestination, SentMessagesRepository } from '../sent-messages/sent-m
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
 import { isJsonObject } from '../common/http/json';
+import { TemplatesService } from '../templates/templates.service';
+import { asksForContactInfo } from './domain/contact-request';
+import { readMessageKinds } from './domain/message-request';
 
 export interface ProxyAnswer {
   status: number;
@@ -34,10 +37,12 @@ export class LinkProxyService {
     private readonly link: LinkClient,
     private readonly ingest: IngestService,
     private readonly sentMessages: SentMessagesRepository,
+    private readonly templates: TemplatesService,
   ) {}
 
   async send(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<ProxyAnswer> {
     const planned = await this.dedupe.plan(principal, body, query);
+    const requestsContactInfo = await this.requestsContactInfo(planned);
     const upstream = await this.link.sendMessages(planned.owner, planned.request);
     // LINK's own errors go back as LINK sent them: the caller already knows how to read them.
     if (upstream.status < 200 || upstream.status >= 300) return upstream;
@@ -54,7 +59,7 @@ export class LinkProxyService {
     // A duplicate gets its kept twin's id, a rejected destination null.
     const messageIds = planned.plan.positions.map((position) => (position === null ? null : (ids[position] ?? null)));
     const now = new Date();
-    await this.recordSent(planned, ids, now);
+    await this.recordSent(planned, ids, now, requestsContactInfo);
     this.recordOutbound(planned, ids, now);
     return { status: upstream.status, body: { ...response, messageIds, destinations: planned.destinations } };
   }
@@ -65,17 +70,33 @@ export class LinkProxyService {
    * waits for it: a DLR can arrive as soon as LINK has the message. A failure is logged, never
    * answered: the messages were sent.
    */
-  private async recordSent(planned: PlannedSend, ids: unknown[], now: Date): Promise<void> {
+  private async recordSent(planned: PlannedSend, ids: unknown[], now: Date, requestsContactInfo: boolean): Promise<void> {
     const destinations = planned.plan.sent.flatMap((sentAs, position): SentDestination[] => {
       const messageId = ids[position];
       return SentMessagesRepository.isMessageId(messageId) ? [{ messageId, sentAs }] : [];
     });
     try {
-      await this.sentMessages.record(planned.owner.key, planned.source, now, destinations);
+      await this.sentMessages.record(planned.owner.key, planned.source, now, destinations, requestsContactInfo);
     } catch (error) {
       this.logger.error(
         `${destinations.length} sent messages in ${planned.owner.key} not kept, their DLRs go by platform: ${(error as Error).message}`,
       );
+    }
+  }
+
+  /**
+   * Whether the request asks for the user's phone: an interactive contact request, or a template the
+   * registry knows carries a REQUEST_CONTACT_INFO button. A contacts card replying to it is then the
+   * sender's own number (DESIGN: rule 8). A registry that cannot be read leaves the card a claim.
+   */
+  private async requestsContactInfo(planned: PlannedSend): Promise<boolean> {
+    if (asksForContactInfo(planned.request.messages)) return true;
+    const names = readMessageKinds(planned.request.messages).templates.map((template) => template.name);
+    try {
+      return await this.templates.requestsContactInfo(planned.owner.key, names);
+    } catch (error) {
+      this.logger.warn(`templates of ${planned.owner.key} could not be read for a contact request: ${(error as Error).message}`);
+      return false;
     }
   }
 

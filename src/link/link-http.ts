@@ -22,6 +22,13 @@ export interface LinkExchange {
 const AGENT_OPTIONS = { keepAlive: true, timeout: 4_000 };
 const agents = { 'http:': new HttpAgent(AGENT_OPTIONS), 'https:': new HttpsAgent(AGENT_OPTIONS) };
 
+/** The kept-alive agent and the request function for LINK's URL; a scheme other than http(s) is a configuration error. */
+export function connectionFor(url: URL): { agent: HttpAgent; send: typeof httpRequest } {
+  const agent = agents[url.protocol as keyof typeof agents];
+  if (!agent) throw new TypeError(`LINK_BASE_URL must be http or https, not ${url.protocol}`);
+  return { agent, send: url.protocol === 'https:' ? httpsRequest : httpRequest };
+}
+
 /**
  * One HTTP exchange with LINK through Node's http client, its answer read in full within
  * `timeoutMs`. Fetch costs several times the CPU per call (web streams, and a WeakRef per call
@@ -71,6 +78,6 @@ export function exchange(url: URL, { method, headers, body, timeoutMs }: LinkExc
 }
 
 /** What a call past its deadline fails with: the error `AbortSignal.timeout` gives fetch. */
-function timeoutError(): DOMException {
+export function timeoutError(): DOMException {
   return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
 }

@@ -4,7 +4,21 @@ import { ResultCode } from '../common/errors/result-code';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { exchange, LinkAnswer } from './link-http';
+import { streamExchange } from './link-stream';
+
+/** A call of LINK's API passed through as the caller made it: only the credentials are the portfolio's. */
+export interface PassThroughCall {
+  method: string;
+  /** Path and query below LINK's base URL, as the caller wrote them. */
+  pathAndQuery: string;
+  /** The caller's headers to send on, without its credentials. */
+  headers: OutgoingHttpHeaders;
+  head?: Buffer;
+  rest?: Readable;
+}
 
 /**
  * LINK's WhatsApp message API, over kept-alive connections (`link-http.ts`). Every call is bounded
@@ -66,17 +80,46 @@ export class LinkClient {
     }
   }
 
-  private sendFailed(error: unknown): AppError {
+  /**
+   * Any other call of LINK's API, passed through once with the portfolio's credentials: resolves with
+   * LINK's answer as soon as its headers arrive, whatever its status, the body streaming both ways.
+   * Fails as POST /messages does: 502 when no connection was made (nothing reached LINK), 504 when
+   * LINK went silent or dropped the connection (the outcome is unknown). An error the body stream
+   * failed with (an AppError of the caller's body) is thrown as it is.
+   */
+  async passThrough(portfolio: Portfolio, call: PassThroughCall): Promise<IncomingMessage> {
+    const headers = { ...call.headers, authorization: this.basicAuth(portfolio) };
+    const url = new URL(this.config.linkBaseUrl.replace(/\/+$/, '') + call.pathAndQuery);
+    const what = `${call.method} ${call.pathAndQuery.split('?')[0]}`;
+    try {
+      return await this.metrics.timeLink(
+        'pass_through',
+        () => streamExchange(url, { method: call.method, headers, head: call.head, rest: call.rest, timeoutMs: this.config.linkTimeoutMs }),
+        ({ statusCode }) => String(statusCode ?? 0),
+        (error) => (isTimeout(error) ? 'timeout' : 'unreachable'),
+      );
+    } catch (error) {
+      const cause = (error as { cause?: unknown } | undefined)?.cause;
+      if (cause instanceof AppError) throw cause;
+      throw this.sendFailed(error, what, 'the call');
+    }
+  }
+
+  private sendFailed(error: unknown, what = 'POST /messages', subject = 'the messages'): AppError {
     const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
     if (code && NEVER_CONNECTED.has(code)) {
-      this.logger.warn(`LINK could not be reached for POST /messages (${code}): nothing was sent`);
+      this.logger.warn(`LINK could not be reached for ${what} (${code}): nothing was sent`);
       return AppError.badGateway(`LINK could not be reached (${code}): nothing was sent; it is safe to send again`);
     }
     const why = isTimeout(error)
       ? `did not answer within ${this.config.linkTimeoutMs} ms`
       : `closed the connection (${code ?? 'no answer'})`;
-    this.logger.warn(`LINK ${why} on POST /messages: outcome unknown`);
-    return AppError.gatewayTimeout(`LINK ${why}: the messages may or may not have been sent; check before sending them again`);
+    this.logger.warn(`LINK ${why} on ${what}: outcome unknown`);
+    const outcome =
+      subject === 'the messages' ? 'the messages may or may not have been sent' : `${subject} may or may not have reached LINK`;
+    return AppError.gatewayTimeout(
+      `LINK ${why}: ${outcome}; check before ${subject === 'the messages' ? 'sending them' : 'making it'} again`,
+    );
   }
 
   /** One HTTP exchange with LINK, answer read in full within LINK_TIMEOUT_MS, counted by operation and outcome. */

@@ -7,6 +7,7 @@ import type { IdentifierKind } from '../identifiers/domain/identifier';
 @Index('sent_message_sent_at_idx', ['sentAt'])
 @Index('sent_message_contact_idx', ['portfolio', 'contactId'], { where: 'contact_id IS NOT NULL' })
 @Index('sent_message_sent_as_idx', ['portfolio', 'sentAs'])
+@Index('sent_message_wa_message_id_idx', ['waMessageId'], { where: 'wa_message_id IS NOT NULL' })
 export class SentMessage {
   @PrimaryColumn({ name: 'message_id', type: 'text', primaryKeyConstraintName: 'sent_message_pkey' })
   messageId!: string;
@@ -30,4 +31,12 @@ export class SentMessage {
 
   @Column({ name: 'sent_at', type: 'timestamptz', default: () => 'now()' })
   sentAt!: Date;
+
+  /** The message asks for the user's phone (a REQUEST_CONTACT_INFO template or interactive message). */
+  @Column({ name: 'requests_contact_info', type: 'boolean', default: false })
+  requestsContactInfo!: boolean;
+
+  /** Meta's id of the message (a DLR's `waMessageId`), which a reply names as its `context.id`; kept for contact requests only. */
+  @Column({ name: 'wa_message_id', type: 'text', nullable: true })
+  waMessageId!: string | null;
 }

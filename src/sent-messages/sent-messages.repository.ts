@@ -18,6 +18,9 @@ export interface SentMessageView {
   contactId: string | null;
   sentAs: Identifier;
   sentAt: Date;
+  /** It asked for the user's phone (REQUEST_CONTACT_INFO): a contacts reply to it is the sender's own number. */
+  requestsContactInfo?: boolean;
+  waMessageId?: string | null;
 }
 
 /** The tables kept for RETENTION_DAYS, by the column that dates their rows. */
@@ -55,11 +58,17 @@ export class SentMessagesRepository {
    * identifier the book does not know yet has none: a send creates nobody). A messageId seen
    * before keeps its first row.
    */
-  async record(portfolio: string, businessNumber: string, sentAt: Date, destinations: SentDestination[]): Promise<void> {
+  async record(
+    portfolio: string,
+    businessNumber: string,
+    sentAt: Date,
+    destinations: SentDestination[],
+    requestsContactInfo = false,
+  ): Promise<void> {
     if (destinations.length === 0) return;
     await this.dataSource.query(
-      `INSERT INTO sent_message (message_id, portfolio, business_number, contact_id, sent_as_kind, sent_as, sent_at)
-       SELECT m.message_id, $1, $2, ${HOLDER}, m.kind, m.value, $3
+      `INSERT INTO sent_message (message_id, portfolio, business_number, contact_id, sent_as_kind, sent_as, sent_at, requests_contact_info)
+       SELECT m.message_id, $1, $2, ${HOLDER}, m.kind, m.value, $3, $7
        FROM unnest($4::text[], $5::text[], $6::text[]) AS m(message_id, kind, value)
        ON CONFLICT (message_id) DO NOTHING`,
       [
@@ -69,20 +78,33 @@ export class SentMessagesRepository {
         destinations.map((sent) => sent.messageId),
         destinations.map((sent) => sent.sentAs.kind),
         destinations.map((sent) => sent.sentAs.value),
+        requestsContactInfo,
       ],
     );
   }
 
+  /**
+   * A REQUEST_CONTACT_INFO message of this portfolio that a reply's `context.id` names: by Meta's id
+   * (learned from its DLRs), or by LINK's messageId.
+   */
+  async findContactRequest(portfolio: string, repliedTo: string): Promise<SentMessageView | undefined> {
+    const found = await this.messages.findOne({
+      where: [
+        { portfolio, waMessageId: repliedTo, requestsContactInfo: true },
+        { portfolio, messageId: repliedTo, requestsContactInfo: true },
+      ],
+    });
+    return found ? toView(found) : undefined;
+  }
+
+  /** Meta's id of a message that asked for the user's phone, from one of its DLRs: what a reply names it by. */
+  async noteWaMessageId(messageId: string, waMessageId: string): Promise<void> {
+    await this.messages.update({ messageId, requestsContactInfo: true }, { waMessageId });
+  }
+
   async find(messageId: string): Promise<SentMessageView | undefined> {
     const found = await this.messages.findOneBy({ messageId });
-    if (!found) return undefined;
-    return {
-      portfolio: found.portfolio,
-      businessNumber: found.businessNumber,
-      contactId: found.contactId,
-      sentAs: { kind: found.sentAsKind, value: found.sentAs },
-      sentAt: found.sentAt,
-    };
+    return found ? toView(found) : undefined;
   }
 
   /** The sends of many DLRs at once, by messageId (the backfill reads a batch of DLRs together). */
@@ -147,4 +169,16 @@ export class SentMessagesRepository {
     );
     return gone.n;
   }
+}
+
+function toView(found: SentMessage): SentMessageView {
+  return {
+    portfolio: found.portfolio,
+    businessNumber: found.businessNumber,
+    contactId: found.contactId,
+    sentAs: { kind: found.sentAsKind, value: found.sentAs },
+    sentAt: found.sentAt,
+    requestsContactInfo: found.requestsContactInfo,
+    waMessageId: found.waMessageId,
+  };
 }

@@ -31,8 +31,9 @@ export class TemplatesSyncService {
         `Portfolio ${portfolio.key} has no business numbers to list templates for: set them with PUT /v1/portfolios/${portfolio.key}`,
       );
     }
+    const listedAt = new Date();
     const { rows, skipped } = await this.fetchAll(portfolio, sources);
-    const plan = await this.dataSource.transaction((manager) => this.apply(manager, portfolio.key, rows));
+    const plan = await this.dataSource.transaction((manager) => this.apply(manager, portfolio.key, rows, listedAt));
     this.templates.invalidate(portfolio.key);
     this.logger.log(
       `synced templates of ${portfolio.key}: ${plan.add.length} added, ${plan.update.length} updated, ${plan.unchanged} unchanged, ${plan.remove.length} removed, ${skipped.length} skipped`,
@@ -56,9 +57,9 @@ export class TemplatesSyncService {
     return { rows: [...rows.values()], skipped: [...skipped.values()] };
   }
 
-  private async apply(manager: EntityManager, portfolio: string, upstream: TemplateRow[]): Promise<TemplateSyncPlan> {
+  private async apply(manager: EntityManager, portfolio: string, upstream: TemplateRow[], listedAt: Date): Promise<TemplateSyncPlan> {
     const known: KnownTemplate[] = await manager.find(Template, { where: { portfolio }, lock: { mode: 'pessimistic_write' } });
-    const plan = planTemplateSync(known, upstream);
+    const plan = planTemplateSync(known, upstream, listedAt);
     const writes = [...plan.add, ...plan.update].map((row) => ({ ...row, portfolio, source: 'sync' as const, updatedAt: new Date() }));
     if (writes.length > 0) await manager.upsert(Template, writes, ['portfolio', 'name', 'language']);
     if (plan.remove.length > 0) {

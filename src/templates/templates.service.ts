@@ -12,11 +12,14 @@ import { toTemplateView, TemplateView } from './template.view';
 /** How long a replica trusts its copy of a portfolio's templates; a change on this replica refreshes it at once. */
 const CACHE_MS = 10_000;
 
+/** What the send pipeline looks a template up by: its view, and whether it asks for the user's phone. */
+type RegistryEntry = TemplateView & { requestsContactInfo: boolean };
+
 /** The template registry: what admins enter and read, and what the send pipeline looks up. */
 @Injectable()
 export class TemplatesService {
   /** Each portfolio's templates by `templateKey`: every send looks them up, and they seldom change. */
-  private readonly cached = new Map<string, { loadedAt: number; templates: Promise<Map<string, TemplateView>> }>();
+  private readonly cached = new Map<string, { loadedAt: number; templates: Promise<Map<string, RegistryEntry>> }>();
 
   constructor(
     @InjectRepository(Template) private readonly templates: Repository<Template>,
@@ -79,18 +82,36 @@ export class TemplatesService {
     return matchTemplates((await this.templatesOf(portfolioKey)).values(), refs);
   }
 
+  /** Whether a template of one of these names (trimmed) carries a REQUEST_CONTACT_INFO button, in any language. */
+  async requestsContactInfo(portfolioKey: string, names: string[]): Promise<boolean> {
+    if (names.length === 0) return false;
+    const wanted = new Set(names.map((name) => name.trim()));
+    for (const template of (await this.templatesOf(portfolioKey)).values()) {
+      if (template.requestsContactInfo && wanted.has(template.name)) return true;
+    }
+    return false;
+  }
+
   /** Drops the cached copy of a portfolio's templates (of every portfolio without a key): they changed. */
   invalidate(portfolioKey?: string): void {
     if (portfolioKey === undefined) this.cached.clear();
     else this.cached.delete(portfolioKey);
   }
 
-  private templatesOf(portfolioKey: string): Promise<Map<string, TemplateView>> {
+  private templatesOf(portfolioKey: string): Promise<Map<string, RegistryEntry>> {
     const hit = this.cached.get(portfolioKey);
     if (hit && Date.now() - hit.loadedAt < CACHE_MS) return hit.templates;
     const templates = this.templates
       .find({ where: { portfolio: portfolioKey } })
-      .then((found) => new Map(found.map((template) => [templateKey(template), toTemplateView(template)])));
+      .then(
+        (found) =>
+          new Map(
+            found.map((template) => [
+              templateKey(template),
+              { ...toTemplateView(template), requestsContactInfo: template.requestsContactInfo },
+            ]),
+          ),
+      );
     this.cached.set(portfolioKey, { loadedAt: Date.now(), templates });
     templates.catch(() => this.invalidate(portfolioKey));
     return templates;

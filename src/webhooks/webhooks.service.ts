@@ -7,6 +7,7 @@ import { IngestService } from '../graph/ingest.service';
 import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { SentMessagesRepository, SentMessageView } from '../sent-messages/sent-messages.repository';
+import { contactReplyTo } from './domain/contact-request-reply';
 import { readDlrEnvelope, readMoEnvelope } from './domain/link-envelope';
 import { readDlr, readMo, readParameters, ReadEvent } from './domain/link-event';
 
@@ -21,6 +22,8 @@ export interface WebhookAck {
 export interface AttributedEvent {
   portfolio: string;
   read: () => ReadEvent;
+  /** A DLR of a REQUEST_CONTACT_INFO message the proxy sent gives Meta's id for it, by which a reply names it. */
+  contactRequestId?: { messageId: string; waMessageId: string };
 }
 
 /** LINK's MO and DLR events in: find the portfolio, read the identifiers, hand over to the graph. */
@@ -68,7 +71,10 @@ export class WebhooksService {
   private async dlr(principal: Principal, raw: unknown): Promise<WebhookAck> {
     const attributed = await this.attributeDlr(raw);
     assertPostsFor(principal, attributed.portfolio);
-    return this.apply(attributed.portfolio, attributed.read());
+    const event = attributed.read();
+    const { contactRequestId } = attributed;
+    if (contactRequestId) await this.sentMessages.noteWaMessageId(contactRequestId.messageId, contactRequestId.waMessageId);
+    return this.apply(attributed.portfolio, event);
   }
 
   /**
@@ -80,7 +86,11 @@ export class WebhooksService {
     const businessNumber = parseBusinessNumber(body.destination, 'destination');
     const portfolio = await this.portfolios.forBusinessNumber(businessNumber);
     const region = this.portfolios.regionFor(portfolio, businessNumber);
-    return { portfolio: portfolio.key, read: () => readMo(body, { portfolio: portfolio.key, region, businessNumber }) };
+    // Only a contacts reply asks the database which message it answers: the hot path stays as it was.
+    const repliedTo = contactReplyTo(body);
+    const request = repliedTo === undefined ? undefined : await this.sentMessages.findContactRequest(portfolio.key, repliedTo);
+    const context = { portfolio: portfolio.key, region, businessNumber, contactRequestSentTo: request?.sentAs };
+    return { portfolio: portfolio.key, read: () => readMo(body, context) };
   }
 
   /**
@@ -106,7 +116,13 @@ export class WebhooksService {
     const businessNumber = sender ? sent.businessNumber : numbers.length === 1 ? numbers[0].number : undefined;
     const region = this.portfolios.regionFor(portfolio, businessNumber);
     const context = { portfolio: portfolio.key, region, businessNumber, sentAs: sender ? sent.sentAs : undefined };
-    return { portfolio: portfolio.key, read: () => readDlr(body, context, parameters) };
+    const waMessageId = parameters.get('waMessageId');
+    const learnsId = sender && sent.requestsContactInfo && waMessageId && waMessageId.length <= 256 && sent.waMessageId !== waMessageId;
+    return {
+      portfolio: portfolio.key,
+      read: () => readDlr(body, context, parameters),
+      ...(learnsId ? { contactRequestId: { messageId: body.messageId, waMessageId } } : {}),
+    };
   }
 
   private async apply(portfolio: string, event: ReadEvent): Promise<WebhookAck> {

@@ -288,7 +288,8 @@ describe('bad input', () => {
     it('is documented in the OpenAPI document of both routes', async () => {
       const paths = (await admin(request(t.http).get('/docs-json'))).body.paths;
       for (const path of ['/v1/messages/dedupe', '/link/messages']) {
-        const example = paths[path].post.responses['400'].content['application/json'].schema.example;
+        // The schema is the shared ErrorResponse; the route's own example sits beside it.
+        const example = paths[path].post.responses['400'].content['application/json'].example;
         expect({ path, keys: Object.keys(example), destination: example.destinations[0] }).toEqual({
           path,
           keys: ['resultCode', 'description', 'translatedDescription', 'fields', 'destinations'],

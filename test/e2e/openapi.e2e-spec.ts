@@ -4,7 +4,7 @@ import { createTestApp, KEYS, TestApp } from '../support/test-app';
 type Operation = {
   summary?: string;
   security?: unknown[];
-  responses: Record<string, { content?: Record<string, { schema?: { example?: unknown } }> }>;
+  responses: Record<string, { content?: Record<string, { schema?: { example?: unknown; $ref?: string } }> }>;
 };
 type Paths = Record<string, Record<string, Operation>>;
 
@@ -33,9 +33,12 @@ function operations(paths: Paths): { method: string; template: string; url: stri
 describe('OpenAPI document and route protection', () => {
   let t: TestApp;
   let paths: Paths;
+  let components: { schemas: Record<string, unknown>; securitySchemes: Record<string, Record<string, unknown>> };
   beforeAll(async () => {
     t = await createTestApp();
-    paths = (await request(t.http).get('/docs-json').auth(KEYS.admin, { type: 'bearer' })).body.paths;
+    const document = (await request(t.http).get('/docs-json').auth(KEYS.admin, { type: 'bearer' })).body;
+    paths = document.paths;
+    components = document.components;
   });
   afterAll(() => t.close());
 
@@ -67,7 +70,8 @@ describe('OpenAPI document and route protection', () => {
         operation: `${method} ${template}`,
         summary: expect.stringMatching(/\w{3}/),
       });
-      if (PUBLIC.test(template)) continue;
+      // An answer without a body (LINK's 204s) has nothing to show.
+      if (PUBLIC.test(template) || (operation.responses['204'] && !operation.responses['200'])) continue;
       const answer = operation.responses['200'] ?? operation.responses['201'];
       const content = answer?.content?.['application/json'] ?? answer?.content?.['text/plain'];
       const example = content?.schema?.example;
@@ -76,6 +80,61 @@ describe('OpenAPI document and route protection', () => {
         hasExample: true,
       });
     }
+  });
+
+  it('documents the LINK routes passed through, beside the planned POST /link/messages', () => {
+    const account = '/link/platformId/{platformId}/platformPartnerId/{platformPartnerId}/source/{source}';
+    const documented = Object.entries(paths)
+      .filter(([template]) => template.startsWith('/link/'))
+      .flatMap(([template, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${template}`));
+    expect(documented.sort()).toEqual(
+      [
+        'POST /link/messages',
+        'POST /link/mo/status',
+        'POST /link/media',
+        'POST /link/media/resumable',
+        `GET ${account}`,
+        `GET ${account}/profile`,
+        `POST ${account}/profile`,
+        `GET ${account}/analytics`,
+        `GET ${account}/templates`,
+        `PUT ${account}/templates`,
+        `GET ${account}/templates/{templateId}`,
+        `POST ${account}/templates/{templateId}`,
+        `DELETE ${account}/templates/{templateId}/{templateName}`,
+      ].sort(),
+    );
+  });
+
+  it("answers every error of every keyed route in LINK's ErrorResponse, as the document says", () => {
+    expect(components.schemas.ErrorResponse).toMatchObject({
+      required: ['resultCode', 'description', 'translatedDescription'],
+      properties: {
+        resultCode: { type: 'integer' },
+        description: { type: 'string' },
+        translatedDescription: { type: 'string', nullable: true },
+        fields: { type: 'array' },
+      },
+    });
+    for (const { method, template, operation } of operations(paths)) {
+      if (PUBLIC.test(template)) continue;
+      const errors = Object.entries(operation.responses).filter(([status]) => Number(status) >= 400);
+      expect({ operation: `${method} ${template}`, statuses: errors.map(([status]) => status) }).toEqual({
+        operation: `${method} ${template}`,
+        statuses: expect.arrayContaining(['400', '401', '403', '429', '500', '503']),
+      });
+      for (const [status, response] of errors) {
+        expect({ operation: `${method} ${template} ${status}`, schema: response.content?.['application/json']?.schema }).toEqual({
+          operation: `${method} ${template} ${status}`,
+          schema: { $ref: '#/components/schemas/ErrorResponse' },
+        });
+      }
+    }
+    expect(Object.keys(paths['/link/mo/status'].post.responses)).toEqual(expect.arrayContaining(['502', '504']));
+  });
+
+  it('describes the bearer credential as an opaque key, not a JWT', () => {
+    expect(components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', description: expect.stringContaining('opaque') });
   });
 
   it('refuses every route but health without a key (401)', async () => {

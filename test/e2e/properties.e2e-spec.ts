@@ -62,8 +62,27 @@ const messageRequests = () =>
     destinations: [M1, B2, P1, '0701234567', 'nope'],
   }));
 
+const ACCOUNT = '/link/platformId/{platformId}/platformPartnerId/{platformPartnerId}/source/{source}';
+const ACME_ACCOUNT = { platformId: 'TEST_XA', platformPartnerId: '1', source: ACME_NUMBER };
+const OTP_BUTTONS = { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] };
+const CONTACT_BUTTONS = { type: 'buttons', buttons: [{ type: 'REQUEST_CONTACT_INFO', text: 'Share Contact Info' }] };
+/** A media upload's fields as JSON: what these properties send (the upload itself is multipart, tested in link-pass-through). */
+const mediaFields = () => [{ ...ACME_ACCOUNT, mediaContentType: 'image/png', media: 'x' }];
+
 /** Valid bodies of each route that takes one: the fixtures of LINK's document, else hand-made ones. */
 const BASES: Record<string, () => unknown[]> = {
+  'post /link/mo/status': () => [
+    { ...ACME_ACCOUNT, status: 'read', message_id: 'seed-1' },
+    { ...ACME_ACCOUNT, status: 'read', message_id: 'seed-1', typing_indicator: { type: 'text' } },
+  ],
+  'post /link/media': mediaFields,
+  'post /link/media/resumable': mediaFields,
+  [`post ${ACCOUNT}/profile`]: () => [{ messaging_product: 'whatsapp', profile: { about: 'Butterflies', websites: ['https://x.se'] } }],
+  [`put ${ACCOUNT}/templates`]: () => [
+    { name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', components: [{ type: 'BODY' }, OTP_BUTTONS] },
+    { name: 'request_contact_info', language: 'en', category: 'utility', components: [{ type: 'body', text: 'Phone?' }, CONTACT_BUTTONS] },
+  ],
+  [`post ${ACCOUNT}/templates/{templateId}`]: () => [{ category: 'UTILITY' }, { components: [{ type: 'BODY' }, OTP_BUTTONS] }],
   'put /v1/portfolios/{portfolio}': () => [
     { ...ACME, group: 'nordics', sendPolicies: { careWindow: true, skipInvalid: false }, upstream: { username: 'u', password: 'p' } },
   ],
@@ -346,6 +365,11 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
       group: ['nordics', 'none'],
       parentBsuid: [P1, B1, 'SE.ENT.1'],
       name: ['login_code', 'order_update', 'nope'],
+      platformId: ['TEST_XA', 'TEST_XA', 'TEST_GX'],
+      platformPartnerId: ['1', '1', '2'],
+      source: [ACME_NUMBER, ACME_NUMBER, '0046000000000', GLOBEX_NUMBER],
+      templateId: ['594425479261596', '1'],
+      templateName: ['login_code', 'order_update'],
     };
     return fc.oneof(
       { weight: 8, arbitrary: fc.constantFrom(...(plausible[name] ?? ['x'])).map(encode) },
@@ -445,7 +469,7 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
   function authorization(route: Route): string {
     const basic = (name: string, secret: string) => `Basic ${Buffer.from(`${name}:${secret}`).toString('base64')}`;
     if (route.template.startsWith('/webhooks/')) return basic('link', KEYS.webhook);
-    if (route.template === '/link/messages' || route.template.startsWith('/v1/messages/')) return basic('acme-sender', KEYS.sender);
+    if (route.template.startsWith('/link/') || route.template.startsWith('/v1/messages/')) return basic('acme-sender', KEYS.sender);
     return `Bearer ${KEYS.admin}`;
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,9 +8,15 @@ export interface LinkRequest {
   /** Path and query, as sent (not decoded). */
   path: string;
   headers: IncomingHttpHeaders;
-  /** The body parsed as JSON, or its text when it is not JSON, or undefined when empty. */
+  /** The body parsed as JSON, or its text when it is not JSON, or undefined when empty (or over KEPT_BODY_BYTES). */
   body: unknown;
+  /** The body's length and SHA-256, kept whatever its size. */
+  bytes: number;
+  sha256: string;
 }
+
+/** Bodies up to this size are kept; larger ones (media uploads) only counted and hashed. */
+const KEPT_BODY_BYTES = 1024 * 1024;
 
 /** What the fake answers to the next request. */
 export interface LinkResponse {
@@ -28,6 +35,8 @@ export interface FakeLink {
   requests: LinkRequest[];
   /** Scripted answers, used in order; once they run out every request gets 200 `{}`. */
   enqueue(...responses: LinkResponse[]): void;
+  /** Bytes received so far of bodies still arriving, and of all bodies, since the last reset. */
+  receivedBytes(): number;
   /** Forgets the requests and the answers not used yet (for a `beforeEach`). */
   reset(): void;
   close(): Promise<void>;
@@ -39,9 +48,10 @@ export async function startFakeLink(): Promise<FakeLink> {
   const queue: LinkResponse[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
+  const received = { bytes: 0 };
   const server = createServer((req, res) => {
-    void readBody(req).then((text) => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: parse(text) });
+    void readBody(req, received).then(({ text, bytes, sha256 }) => {
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: parse(text), bytes, sha256 });
       const answer = queue.shift() ?? {};
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -57,9 +67,11 @@ export async function startFakeLink(): Promise<FakeLink> {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
     enqueue: (...responses) => queue.push(...responses),
+    receivedBytes: () => received.bytes,
     reset() {
       requests.length = 0;
       queue.length = 0;
+      received.bytes = 0;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
@@ -81,12 +93,26 @@ function respond(req: IncomingMessage, res: ServerResponse, answer: LinkResponse
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, received: { bytes: number }): Promise<{ text: string; bytes: number; sha256: string }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      received.bytes += chunk.length;
+      hash.update(chunk);
+      if (bytes <= KEPT_BODY_BYTES) chunks.push(chunk);
+    });
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      const text = bytes <= KEPT_BODY_BYTES ? Buffer.concat(chunks).toString('utf8') : '';
+      resolve({ text, bytes, sha256: hash.digest('hex') });
+    };
+    req.on('end', done);
+    req.on('error', done);
   });
 }
 

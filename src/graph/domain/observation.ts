@@ -10,7 +10,12 @@ export type Activity = 'inbound' | 'outbound' | 'invalid';
 
 /** Where an observation came from: kept on every history row it causes. */
 export interface Evidence {
-  kind: 'MO' | 'DLR' | 'CONTACT_SHARE' | 'CONTACT_CARD' | 'IMPORT' | 'ADMIN' | 'SEND';
+  /**
+   * `CONTACT_SHARE`: a card marked as shared through REQUEST_CONTACT_INFO; `CONTACT_REQUEST_REPLY`:
+   * a card replying to a REQUEST_CONTACT_INFO message sent through the proxy; `CONTACT_CARD`: any
+   * other card, a claim.
+   */
+  kind: 'MO' | 'DLR' | 'CONTACT_SHARE' | 'CONTACT_REQUEST_REPLY' | 'CONTACT_CARD' | 'IMPORT' | 'ADMIN' | 'SEND';
   messageId?: string;
   resultCode?: number;
   businessNumber?: string;

@@ -9,10 +9,21 @@ const auth = (name: string, otpType: string) => ({
   components: [{ type: 'BODY', add_security_recommendation: true }, otpButton(otpType)],
 });
 
+/** What an item without an id or a REQUEST_CONTACT_INFO button reads as, beside its name, language, category and status. */
+const NO_EXTRAS = { templateId: null, requestsContactInfo: false };
+
 describe(readTemplateList.name, () => {
   it('reads the `data` form and the bare array alike', () => {
     const items = [{ name: 'order_update', language: 'sv', category: 'UTILITY', status: 'APPROVED', id: '1' }];
-    const row = { name: 'order_update', language: 'sv', category: 'UTILITY', otpType: null, status: 'APPROVED' };
+    const row = {
+      name: 'order_update',
+      language: 'sv',
+      category: 'UTILITY',
+      otpType: null,
+      status: 'APPROVED',
+      templateId: '1',
+      requestsContactInfo: false,
+    };
     expect(readTemplateList({ data: items, paging: { cursors: {} } })).toEqual({ rows: [row], skipped: [] });
     expect(readTemplateList(items)).toEqual({ rows: [row], skipped: [] });
   });
@@ -24,7 +35,7 @@ describe(readTemplateList.name, () => {
     ['copy_code', 'COPY_CODE'],
   ])('reads the OTP kind %s of an authentication template from its OTP button', (given, expected) => {
     expect(readTemplateList([auth('login_code', given)])?.rows).toEqual([
-      { name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: expected, status: 'APPROVED' },
+      { name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: expected, status: 'APPROVED', ...NO_EXTRAS },
     ]);
   });
 
@@ -45,14 +56,24 @@ describe(readTemplateList.name, () => {
       components: [{ type: 'buttons', buttons: [{ type: 'otp', otp_type: 'one_tap' }] }],
     };
     expect(readTemplateList({ data: [item, otp] })?.rows).toEqual([
-      { name: 'request_contact_info', language: 'en', category: 'UTILITY', otpType: null, status: 'APPROVED' },
-      { name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP', status: 'APPROVED' },
+      {
+        name: 'request_contact_info',
+        language: 'en',
+        category: 'UTILITY',
+        otpType: null,
+        status: 'APPROVED',
+        ...NO_EXTRAS,
+        requestsContactInfo: true,
+      },
+      { name: 'login_code', language: 'en_US', category: 'AUTHENTICATION', otpType: 'ONE_TAP', status: 'APPROVED', ...NO_EXTRAS },
     ]);
   });
 
   it('keeps no OTP kind for a marketing template, even one with a copy-code button', () => {
     const item = { name: 'offer', language: 'en', category: 'MARKETING', components: [otpButton('COPY_CODE', 'COPY_CODE')] };
-    expect(readTemplateList([item])?.rows).toEqual([{ name: 'offer', language: 'en', category: 'MARKETING', otpType: null, status: null }]);
+    expect(readTemplateList([item])?.rows).toEqual([
+      { name: 'offer', language: 'en', category: 'MARKETING', otpType: null, status: null, ...NO_EXTRAS },
+    ]);
   });
 
   it.each([

@@ -17,6 +17,10 @@ export interface TemplateRow {
   category: TemplateCategory;
   otpType: OtpType | null;
   status: string | null;
+  /** Meta's id of the template, when the item gives one. */
+  templateId: string | null;
+  /** It carries a REQUEST_CONTACT_INFO button (LINK's document, "Request phone numbers from users…"). */
+  requestsContactInfo: boolean;
 }
 
 /** An item of Meta's list that cannot be kept, and why (named when it has a name). */
@@ -59,7 +63,11 @@ export function templateKey(key: { name: string; language: string }): string {
   return `${key.name}\u0000${key.language}`;
 }
 
-function readTemplate(item: unknown): TemplateRow | SkippedTemplate {
+/**
+ * One template in Meta's format: an item of List Templates, or the body of a Create Template
+ * request. Answers why it cannot be kept when it cannot.
+ */
+export function readTemplate(item: unknown): TemplateRow | SkippedTemplate {
   if (!isJsonObject(item)) return { name: null, language: null, reason: 'not an object' };
   const name = text(item.name);
   const language = text(isJsonObject(item.language) ? item.language.code : item.language);
@@ -73,21 +81,33 @@ function readTemplate(item: unknown): TemplateRow | SkippedTemplate {
   // is what keeps it away from BSUIDs, and skipping it would make it unknown, so "not authentication".
   const otpType = category === 'AUTHENTICATION' ? readOtpType(item.components) : null;
   const status = text(item.status)?.toUpperCase() ?? null;
-  return { name, language, category, otpType, status };
+  const templateId = text(typeof item.id === 'number' ? String(item.id) : item.id) ?? null;
+  return { name, language, category, otpType, status, templateId, requestsContactInfo: hasContactRequestButton(item.components) };
+}
+
+/** Whether Meta's components carry a REQUEST_CONTACT_INFO button. */
+export function hasContactRequestButton(components: unknown): boolean {
+  return buttonsOf(components).some((button) => text(button.type)?.toUpperCase() === 'REQUEST_CONTACT_INFO');
 }
 
 /** The `otp_type` of the OTP button, in the BUTTONS component of an authentication template. */
-function readOtpType(components: unknown): OtpType | null {
-  if (!Array.isArray(components)) return null;
-  for (const component of components) {
-    if (!isJsonObject(component) || text(component.type)?.toUpperCase() !== 'BUTTONS' || !Array.isArray(component.buttons)) continue;
-    for (const button of component.buttons) {
-      if (!isJsonObject(button) || text(button.type)?.toUpperCase() !== 'OTP') continue;
-      const otpType = text(button.otp_type)?.toUpperCase();
-      if (isOneOf(OTP_TYPES, otpType)) return otpType;
-    }
+export function readOtpType(components: unknown): OtpType | null {
+  for (const button of buttonsOf(components)) {
+    if (text(button.type)?.toUpperCase() !== 'OTP') continue;
+    const otpType = text(button.otp_type)?.toUpperCase();
+    if (isOneOf(OTP_TYPES, otpType)) return otpType;
   }
   return null;
+}
+
+/** The buttons of every BUTTONS component. */
+function buttonsOf(components: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(components)) return [];
+  return components.flatMap((component) =>
+    isJsonObject(component) && text(component.type)?.toUpperCase() === 'BUTTONS' && Array.isArray(component.buttons)
+      ? component.buttons.filter(isJsonObject)
+      : [],
+  );
 }
 
 /** A string with its stray spaces trimmed, or undefined when blank or not a string. */
@@ -95,6 +115,6 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+export function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
   return value !== undefined && (values as readonly string[]).includes(value);
 }

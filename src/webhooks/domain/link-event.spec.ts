@@ -159,6 +159,28 @@ describe(readMo.name, () => {
       expect(event.observations[1]).not.toHaveProperty('activity');
     });
 
+    it('links the number of a card replying to a REQUEST_CONTACT_INFO message sent to the sender, as attested', () => {
+      const replyContext = { ...context, contactRequestSentTo: { kind: 'bsuid' as const, value: B } };
+      const event = readMo(mo({ source: B, content: { message: card('other', [{ phone: '+46 70 123 45 67' }]) } }), replyContext);
+      expect(event.observations[1]).toMatchObject({
+        bsuid: B,
+        msisdn: '+46701234567',
+        strength: 'attested',
+        evidence: { kind: 'CONTACT_REQUEST_REPLY' },
+      });
+    });
+
+    it('keeps as claims the cards of a reply holding several, or replying to a request sent to someone else', () => {
+      const two = { contentType: 'CONTACTS', contacts: [{ phones: [{ phone: '+46701234567' }] }, { phones: [{ phone: '+46707654321' }] }] };
+      const toB = { ...context, contactRequestSentTo: { kind: 'bsuid' as const, value: B } };
+      const strengths = (event: { observations: { strength: string }[] }) => event.observations.slice(1).map((o) => o.strength);
+      expect(strengths(readMo(mo({ source: B, content: { message: two } }), toB))).toEqual(['claimed', 'claimed']);
+      const toOther = { ...context, contactRequestSentTo: { kind: 'bsuid' as const, value: 'SE.99999999999999999999' } };
+      expect(strengths(readMo(mo({ source: B, content: { message: card('other', [{ phone: '+46701234567' }]) } }), toOther))).toEqual([
+        'claimed',
+      ]);
+    });
+
     it('takes a forwarded card only as a claim', () => {
       const event = readMo(mo({ source: B, content: { message: card('other', [{ phone: '+46 70 765 43 21' }]) } }), context);
       expect(event.observations[1]).toMatchObject({

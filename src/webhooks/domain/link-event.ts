@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { AppError, FieldError } from '../../common/errors/app-error';
 import { describeInput, Identifier, IdentifierKind, tryParseIdentifier } from '../../identifiers/domain/identifier';
 import type { Activity, Evidence, Observation } from '../../graph/domain/observation';
+import { answersContactRequest } from './contact-request-reply';
 import type { DlrEnvelope, MoEnvelope } from './link-envelope';
 
 /** Where the webhook's identifiers are read in the context of its portfolio. */
@@ -11,6 +12,8 @@ export interface EventContext {
   businessNumber?: string;
   /** A DLR of a message the proxy sent: the identifier it was sent to. */
   sentAs?: Identifier;
+  /** A contacts MO replying to a REQUEST_CONTACT_INFO message the proxy sent: the identifier that message went to. */
+  contactRequestSentTo?: Identifier;
 }
 
 export interface ReadEvent {
@@ -126,7 +129,8 @@ function addParameter(
 
 /**
  * A `contacts` message: a card shared through the REQUEST_CONTACT_INFO button (`origin:
- * "contact_request"`) is the sender's own number, attested; any other card is only a claim, worth
+ * "contact_request"`), or the one card of a reply to a REQUEST_CONTACT_INFO message the proxy sent
+ * to this sender, is the sender's own number, attested; any other card is only a claim, worth
  * something when the sender's phone is unknown (rule 8). Unreadable numbers in a card are skipped:
  * a card is the user's text, not LINK's envelope.
  */
@@ -144,8 +148,13 @@ function readSharedContacts(
   for (const card of cards as { origin?: unknown; phones?: unknown }[]) {
     const phone = firstPhone(card?.phones, context.region);
     if (!phone) continue;
-    const own = card.origin === 'contact_request';
+    const marked = card.origin === 'contact_request';
+    // A reply of several cards is no answer to a request for one's own number.
+    const requestedTo = cards.length === 1 ? context.contactRequestSentTo : undefined;
+    const replied = !marked && requestedTo !== undefined && answersContactRequest(requestedTo, sender, phone);
+    const own = marked || replied;
     if (!own && sender.msisdn) continue;
+    const kind = marked ? 'CONTACT_SHARE' : replied ? 'CONTACT_REQUEST_REPLY' : 'CONTACT_CARD';
     observations.push({
       portfolio: base.portfolio,
       eventAt: base.eventAt,
@@ -153,7 +162,7 @@ function readSharedContacts(
       ...withoutUndefined(senderIds),
       msisdn: phone,
       strength: own ? 'attested' : 'claimed',
-      evidence: { kind: own ? 'CONTACT_SHARE' : 'CONTACT_CARD', messageId: base.messageId, businessNumber: context.businessNumber },
+      evidence: { kind, messageId: base.messageId, businessNumber: context.businessNumber },
     });
   }
   return observations;
