@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { assertReaches, Principal } from '../auth/api-keys.service';
+import { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { ContactsDirectoryService } from '../contacts/contacts-directory.service';
-import { Identifier, parseBusinessNumber, tryParseIdentifier } from '../identifiers/domain/identifier';
+import { Identifier, tryParseIdentifier } from '../identifiers/domain/identifier';
 import { MetricsService } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { TemplateLookup, TemplatesLookupService } from '../templates/templates-lookup.service';
 import { DestinationReport, Plan, planDestinations, PlanOptions } from './domain/destination-plan';
-import { namesPlatformOf } from './domain/link-route';
 import { checkMessageRequest, MessageRequest, readMessageKinds } from './domain/message-request';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
+import { senderPortfolio } from './sender-portfolio';
 
 /** A template of the request: whether the registry knows its (trimmed) name, its category, and whether LINK was asked. */
 export type TemplateReport = TemplateLookup;
@@ -92,16 +92,7 @@ export class DedupeService {
     const problems = checkMessageRequest(body);
     if (problems.length > 0) throw AppError.validation(problems);
     const request = body as MessageRequest;
-    const source = parseBusinessNumber(request.source, 'source');
-    const portfolio = await this.portfolios.forBusinessNumber(source);
-    // Which portfolio owns the number is not this key's to know.
-    assertReaches(principal, portfolio.key, 'No access: this key does not reach the portfolio of this source');
-    // The request goes out under this portfolio's LINK credentials: it may not name another's platform.
-    if (!namesPlatformOf(portfolio, request)) {
-      throw AppError.noAccess(
-        `The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the request must use`,
-      );
-    }
+    const { source, portfolio } = await senderPortfolio(this.portfolios, principal, request);
     return { request, source, portfolio };
   }
 

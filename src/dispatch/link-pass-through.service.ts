@@ -1,18 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { assertReaches, Principal } from '../auth/api-keys.service';
+import { Principal } from '../auth/api-keys.service';
 import { AppError } from '../common/errors/app-error';
 import { contentTypeOf } from '../common/http/pass-through-body';
 import { AppConfig } from '../config/app-config';
-import { parseBusinessNumber } from '../identifiers/domain/identifier';
 import { LinkClient } from '../link/link.client';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { TemplatesLearningService } from '../templates/templates-learning.service';
-import { combineTargets, LinkCall, LinkTarget, namesPlatformOf, readFieldsTarget, readLinkPath } from './domain/link-route';
+import { combineTargets, LinkCall, readFieldsTarget, readLinkPath } from './domain/link-route';
 import { headersFromLink, headersToLink } from './domain/pass-through-headers';
 import { readPassThroughBody } from './link-pass-through-body';
+import { senderPortfolio } from './sender-portfolio';
 
 /** Where the LINK API is served here: `/link/messages` is LINK's `/messages`, and so on. */
 export const PASS_THROUGH_PREFIX = '/link';
@@ -61,7 +61,7 @@ export class LinkPassThroughService {
       { where: 'the body', target: body.target },
       { where: 'the query', target: readFieldsTarget(new URLSearchParams(query)) },
     ]);
-    const portfolio = await this.portfolioFor(principal, target);
+    const { portfolio } = await senderPortfolio(this.portfolios, principal, target);
     const contentType = contentTypeOf(request);
     const answer = await this.link.passThrough(portfolio, {
       method: request.method,
@@ -76,20 +76,6 @@ export class LinkPassThroughService {
     const text = await readAnswer(answer, this.config.bodyLimitBytes);
     await this.learn(portfolio, call, body.json, text);
     return void reply.send(text);
-  }
-
-  /** The portfolio owning the business number the call names: the key must reach it, and the call name its LINK platform. */
-  private async portfolioFor(principal: Principal, target: Required<LinkTarget>): Promise<Portfolio> {
-    const source = parseBusinessNumber(target.source, 'source');
-    const portfolio = await this.portfolios.forBusinessNumber(source);
-    // Which portfolio owns the number is not this key's to know.
-    assertReaches(principal, portfolio.key, 'No access: this key does not reach the portfolio of this source');
-    if (!namesPlatformOf(portfolio, target)) {
-      throw AppError.noAccess(
-        `The source ${source} belongs to portfolio ${portfolio.key}, whose LINK platformId and platformPartnerId the call must use`,
-      );
-    }
-    return portfolio;
   }
 
   /**

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import request from 'supertest';
 import { FakeLink, startFakeLink } from '../support/fake-link';
 import { ACME, ACME_NUMBER, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
@@ -347,7 +346,8 @@ describe('a media upload through the pass-through', () => {
     await link.close();
   });
 
-  it('streams a 10 MB media upload: LINK has its first megabyte before the caller sent the rest, and memory stays flat', async () => {
+  // The service's memory during uploads is measured from outside, on the built service: `npm run bench:pass-through`.
+  it('streams a 10 MB media upload: LINK has its first megabyte before the caller sent the rest', async () => {
     const server = t.http;
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const boundary = 'stream10mb';
@@ -387,19 +387,6 @@ describe('a media upload through the pass-through', () => {
       return upload.write(data) ? Promise.resolve() : new Promise<void>((resolve) => upload.once('drain', resolve));
     };
 
-    // Live memory: garbage collected before each sample, so that only what is held counts.
-    const collect = runInNewContext('gc') as () => void;
-    const live = () => {
-      collect();
-      return process.memoryUsage();
-    };
-    const baseline = live();
-    const peak = { rss: baseline.rss, arrayBuffers: baseline.arrayBuffers };
-    const sample = () => {
-      const now = live();
-      peak.rss = Math.max(peak.rss, now.rss);
-      peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers);
-    };
     await write(lead);
     for (let sent = 0; sent < 16; sent++) await write(chunk);
     // A service that buffered the upload would pass nothing on before the end: this would never come.
@@ -407,22 +394,12 @@ describe('a media upload through the pass-through', () => {
       if (waited > 5_000) throw new Error(`LINK had ${link.receivedBytes()} bytes after the caller sent 1 MB`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    for (let sent = 16; sent < chunks; sent++) {
-      await write(chunk);
-      if (sent % 16 === 0) sample();
-    }
+    for (let sent = 16; sent < chunks; sent++) await write(chunk);
     await write(tail);
     upload.end();
     expect(await answered).toEqual({ status: 200, text: '1037543291543636' });
     expect(link.requests).toEqual([
       expect.objectContaining({ method: 'POST', path: '/media', bytes: length, sha256: digest.digest('hex') }),
     ]);
-    const growth = { rss: peak.rss - baseline.rss, arrayBuffers: peak.arrayBuffers - baseline.arrayBuffers };
-    // Held whole, the upload alone would add 10 MB (and Buffer.concat another 10): streamed, a few chunks are in flight at once.
-    expect(growth.arrayBuffers).toBeLessThan(2 * 1024 * 1024);
-    expect(growth.rss).toBeLessThan(8 * 1024 * 1024);
-    process.stdout.write(
-      `10 MB upload through the pass-through: RSS +${(growth.rss / 1048576).toFixed(1)} MB, buffers +${(growth.arrayBuffers / 1048576).toFixed(1)} MB\n`,
-    );
   });
 });
