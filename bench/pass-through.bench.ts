@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopService } from './support';
+import { stopService, whenReady } from './support';
 
 const PORT = Number(process.env.BENCH_PASS_THROUGH_PORT ?? 4151);
 const LINK_PORT = PORT + 1;
@@ -60,20 +60,7 @@ function startService(dataDir: string): Promise<ChildProcess> {
   };
   delete env.DATABASE_URL;
   const child = fork(join(__dirname, '..', 'src', 'main.js'), [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const poll = () =>
-      request({ host: '127.0.0.1', port: PORT, path: '/health/ready' }, (res) => {
-        res.resume();
-        if (res.statusCode === 200) resolve(child);
-        else retry();
-      })
-        .on('error', retry)
-        .end();
-    const retry = () => (Date.now() > deadline ? reject(new Error('the service did not become ready')) : setTimeout(poll, 200));
-    child.on('exit', (code) => reject(new Error(`the service exited with ${code}`)));
-    poll();
-  });
+  return whenReady(child, PORT);
 }
 
 function call(method: string, path: string, body: string): Promise<number> {

@@ -65,10 +65,15 @@ export function startService(apiKeys: BenchApiKey[], env: Record<string, string>
     },
     stdio: ['ignore', process.env.BENCH_LOG_FILE ? openSync(process.env.BENCH_LOG_FILE, 'a') : 'ignore', 'inherit', 'ipc'],
   });
+  return whenReady(child, PORT);
+}
+
+/** Resolves with the service process once it answers ready on `port`; fails if it exits or is not ready within a minute. */
+export function whenReady(child: ChildProcess, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000;
     const poll = () =>
-      request({ host: '127.0.0.1', port: PORT, path: '/health/ready' }, (res) => {
+      request({ host: '127.0.0.1', port, path: '/health/ready' }, (res) => {
         res.resume();
         if (res.statusCode === 200) resolve(child);
         else retry();
