@@ -155,7 +155,7 @@ export class IngestService {
     const locked = await this.writes.claimAndLock(
       tx,
       receipts,
-      items.flatMap((item) => item.observations),
+      items.flatMap((item) => item.observations.flatMap(withPrevious)),
     );
     // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
     const fresh = items.map((item) => locked.fresh.delete(receiptId(item.portfolio, item.receiptKey)));
@@ -259,6 +259,13 @@ function seenIn(contacts: ContactState[], latestKeys: Map<string, string>) {
     const holder = holders.get(key);
     return { logged: latestKeys.get(key), held: holder !== undefined, holderKey: holder?.lastEventKey ?? null };
   };
+}
+
+/** A BSUID change also locks the contact holding the previous BSUID: the person it is about (Graph: leavePrevious). */
+function withPrevious(obs: Observation): Observation[] {
+  if (!obs.change) return [obs];
+  const { previousBsuid, previousParentBsuid } = obs.change;
+  return [obs, { ...obs, msisdn: undefined, bsuid: previousBsuid, parentBsuid: previousParentBsuid, change: undefined }];
 }
 
 /** Follows merges to the contact that holds a merged one's identifiers now. */

@@ -6,6 +6,7 @@
 import {
   ContactState,
   earliest,
+  IdentityChange,
   HistoryAction,
   HistoryEntry,
   historyEntry,
@@ -58,7 +59,9 @@ export class Graph {
   apply(observation: Observation): { contact: ContactState | undefined; history: HistoryEntry[] } {
     this.changedNow = new Set();
     const step = new LinkStep(this, observation);
+    const previous = observation.links && observation.change ? step.leavePrevious(observation.change) : undefined;
     const contact = observation.links ? step.link() : step.find();
+    if (previous) step.joinPrevious(previous, contact);
     if (contact) recordActivity(contact, observation);
     if (contact) this.markChanged(contact.id);
     if (isTimeOrdered(observation)) this.stamp(observation, step.history, this.changedNow);
@@ -206,6 +209,49 @@ class LinkStep {
       else if (holder === target) this.confirm(target, field);
     }
     return target;
+  }
+
+  /**
+   * Meta's system message that the user's BSUID changed, with their phone number or alone: the
+   * contact holding the previous BSUID is this person. The previous BSUID leaves it as an
+   * `unlinked` row (a past BSUID, as the send pipeline finds them), and so do the previous parent
+   * and, after a number change, the previous phone; the new BSUID takes their place, unless another
+   * contact holds it already (`joinPrevious`). A change older than the latest attestation of the
+   * previous BSUID moves nothing (rule 5). Such contacts are never replayed from the log, which
+   * does not keep these messages.
+   */
+  leavePrevious(change: IdentityChange): ContactState | undefined {
+    const previous = this.graph.holder(this.obs.portfolio, 'bsuid', change.previousBsuid);
+    const bsuid = this.obs.bsuid;
+    if (!previous || bsuid === undefined || previous.bsuid === bsuid) return undefined;
+    if (previous.bsuidAt && previous.bsuidAt > this.obs.eventAt) {
+      this.record(previous, 'stale', 'bsuid', previous.bsuid, bsuid);
+      return undefined;
+    }
+    this.unlink(previous, 'bsuid', null);
+    const parent = this.obs.parentBsuid;
+    const parentLeaves = change.previousParentBsuid === undefined || change.previousParentBsuid === previous.parentBsuid;
+    if (parent !== undefined && previous.parentBsuid !== null && previous.parentBsuid !== parent && parentLeaves) {
+      this.unlink(previous, 'parentBsuid', null);
+    }
+    const phone = this.obs.msisdn;
+    if (change.phoneChanged && phone !== undefined && previous.msisdn !== null && previous.msisdn !== phone) {
+      this.unlink(previous, 'msisdn', null);
+    }
+    if (!this.holder('bsuid')) {
+      this.graph.setLink(previous, 'bsuid', bsuid, this.obs.eventAt, 'attested');
+      this.record(previous, 'linked', 'bsuid', null, bsuid);
+    }
+    this.graph.edit(previous, { hasFullLog: false });
+    return previous;
+  }
+
+  /** The new BSUID was another contact's already: the two are one person (rule 3), if nothing attested says otherwise. */
+  joinPrevious(previous: ContactState, target: ContactState | undefined): void {
+    if (!target || target === previous || previous.mergedInto !== null) return;
+    this.graph.edit(target, { hasFullLog: false });
+    if (this.compatible(previous, target)) this.merge(previous, target);
+    else this.conflict(previous, 'bsuid', null, this.value('bsuid'), target.id);
   }
 
   private value(field: IdentifierKind): string {

@@ -13,9 +13,20 @@ export interface Evidence {
   /**
    * `CONTACT_SHARE`: a card marked as shared through REQUEST_CONTACT_INFO; `CONTACT_REQUEST_REPLY`:
    * a card replying to a REQUEST_CONTACT_INFO message sent through the proxy; `CONTACT_CARD`: any
-   * other card, a claim.
+   * other card, a claim. `USER_CHANGED_NUMBER` / `USER_CHANGED_USER_ID`: Meta's system message that
+   * the user's phone number and BSUID, or only the BSUID, changed (see `IdentityChange`).
    */
-  kind: 'MO' | 'DLR' | 'CONTACT_SHARE' | 'CONTACT_REQUEST_REPLY' | 'CONTACT_CARD' | 'IMPORT' | 'ADMIN' | 'SEND';
+  kind:
+    | 'MO'
+    | 'DLR'
+    | 'CONTACT_SHARE'
+    | 'CONTACT_REQUEST_REPLY'
+    | 'CONTACT_CARD'
+    | 'IMPORT'
+    | 'ADMIN'
+    | 'SEND'
+    | 'USER_CHANGED_NUMBER'
+    | 'USER_CHANGED_USER_ID';
   messageId?: string;
   resultCode?: number;
   businessNumber?: string;
@@ -52,7 +63,20 @@ export interface Observation {
    * it): Meta's contact book logs such exchanges (DESIGN: phoneVisibleUntil).
    */
   byPhone?: boolean;
+  /** Meta says the user's BSUID changed: the contact holding the previous one is this person. */
+  change?: IdentityChange;
   evidence: Evidence;
+}
+
+/**
+ * A system message (`user_changed_number`, `user_changed_user_id`): the identifiers the user had
+ * before. The observation's own identifiers are the new ones.
+ */
+export interface IdentityChange {
+  previousBsuid: string;
+  previousParentBsuid?: string;
+  /** `user_changed_number`: the phone number changed too, so the old one leaves the contact. */
+  phoneChanged: boolean;
 }
 
 export interface ContactState {
