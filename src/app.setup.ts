@@ -16,6 +16,7 @@ import { BULK_BODY } from './common/http/bulk-body';
 import { clientErrorFor, rawErrorResponse } from './common/http/client-error';
 import { documentErrors } from './common/http/openapi-errors';
 import { registerPassThroughBodies } from './common/http/pass-through-body';
+import { registerRawBodies } from './common/http/raw-body';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './observability/metrics.service';
@@ -178,6 +179,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<INestAp
 
   // LINK's routes passed through take their bodies unparsed, whatever their type (media uploads stream).
   registerPassThroughBodies(fastify);
+  // Meta's webhooks are signed over the bytes sent: their routes take them unparsed.
+  registerRawBodies(fastify);
 
   if (config.apiDocs) serveApiDocs(app);
   await serveAdminConsole(app);
@@ -208,7 +211,7 @@ function serveApiDocs(app: NestFastifyApplication): void {
       app,
       new DocumentBuilder()
         .setTitle('Contact Book')
-        .setDescription('Phone number ↔ BSUID ↔ parent BSUID map of WhatsApp users, learned from LINK Mobility webhooks.')
+        .setDescription('Phone number ↔ BSUID ↔ parent BSUID map of WhatsApp users, learned from LINK Mobility and Meta webhooks.')
         .setVersion('0.1.0')
         .addBearerAuth()
         .addBasicAuth()

@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role } from '../config/api-key';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import type { AuthedRequest } from './api-key.guard';
@@ -12,6 +12,12 @@ export const RequireRole = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 /** A handler anyone may call (health). Everything else needs a key. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * A webhook whose sender cannot send a key (Meta): it proves itself by a token or a signature its
+ * handler checks. Still a webhook route: the source-address list and the webhook rate limit apply.
+ */
+export const SignedWebhook = () => applyDecorators(Public(), RequireRole('webhook'));
 
 /** The `:portfolio` of this route may not exist yet (it is being created). */
 export const MayCreatePortfolio = () => SetMetadata(NEW_PORTFOLIO_KEY, true);

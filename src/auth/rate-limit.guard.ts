@@ -60,7 +60,9 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    return `key:${(request as unknown as AuthedRequest).principal?.name ?? ''}`;
+    const authed = request as unknown as AuthedRequest;
+    // A signed webhook (Meta's) comes with no key: counted by the address it came from.
+    return authed.principal ? `key:${authed.principal.name}` : `ip:${authed.ip}`;
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {

@@ -23,6 +23,10 @@ export interface ContactView {
   /** When an exchange by phone first logged the person into the business's contact book, as far as this service saw. */
   contactBookAt: string | null;
   externalId: string | null;
+  /** The username the user chose to show, as Meta's webhooks last gave it (personal data, as the phone). */
+  username: string | null;
+  /** The user's latest choice on marketing messages (Meta's `user_preferences`): opted out, and when; null if never told. */
+  marketing: { optedOut: boolean; at: string } | null;
   /** The identifier to message: the phone when known (it works for every template), else the BSUID. */
   sendTo: string | null;
   /** Which identifier `sendTo` is, and why it was chosen. */
@@ -58,6 +62,8 @@ export function toContactView(contact: ContactRead): ContactView {
     phoneVisibility: visibility.phoneVisibility,
     contactBookAt: contact.msisdn ? iso(contact.contactBookAt) : null,
     externalId: contact.externalId,
+    username: contact.username ?? null,
+    marketing: contact.marketing ? { optedOut: contact.marketing.optedOut, at: new Date(contact.marketing.at).toISOString() } : null,
     ...sendTo(contact),
   };
 }

@@ -16,6 +16,8 @@ export const CONTACT_EXAMPLE = {
   phoneVisibility: 'contactBook',
   contactBookAt: '2026-06-01T10:00:00.000Z',
   externalId: 'crm-4711',
+  username: '@anna.s',
+  marketing: { optedOut: false, at: '2026-06-02T09:00:00.000Z' },
   sendTo: '+46701234567',
   sendToKind: 'msisdn',
   sendToReason: 'The phone number is known: it reaches the user from any portfolio and carries every template, authentication included.',

@@ -13,12 +13,14 @@ import { ContactBook1764100010000 } from '../../migrations/1764100010000-Contact
 import { ObservationLog1764100011000 } from '../../migrations/1764100011000-ObservationLog';
 import { ContactKeysLeadWithValue1764100012000 } from '../../migrations/1764100012000-ContactKeysLeadWithValue';
 import { LinkPassThrough1764100013000 } from '../../migrations/1764100013000-LinkPassThrough';
+import { MetaWebhooks1764100014000 } from '../../migrations/1764100014000-MetaWebhooks';
 import { ContactBookEntry } from '../graph/contact-book-entry.entity';
 import { ContactExchange } from '../graph/contact-exchange.entity';
 import { Contact } from '../graph/contact.entity';
 import { GraphObservation } from '../graph/graph-observation.entity';
 import { LinkConflict } from '../graph/link-conflict.entity';
 import { LinkHistory } from '../graph/link-history.entity';
+import { UserProfile } from '../graph/user-profile.entity';
 import { WebhookReceipt } from '../graph/webhook-receipt.entity';
 import { BusinessNumber } from '../portfolios/business-number.entity';
 import { Portfolio } from '../portfolios/portfolio.entity';
@@ -37,6 +39,7 @@ export const ENTITIES = [
   Template,
   SentMessage,
   ContactBookEntry,
+  UserProfile,
 ];
 
 /** Listed as classes, not globs, so that they load the same under ts-jest and compiled. */
@@ -55,6 +58,7 @@ export const MIGRATIONS = [
   ObservationLog1764100011000,
   ContactKeysLeadWithValue1764100012000,
   LinkPassThrough1764100013000,
+  MetaWebhooks1764100014000,
 ];
 
 /**

@@ -1,15 +1,21 @@
 import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { Strength } from './domain/observation';
 import { CONTACT_BOOK_AT } from './phone-visibility.sql';
+import { CONTACT_MARKETING, CONTACT_USERNAME } from './user-profile.sql';
 
 /** Every column of a contact, named as the entity's fields, for raw queries mapped by `toContactView`. */
 export const CONTACT_COLUMNS = `c.portfolio, c.id, c.msisdn, c.bsuid, c.parent_bsuid AS "parentBsuid", c.external_id AS "externalId",
   c.first_seen_at AS "firstSeenAt", c.last_seen_at AS "lastSeenAt", c.last_inbound_at AS "lastInboundAt",
   c.last_outbound_at AS "lastOutboundAt", c.invalid_at AS "invalidAt", c.merged_into AS "mergedInto",
-  c.created_at AS "createdAt", c.updated_at AS "updatedAt", ${CONTACT_BOOK_AT} AS "contactBookAt"`;
+  c.created_at AS "createdAt", c.updated_at AS "updatedAt", ${CONTACT_BOOK_AT} AS "contactBookAt",
+  ${CONTACT_USERNAME} AS "username", ${CONTACT_MARKETING} AS "marketing"`;
 
-/** A contact as `CONTACT_COLUMNS` answers it: the row and its contact-book entry. */
-export type ContactRead = Contact & { contactBookAt: Date | null };
+/** A contact as `CONTACT_COLUMNS` answers it: the row, its contact-book entry, and what the user told Meta. */
+export type ContactRead = Contact & {
+  contactBookAt: Date | null;
+  username?: string | null;
+  marketing?: { optedOut: boolean; at: string } | null;
+};
 
 /** Invalid while the latest 112404 is newer than any exchange (as `isInvalid`, in SQL over `contact c`). */
 export const IS_INVALID = `(c.invalid_at IS NOT NULL AND (greatest(c.last_inbound_at, c.last_outbound_at) IS NULL

@@ -106,6 +106,8 @@ export class ErasureRepository {
            AND (msisdn IN (SELECT msisdn FROM logged) OR bsuid IN (SELECT bsuid FROM logged)
                 OR parent_bsuid IN (SELECT parent_bsuid FROM logged))
          RETURNING 1
+       ), profiles AS (
+         DELETE FROM user_profile WHERE portfolio = $1 AND value = ANY($3::text[]) RETURNING 1
        ), contacts AS (
          DELETE FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[]) RETURNING 1
        )

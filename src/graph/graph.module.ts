@@ -12,6 +12,7 @@ import { ImportService } from './import.service';
 import { IngestService } from './ingest.service';
 import { LinkConflictsRepository } from './link-conflicts.repository';
 import { SplitService } from './split.service';
+import { UserProfilesService } from './user-profiles.service';
 
 /**
  * The identity graph's write side: its rules (`domain/`), its store (one unit of work, the SQL
@@ -31,7 +32,8 @@ import { SplitService } from './split.service';
     SplitService,
     ConflictSettlementService,
     ErasureService,
+    UserProfilesService,
   ],
-  exports: [IngestService, ImportService, SplitService, ConflictSettlementService, ErasureService],
+  exports: [IngestService, ImportService, SplitService, ConflictSettlementService, ErasureService, UserProfilesService],
 })
 export class GraphModule {}

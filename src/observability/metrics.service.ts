@@ -32,7 +32,7 @@ export class MetricsService {
 
   readonly webhooks = new Counter({
     name: 'contact_book_webhooks_total',
-    help: 'LINK webhooks by kind (mo, dlr) and outcome (applied, duplicate, ignored, rejected, retry_later, failed)',
+    help: 'Webhooks by kind (mo, dlr; meta: each message or status of a Meta webhook) and outcome (applied, duplicate, ignored, rejected, retry_later, failed)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -69,6 +69,13 @@ export class MetricsService {
   readonly ingestWaiting = new Gauge({
     name: 'contact_book_ingest_queue_items',
     help: 'Webhooks and outbound records waiting for their transaction',
+    registers: [this.registry],
+  });
+
+  readonly metaValues = new Counter({
+    name: 'contact_book_meta_webhook_values_total',
+    help: "Values of Meta's webhooks by outcome: read, unattributed (no portfolio owns the number, or its app secret did not sign it), other_field",
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 

@@ -43,6 +43,13 @@ export class Portfolio {
   @Column({ name: 'unknown_templates', type: 'text', default: 'phone-or-reject' })
   unknownTemplates!: UnknownTemplatesPolicy;
 
+  /** Meta's webhook handshake (`hub.verify_token`) and the app secret its POSTs are signed with. */
+  @Column({ name: 'meta_verify_token', type: 'text', nullable: true })
+  metaVerifyToken!: string | null;
+
+  @Column({ name: 'meta_app_secret', type: 'text', nullable: true })
+  metaAppSecret!: string | null;
+
   @OneToMany(() => BusinessNumber, (number) => number.owner, { cascade: true })
   businessNumbers!: BusinessNumber[];
 

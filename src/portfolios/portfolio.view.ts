@@ -10,6 +10,8 @@ export interface PortfolioView {
   /** Upstream credentials are never returned, only whether there are some. */
   hasUpstreamCredentials: boolean;
   sendPolicies: { careWindow: boolean; skipInvalid: boolean; unknownTemplates: UnknownTemplatesPolicy };
+  /** Meta's webhooks: the phone number ids; the token and the app secret are never returned, only whether they are set. */
+  meta: { phoneNumbers: { number: string; phoneNumberId: string }[]; hasVerifyToken: boolean; hasAppSecret: boolean } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -28,7 +30,17 @@ export function toPortfolioView(portfolio: Portfolio): PortfolioView {
       skipInvalid: portfolio.skipInvalidContacts,
       unknownTemplates: portfolio.unknownTemplates,
     },
+    meta: metaView(portfolio),
     createdAt: portfolio.createdAt.toISOString(),
     updatedAt: portfolio.updatedAt.toISOString(),
   };
+}
+
+function metaView(portfolio: Portfolio): PortfolioView['meta'] {
+  if (!portfolio.metaVerifyToken && !portfolio.metaAppSecret) return null;
+  const phoneNumbers = (portfolio.businessNumbers ?? [])
+    .filter((number) => number.metaPhoneNumberId)
+    .map((number) => ({ number: number.number, phoneNumberId: number.metaPhoneNumberId as string }))
+    .sort((a, b) => a.number.localeCompare(b.number));
+  return { phoneNumbers, hasVerifyToken: Boolean(portfolio.metaVerifyToken), hasAppSecret: Boolean(portfolio.metaAppSecret) };
 }

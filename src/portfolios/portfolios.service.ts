@@ -25,6 +25,7 @@ interface Snapshot {
   byKey: Map<string, Portfolio>;
   byNumber: Map<string, Portfolio>;
   byPlatform: Map<string, Portfolio>;
+  byMetaId: Map<string, { portfolio: Portfolio; number: string }>;
   /** Region of each portfolio for local-form numbers, worked out once per load. */
   regionByKey: Map<string, CountryCode>;
 }
@@ -108,6 +109,7 @@ export class PortfoliosService {
     if (!PORTFOLIO_KEY.test(key))
       throw AppError.invalidField('portfolio', 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const numbers = [...new Set(dto.businessNumbers.map((raw, index) => parseBusinessNumber(raw, `businessNumbers[${index}]`)))];
+    const phoneNumberIds = metaPhoneNumberIds(dto, numbers);
     try {
       const created = await this.dataSource.transaction(async (manager) => {
         const current = await manager.findOne(Portfolio, { where: { key }, relations: { businessNumbers: true } });
@@ -125,6 +127,8 @@ export class PortfoliosService {
             enforceCareWindow: dto.sendPolicies?.careWindow ?? false,
             skipInvalidContacts: dto.sendPolicies?.skipInvalid ?? false,
             unknownTemplates: dto.sendPolicies?.unknownTemplates ?? 'phone-or-reject',
+            metaVerifyToken: dto.meta?.verifyToken ?? null,
+            metaAppSecret: dto.meta?.appSecret ?? null,
             updatedAt: new Date(),
           },
           ['key'],
@@ -133,7 +137,7 @@ export class PortfoliosService {
         if (numbers.length > 0)
           await manager.upsert(
             BusinessNumber,
-            numbers.map((number) => ({ number, portfolio: key })),
+            numbers.map((number) => ({ number, portfolio: key, metaPhoneNumberId: phoneNumberIds.get(number) ?? null })),
             ['number'],
           );
         return current === null;
@@ -142,7 +146,7 @@ export class PortfoliosService {
       return { created, portfolio: toPortfolioView((await this.find(key)) as Portfolio) };
     } catch (error) {
       if (sqlState(error) === '23505')
-        throw AppError.conflict('A business number or LINK platform is already claimed by another portfolio');
+        throw AppError.conflict('A business number, LINK platform or Meta phone number id is already claimed by another portfolio');
       throw error;
     }
   }
@@ -180,6 +184,27 @@ export class PortfoliosService {
     }
   }
 
+  /** The portfolio owning a business number by its Meta phone number id, else by the number itself; none when nobody does. */
+  async forMetaNumber(phoneNumberId: string | undefined, displayNumber: string | undefined): Promise<Portfolio | undefined> {
+    const snapshot = await this.load();
+    const byId = phoneNumberId === undefined ? undefined : snapshot.byMetaId.get(phoneNumberId);
+    if (byId) return byId.portfolio;
+    const number = displayNumber && /^\+?[1-9][0-9]{2,14}$/.test(displayNumber) ? `+${displayNumber.replace('+', '')}` : undefined;
+    return number === undefined ? undefined : snapshot.byNumber.get(number);
+  }
+
+  /** The business number a Meta webhook came through, as this service writes it. */
+  async metaBusinessNumber(phoneNumberId: string | undefined, displayNumber: string | undefined): Promise<string | undefined> {
+    const byId = phoneNumberId === undefined ? undefined : (await this.load()).byMetaId.get(phoneNumberId);
+    if (byId) return byId.number;
+    return displayNumber && /^\+?[1-9][0-9]{2,14}$/.test(displayNumber) ? `+${displayNumber.replace('+', '')}` : undefined;
+  }
+
+  /** The portfolios set up for Meta's webhooks. */
+  async withMeta(): Promise<Portfolio[]> {
+    return [...(await this.load()).byKey.values()].filter((portfolio) => portfolio.metaVerifyToken && portfolio.metaAppSecret);
+  }
+
   /** Drops the cached copy, for a change made behind this replica's back (another replica, a test). */
   invalidate(): void {
     this.snapshot = undefined;
@@ -200,11 +225,15 @@ export class PortfoliosService {
         byKey: new Map(),
         byNumber: new Map(),
         byPlatform: new Map(),
+        byMetaId: new Map(),
         regionByKey: new Map(),
       };
       for (const portfolio of all) {
         snapshot.byKey.set(portfolio.key, portfolio);
-        for (const number of portfolio.businessNumbers) snapshot.byNumber.set(number.number, portfolio);
+        for (const number of portfolio.businessNumbers) {
+          snapshot.byNumber.set(number.number, portfolio);
+          if (number.metaPhoneNumberId) snapshot.byMetaId.set(number.metaPhoneNumberId, { portfolio, number: number.number });
+        }
         if (portfolio.platformId)
           snapshot.byPlatform.set(platformKey(portfolio.platformId, portfolio.platformPartnerId ?? undefined), portfolio);
         const countries = new Set(portfolio.businessNumbers.map((number) => this.countryOf(number.number)));
@@ -220,6 +249,21 @@ export class PortfoliosService {
     });
     return loading;
   }
+}
+
+/** Each Meta phone number id by the business number it names, which must be one of the portfolio's. */
+function metaPhoneNumberIds(dto: PutPortfolioDto, numbers: string[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  const seen = new Set<string>();
+  (dto.meta?.phoneNumbers ?? []).forEach((entry, index) => {
+    const field = `meta.phoneNumbers[${index}]`;
+    const number = parseBusinessNumber(entry.number, `${field}.number`);
+    if (!numbers.includes(number)) throw AppError.invalidField(`${field}.number`, 'must be one of businessNumbers');
+    if (ids.has(number) || seen.has(entry.phoneNumberId)) throw AppError.invalidField(field, 'names a number or a phone number id twice');
+    ids.set(number, entry.phoneNumberId);
+    seen.add(entry.phoneNumberId);
+  });
+  return ids;
 }
 
 function platformKey(platformId: string, platformPartnerId: string | undefined): string {

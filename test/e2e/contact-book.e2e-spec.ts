@@ -85,6 +85,8 @@ describe("phone visibility and Meta's contact book", () => {
         phoneVisibility: 'contactBook',
         contactBookAt: at,
         externalId: null,
+        username: null,
+        marketing: null,
         sendTo: PHONE,
         sendToKind: 'msisdn',
         sendToReason: expect.any(String),

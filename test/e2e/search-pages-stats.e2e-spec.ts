@@ -196,6 +196,8 @@ describe('contact search and stats', () => {
             phoneVisibility: 'window',
             contactBookAt: null,
             externalId: null,
+            username: null,
+            marketing: null,
             sendTo: A_PHONE,
             sendToKind: 'msisdn',
             sendToReason: expect.any(String),

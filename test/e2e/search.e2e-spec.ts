@@ -76,6 +76,8 @@ describe('contact search and stats', () => {
             phoneVisibility: 'window',
             contactBookAt: null,
             externalId: 'crm-a',
+            username: null,
+            marketing: null,
             sendTo: A_PHONE,
             sendToKind: 'msisdn',
             sendToReason: expect.any(String),

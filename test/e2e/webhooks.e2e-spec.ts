@@ -79,6 +79,8 @@ describe('LINK webhooks', () => {
         phoneVisibility: 'window',
         contactBookAt: null,
         externalId: null,
+        username: null,
+        marketing: null,
         sendTo: '+46000000001',
         sendToKind: 'msisdn',
         sendToReason: expect.any(String),

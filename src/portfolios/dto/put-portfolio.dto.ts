@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -54,6 +54,45 @@ export class SendPoliciesDto {
   unknownTemplates?: UnknownTemplatesPolicy;
 }
 
+/** One business number's id on Meta's Cloud API. */
+export class MetaPhoneNumberDto {
+  @ApiProperty({ example: '+46000000000', description: 'One of `businessNumbers`' })
+  @IsString()
+  @MaxLength(32)
+  number!: string;
+
+  @ApiProperty({ example: '106540352242922', description: "Meta's `phone_number_id` of the number, as in `metadata` of its webhooks" })
+  @IsString()
+  @Matches(/^[0-9]{1,32}$/, { message: 'phoneNumberId must be 1-32 digits' })
+  phoneNumberId!: string;
+}
+
+/** How Meta's own webhooks (WhatsApp Cloud API) reach this portfolio: `GET`/`POST /webhooks/meta`. */
+export class MetaSettingsDto {
+  @ApiProperty({ example: 'a-long-random-token', description: "The token Meta's webhook handshake sends as `hub.verify_token`" })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  verifyToken!: string;
+
+  @ApiProperty({
+    example: 'app-secret-from-the-meta-app-dashboard',
+    writeOnly: true,
+    description: 'The Meta app secret the POSTs are signed with; never returned',
+  })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  appSecret!: string;
+
+  @ApiProperty({ type: [MetaPhoneNumberDto], description: 'Meta phone number ids of the business numbers' })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => MetaPhoneNumberDto)
+  phoneNumbers!: MetaPhoneNumberDto[];
+}
+
 /** A portfolio's settings, replaced whole by `PUT /v1/portfolios/{portfolio}`. */
 export class PutPortfolioDto {
   @ApiPropertyOptional({ type: [String], example: ['+46000000000'], description: "LINK's source/destination numbers of this portfolio" })
@@ -98,4 +137,10 @@ export class PutPortfolioDto {
   @ValidateNested()
   @Type(() => UpstreamCredentialsDto)
   upstream?: UpstreamCredentialsDto;
+
+  @ApiPropertyOptional({ type: MetaSettingsDto, description: "Meta's own webhooks (WhatsApp Cloud API) for this portfolio's numbers" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MetaSettingsDto)
+  meta?: MetaSettingsDto;
 }

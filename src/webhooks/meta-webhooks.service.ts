@@ -1,0 +1,176 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../common/errors/app-error';
+import { asAppError } from '../common/errors/database-errors';
+import { IngestItem, IngestService } from '../graph/ingest.service';
+import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
+import type { Portfolio } from '../portfolios/portfolio.entity';
+import { PortfoliosService } from '../portfolios/portfolios.service';
+import { isSignedBy, MetaChange, readMetaEnvelope } from './domain/meta-envelope';
+import { MetaRead, readMetaValue } from './domain/meta-event';
+import { UserProfilesService } from '../graph/user-profiles.service';
+
+/** What a Meta webhook did: Meta reads only the status code, tests and operators read the counts. */
+export interface MetaWebhookAck {
+  /** Messages and statuses applied the first time, delivered again, or naming nobody. */
+  applied: number;
+  duplicate: number;
+  ignored: number;
+  /** Changes for a phone number no portfolio owns (or whose app secret did not sign them), and of fields not read. */
+  unattributed: number;
+  otherFields: number;
+  contactIds: string[];
+}
+
+export interface MetaHandshake {
+  mode?: unknown;
+  verifyToken?: unknown;
+  challenge?: unknown;
+}
+
+const READ_FIELDS = new Set(['messages', 'user_preferences']);
+const MAX_CHALLENGE = 256;
+
+/** Meta's own webhooks in: the handshake, the signature, then the same ingest as LINK's webhooks. */
+@Injectable()
+export class MetaWebhooksService {
+  private readonly logger = new Logger(MetaWebhooksService.name);
+
+  constructor(
+    private readonly portfolios: PortfoliosService,
+    private readonly ingest: IngestService,
+    private readonly profiles: UserProfilesService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /**
+   * Meta's subscription check: the challenge back when the token is one a portfolio configured.
+   * The token is the credential, checked first (401, as a missing or wrong key), then the rest (400).
+   */
+  async verify(query: MetaHandshake): Promise<string> {
+    const token = typeof query.verifyToken === 'string' && query.verifyToken !== '' ? digest(query.verifyToken) : undefined;
+    const portfolios = await this.portfolios.withMeta();
+    if (!token || !portfolios.some((portfolio) => timingSafeEqual(digest(portfolio.metaVerifyToken as string), token))) {
+      throw AppError.unauthorized('Unauthorized: hub.verify_token is not the verify token of any portfolio');
+    }
+    if (query.mode !== 'subscribe') throw AppError.invalidField('hub.mode', 'must be "subscribe"');
+    const challenge = query.challenge;
+    if (typeof challenge !== 'string' || challenge === '' || challenge.length > MAX_CHALLENGE || !/^[\x21-\x7e]+$/.test(challenge)) {
+      throw AppError.invalidField('hub.challenge', `must be 1-${MAX_CHALLENGE} printable ASCII characters`);
+    }
+    return challenge;
+  }
+
+  async receive(rawBody: unknown, signature: unknown): Promise<MetaWebhookAck> {
+    const body = Buffer.isBuffer(rawBody) ? rawBody : Buffer.alloc(0);
+    const signers = await this.signers(body, signature);
+    if (signers.size === 0) {
+      throw AppError.unauthorized(
+        'Unauthorized: X-Hub-Signature-256 is not the signature of this body with the app secret of any portfolio',
+      );
+    }
+    const changes = readMetaEnvelope(parseJson(body));
+    const ack: MetaWebhookAck = { applied: 0, duplicate: 0, ignored: 0, unattributed: 0, otherFields: 0, contactIds: [] };
+    // Everything is read before anything is written: a 400 anywhere leaves the database as it was.
+    const reads: { portfolio: string; read: MetaRead }[] = [];
+    for (const change of changes) {
+      const portfolio = await this.attribute(change, signers, ack);
+      if (!portfolio) continue;
+      const businessNumber = await this.portfolios.metaBusinessNumber(change.phoneNumberId, change.displayPhoneNumber);
+      const region = this.portfolios.regionFor(portfolio, businessNumber);
+      reads.push({
+        portfolio: portfolio.key,
+        read: readMetaValue(change.value, { portfolio: portfolio.key, region, businessNumber }, change.path),
+      });
+    }
+    await this.apply(reads, ack);
+    return ack;
+  }
+
+  /** The portfolios whose app secret signed the body (one HMAC per distinct secret). */
+  private async signers(body: Buffer, signature: unknown): Promise<Set<string>> {
+    const bySecret = new Map<string, string[]>();
+    for (const portfolio of await this.portfolios.withMeta()) {
+      const secret = portfolio.metaAppSecret as string;
+      bySecret.set(secret, [...(bySecret.get(secret) ?? []), portfolio.key]);
+    }
+    const signers = new Set<string>();
+    for (const [secret, keys] of bySecret) if (isSignedBy(body, signature, secret)) keys.forEach((key) => signers.add(key));
+    return signers;
+  }
+
+  /**
+   * The portfolio of a change, by its phone number id (else its display number). A number nobody
+   * owns, or whose portfolio's secret did not sign the body, is counted and left: a 4xx would have
+   * Meta retry it for days.
+   */
+  private async attribute(change: MetaChange, signers: Set<string>, ack: MetaWebhookAck): Promise<Portfolio | undefined> {
+    if (!READ_FIELDS.has(change.field)) {
+      ack.otherFields++;
+      this.metrics.metaValues.inc({ outcome: 'other_field' });
+      return undefined;
+    }
+    const portfolio = await this.portfolios.forMetaNumber(change.phoneNumberId, change.displayPhoneNumber);
+    if (!portfolio || !signers.has(portfolio.key)) {
+      ack.unattributed++;
+      this.metrics.metaValues.inc({ outcome: 'unattributed' });
+      this.logger.warn(
+        `Meta webhook for phone number id ${change.phoneNumberId ?? '(none)'} left: no portfolio owns it with the signing app secret`,
+      );
+      return undefined;
+    }
+    this.metrics.metaValues.inc({ outcome: 'read' });
+    return portfolio;
+  }
+
+  /** The webhook's events in one batch through the graph's ingest, then what they tell of usernames and marketing choices. */
+  private async apply(reads: { portfolio: string; read: MetaRead }[], ack: MetaWebhookAck): Promise<void> {
+    const items: IngestItem[] = [];
+    for (const { portfolio, read } of reads) {
+      for (const event of read.events) {
+        if (event.observations.length === 0) this.count('ignored', ack);
+        else items.push({ portfolio, receiptKey: event.receiptKey, observations: event.observations });
+      }
+    }
+    if (items.length > 0) {
+      const settled = await this.ingest.ingestBatch(items);
+      const failed = settled.find((result) => result.status === 'rejected');
+      settled.forEach((result) => {
+        if (result.status === 'fulfilled') {
+          this.count(result.value.status, ack);
+          ack.contactIds.push(...result.value.contactIds);
+        }
+      });
+      if (failed) {
+        const error = asAppError(failed.reason);
+        this.count(error instanceof AppError && error.status === HttpStatus.SERVICE_UNAVAILABLE ? 'retry_later' : 'failed', ack);
+        throw error;
+      }
+    }
+    await this.profiles.record(
+      reads.flatMap(({ portfolio, read }) => [
+        ...read.usernames.map(({ ids, username, eventAt }) => ({ portfolio, ids, at: eventAt, username })),
+        ...read.preferences.map(({ ids, optedOut, eventAt }) => ({ portfolio, ids, at: eventAt, marketingOptedOut: optedOut })),
+      ]),
+    );
+    ack.contactIds = [...new Set(ack.contactIds)];
+  }
+
+  private count(outcome: WebhookOutcome, ack: MetaWebhookAck): void {
+    this.metrics.webhooks.inc({ kind: 'meta', outcome });
+    if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'ignored') ack[outcome]++;
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw AppError.invalidJson();
+  }
+}
+
+/** Tokens of any length compare in constant time as digests. */
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

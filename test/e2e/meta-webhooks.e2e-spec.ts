@@ -1,0 +1,310 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { messageRequest, mo, sendMo } from '../support/link-builders';
+import { ACME, ACME_NUMBER, GLOBEX, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
+
+const M = '+46701234567';
+const B = 'SE.13491208655302741918';
+const P = 'SE.ENT.11815799212886844830';
+const M2 = '+46709876543';
+const B2 = 'SE.24681357924681357924';
+const P2 = 'SE.ENT.22226666999911113333';
+const ACME_PHONE_ID = '106540352242922';
+const ACME_SECRET = 'acme-meta-app-secret';
+const GLOBEX_SECRET = 'globex-meta-app-secret';
+const ACME_META = {
+  ...ACME,
+  meta: { verifyToken: 'acme-verify-token', appSecret: ACME_SECRET, phoneNumbers: [{ number: ACME_NUMBER, phoneNumberId: ACME_PHONE_ID }] },
+};
+const GLOBEX_META = {
+  ...GLOBEX,
+  meta: { verifyToken: 'globex-verify-token', appSecret: GLOBEX_SECRET, phoneNumbers: [{ number: GLOBEX_NUMBER, phoneNumberId: '2222' }] },
+};
+
+function meta(name: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'meta', `${name}.json`), 'utf8'));
+}
+
+const signature = (body: string, secret = ACME_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+/** A webhook as Meta posts it: the JSON text, signed with the app secret. */
+function post(t: TestApp, body: unknown, secret = ACME_SECRET) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return request(t.http)
+    .post('/webhooks/meta')
+    .set('Content-Type', 'application/json')
+    .set('X-Hub-Signature-256', signature(text, secret))
+    .send(text);
+}
+
+describe("Meta's webhooks (WhatsApp Cloud API)", () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp()));
+  beforeEach(async () => {
+    await resetWithAcmeAndGlobex(t);
+    await t.putPortfolio('acme', ACME_META);
+    await t.putPortfolio('globex', GLOBEX_META);
+  });
+  afterAll(() => t.close());
+
+  const contact = (identifier: string) =>
+    request(t.http)
+      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}`)
+      .auth(KEYS.admin, { type: 'bearer' });
+  const history = (identifier: string) =>
+    request(t.http)
+      .get(`/v1/portfolios/acme/contacts/${encodeURIComponent(identifier)}/history`)
+      .auth(KEYS.admin, { type: 'bearer' });
+  const count = async (table: string) => Number((await t.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  describe('GET /webhooks/meta: the verification handshake', () => {
+    it("echoes hub.challenge as text for a portfolio's verify token", async () => {
+      const res = await request(t.http).get(
+        '/webhooks/meta?hub.mode=subscribe&hub.verify_token=globex-verify-token&hub.challenge=1158201444',
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.text).toBe('1158201444');
+    });
+
+    it.each([
+      ['a wrong token', 'hub.mode=subscribe&hub.verify_token=nope-nope-nope&hub.challenge=1', 401, 112400],
+      ['no token', 'hub.mode=subscribe&hub.challenge=1', 401, 112400],
+      ['another mode', 'hub.mode=unsubscribe&hub.verify_token=acme-verify-token&hub.challenge=1', 400, 112506],
+      ['no challenge', 'hub.mode=subscribe&hub.verify_token=acme-verify-token', 400, 112506],
+    ])("refuses %s in LINK's ErrorResponse", async (_, query, status, resultCode) => {
+      const res = await request(t.http).get(`/webhooks/meta?${query}`);
+      expect(res.status).toBe(status);
+      expect(res.body).toEqual(expect.objectContaining({ resultCode, description: expect.any(String), translatedDescription: null }));
+    });
+  });
+
+  describe('POST /webhooks/meta: the signature', () => {
+    it('refuses an unsigned or wrongly signed body (401) and writes nothing', async () => {
+      const body = JSON.stringify(meta('messages-text-phone-bsuid-parent'));
+      const unsigned = await request(t.http).post('/webhooks/meta').set('Content-Type', 'application/json').send(body);
+      const wrong = await request(t.http)
+        .post('/webhooks/meta')
+        .set('Content-Type', 'application/json')
+        .set('X-Hub-Signature-256', signature(`${body} `))
+        .send(body);
+      const bearer = await request(t.http)
+        .post('/webhooks/meta')
+        .auth(KEYS.webhook, { type: 'bearer' })
+        .set('Content-Type', 'application/json')
+        .send(body);
+      for (const res of [unsigned, wrong, bearer]) {
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual(expect.objectContaining({ resultCode: 112400, translatedDescription: null }));
+      }
+      expect(await count('contact')).toBe(0);
+      expect(await count('webhook_receipt')).toBe(0);
+    });
+
+    it('checks the signature over the bytes sent, whitespace and all', async () => {
+      const text = JSON.stringify(meta('messages-text-phone-bsuid-parent'), null, 3);
+      const res = await post(t, text);
+      expect(res.status).toBe(200);
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
+    });
+
+    it.each([
+      ['garbage', '{"object":', 112505],
+      ['not a Meta webhook', { object: 'page', entry: [] }, 112506],
+      [
+        'a bad BSUID',
+        {
+          ...meta('messages-text-phone-hidden'),
+          entry: [
+            {
+              changes: [
+                {
+                  field: 'messages',
+                  value: {
+                    metadata: { phone_number_id: ACME_PHONE_ID },
+                    messages: [{ id: 'w1', timestamp: '1780308000', from_user_id: 'SE.' }],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+        112506,
+      ],
+    ])('answers a signed body that is %s with 400 and writes nothing', async (_, body, resultCode) => {
+      const res = await post(t, body);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(expect.objectContaining({ resultCode, translatedDescription: null }));
+      expect(await count('contact')).toBe(0);
+      expect(await count('webhook_receipt')).toBe(0);
+    });
+
+    it('leaves a number no portfolio owns, or one signed with another portfolio’s secret, and says so (200)', async () => {
+      const unknown = meta('messages-text-phone-bsuid-parent');
+      unknown.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: '999' };
+      const res = await post(t, unknown);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ applied: 0, duplicate: 0, ignored: 0, unattributed: 1, otherFields: 0, contactIds: [] });
+      const foreign = await post(t, meta('messages-text-phone-bsuid-parent'), GLOBEX_SECRET);
+      expect(foreign.body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
+      expect(await count('contact')).toBe(0);
+    });
+  });
+
+  describe('what the webhooks teach', () => {
+    it('learns phone, BSUID, parent and username from a message, once however often it comes', async () => {
+      const body = meta('messages-text-phone-bsuid-parent');
+      const res = await post(t, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ applied: 1, duplicate: 0, ignored: 0, unattributed: 0, otherFields: 0, contactIds: [expect.any(String)] });
+      const again = await post(t, body);
+      expect(again.body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1 }));
+      const found = await contact(M);
+      expect(found.body).toEqual(
+        expect.objectContaining({
+          msisdn: M,
+          bsuid: B,
+          parentBsuid: P,
+          username: '@anna.s',
+          marketing: null,
+          lastInboundAt: '2026-06-01T10:00:00.000Z',
+        }),
+      );
+      const rows = (await history(M)).body.items;
+      expect(rows.filter((row: { action: string }) => row.action === 'linked')).toHaveLength(3);
+      expect(rows[0].evidence).toEqual({
+        kind: 'MO',
+        messageId: body.entry[0].changes[0].value.messages[0].id,
+        businessNumber: ACME_NUMBER,
+      });
+    });
+
+    it('finds the person by BSUID when the phone is hidden, and keeps the latest username', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      const hidden = meta('messages-text-phone-hidden');
+      hidden.entry[0].changes[0].value.contacts[0].profile.username = '@anna.new';
+      await post(t, hidden).expect(200);
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
+      expect((await contact(B)).body.username).toBe('@anna.new');
+    });
+
+    it('learns from delivered and read statuses, never from a failed one', async () => {
+      await post(t, meta('statuses-delivered-phone-bsuid-parent')).expect(200);
+      await post(t, meta('statuses-read-phone-hidden')).expect(200);
+      const failed = await post(t, meta('statuses-failed'));
+      expect(failed.body).toEqual(expect.objectContaining({ applied: 1 }));
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
+      expect((await contact(B)).body).toEqual(expect.objectContaining({ lastOutboundAt: '2026-06-01T10:03:00.000Z', username: '@anna.s' }));
+    });
+
+    it('moves the person to a new number and BSUID on user_changed_number, the old BSUID kept as past', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      const res = await post(t, meta('system-user-changed-number'));
+      expect(res.body).toEqual(expect.objectContaining({ applied: 1 }));
+      const [person] = await t.contactsOf('acme');
+      expect(await t.contactsOf('acme')).toEqual([{ id: person.id, msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
+      const rows = (await history(B2)).body.items as { action: string; field: string; from: string; evidence: { kind: string } }[];
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            action: 'unlinked',
+            field: 'bsuid',
+            from: B,
+            evidence: expect.objectContaining({ kind: 'USER_CHANGED_NUMBER' }),
+          }),
+          expect.objectContaining({ action: 'unlinked', field: 'msisdn', from: M }),
+        ]),
+      );
+      // The send pipeline still knows the past BSUID as this person.
+      const dedupe = await request(t.http)
+        .post('/v1/messages/dedupe')
+        .auth(KEYS.sender, { type: 'bearer' })
+        .send(messageRequest([B, B2]));
+      expect(dedupe.status).toBe(200);
+      expect(dedupe.body.destinations).toEqual([
+        expect.objectContaining({ input: B, action: 'duplicate', duplicateOf: B2 }),
+        expect.objectContaining({ input: B2, action: 'send' }),
+      ]);
+    });
+
+    it('merges the contact that already held the new BSUID on user_changed_user_id', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      const newer = meta('messages-text-phone-hidden');
+      newer.entry[0].changes[0].value.contacts[0].user_id = B2;
+      newer.entry[0].changes[0].value.messages[0].from_user_id = B2;
+      await post(t, newer).expect(200);
+      expect(await t.contactsOf('acme')).toHaveLength(2);
+      await post(t, meta('system-user-changed-user-id')).expect(200);
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B2, parentBsuid: P }]);
+    });
+
+    it('links the phone of a card shared through REQUEST_CONTACT_INFO, and only claims a forwarded one', async () => {
+      await post(t, meta('messages-contacts-forwarded-card')).expect(200);
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B, parentBsuid: null }]);
+      expect(await count('link_conflict')).toBe(1);
+      await post(t, meta('messages-contacts-contact-request')).expect(200);
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
+    });
+
+    it('keeps the latest marketing choice by event time, whatever order it arrives in', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('user-preferences-resume-phone-hidden')).expect(200);
+      await post(t, meta('user-preferences-stop')).expect(200); // older: the resume stays
+      expect((await contact(M)).body.marketing).toEqual({ optedOut: false, at: '2026-06-01T10:08:00.000Z' });
+      const later = meta('user-preferences-stop');
+      later.entry[0].changes[0].value.user_preferences[0].timestamp = 1780308600;
+      await post(t, later).expect(200);
+      expect((await contact(M)).body.marketing).toEqual({ optedOut: true, at: '2026-06-01T10:10:00.000Z' });
+    });
+
+    it('applies the entries of one webhook together, and never takes a Meta id for a LINK one', async () => {
+      const first = meta('messages-text-phone-bsuid-parent');
+      const second = meta('statuses-delivered-phone-bsuid-parent');
+      const both = { ...first, entry: [...first.entry, ...second.entry] };
+      const res = await post(t, both);
+      expect(res.body).toEqual(expect.objectContaining({ applied: 2 }));
+      const messageId = first.entry[0].changes[0].value.messages[0].id;
+      // LINK's MO with the same id is another event: applied, not taken for a redelivery.
+      await sendMo(t, mo('+46705550000', null, messageId, '2026-06-01T10:00:00Z'));
+      expect(await t.contactsOf('acme')).toHaveLength(2);
+    });
+
+    it('reads no other field of the webhook', async () => {
+      const other = meta('messages-text-phone-bsuid-parent');
+      other.entry[0].changes[0].field = 'message_template_status_update';
+      expect((await post(t, other)).body).toEqual(expect.objectContaining({ applied: 0, otherFields: 1 }));
+      expect(await count('contact')).toBe(0);
+    });
+  });
+
+  describe('PUT /v1/portfolios/{portfolio}: the Meta settings', () => {
+    it('shows the phone number ids, and never the token or the app secret', async () => {
+      const res = await request(t.http).get('/v1/portfolios').auth(KEYS.admin, { type: 'bearer' });
+      const acme = res.body.portfolios.find((portfolio: { key: string }) => portfolio.key === 'acme');
+      expect(acme.meta).toEqual({
+        phoneNumbers: [{ number: ACME_NUMBER, phoneNumberId: ACME_PHONE_ID }],
+        hasVerifyToken: true,
+        hasAppSecret: true,
+      });
+      expect(JSON.stringify(res.body)).not.toContain(ACME_SECRET);
+      expect(JSON.stringify(res.body)).not.toContain('acme-verify-token');
+    });
+
+    it.each([
+      ['a number the portfolio does not own', { phoneNumbers: [{ number: GLOBEX_NUMBER, phoneNumberId: '1' }] }, 400],
+      ['a phone number id that is not digits', { phoneNumbers: [{ number: ACME_NUMBER, phoneNumberId: 'x1' }] }, 400],
+      ['no app secret', { appSecret: undefined }, 400],
+      ["another portfolio's phone number id", { phoneNumbers: [{ number: ACME_NUMBER, phoneNumberId: '2222' }] }, 409],
+    ])('refuses %s', async (_, change, status) => {
+      const res = await request(t.http)
+        .put('/v1/portfolios/acme')
+        .auth(KEYS.admin, { type: 'bearer' })
+        .send({ ...ACME_META, meta: { ...ACME_META.meta, ...change } });
+      expect(res.status).toBe(status);
+      expect(res.body).toEqual(expect.objectContaining({ resultCode: expect.any(Number), translatedDescription: null }));
+    });
+  });
+});
