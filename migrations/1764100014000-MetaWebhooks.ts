@@ -4,13 +4,18 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Meta's own webhook format (WhatsApp Cloud API): a portfolio keeps the token of Meta's handshake
  * and the app secret its POSTs are signed with, and each business number its `phone_number_id`,
  * by which a webhook names the number it came through. What users tell Meta of themselves (the
- * username they show, a stop or resume of marketing messages) is kept by the identifier it came with.
+ * username they show, a stop or resume of marketing messages) is kept by the identifier it came with,
+ * and a marketing template skips those who stopped them unless the portfolio turns that off.
  */
 export class MetaWebhooks1764100014000 implements MigrationInterface {
   name = 'MetaWebhooks1764100014000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE portfolio ADD COLUMN meta_verify_token text, ADD COLUMN meta_app_secret text`);
+    await queryRunner.query(`
+      ALTER TABLE portfolio
+        ADD COLUMN meta_verify_token text,
+        ADD COLUMN meta_app_secret text,
+        ADD COLUMN skip_marketing_opt_out boolean NOT NULL DEFAULT true`);
     await queryRunner.query(`
       ALTER TABLE business_number
         ADD COLUMN meta_phone_number_id text,
@@ -32,6 +37,6 @@ export class MetaWebhooks1764100014000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE user_profile`);
     await queryRunner.query(`ALTER TABLE business_number DROP COLUMN meta_phone_number_id`);
-    await queryRunner.query(`ALTER TABLE portfolio DROP COLUMN meta_app_secret, DROP COLUMN meta_verify_token`);
+    await queryRunner.query(`ALTER TABLE portfolio DROP COLUMN skip_marketing_opt_out, DROP COLUMN meta_app_secret, DROP COLUMN meta_verify_token`);
   }
 }

@@ -18,9 +18,10 @@ export class ContactsDirectoryService {
     private readonly portfolios: PortfoliosService,
   ) {}
 
-  async directoryFor(portfolio: Portfolio, identifiers: Identifier[]): Promise<Directory> {
+  /** `marketing`: the request carries a marketing template, so each contact's marketing choice is looked up too. */
+  async directoryFor(portfolio: Portfolio, identifiers: Identifier[], marketing = false): Promise<Directory> {
     const directory: Directory = { contacts: new Map(), foreign: new Set() };
-    for (const row of await this.contacts.lookUpForSend(portfolio.key, identifiers)) {
+    for (const row of await this.contacts.lookUpForSend(portfolio.key, identifiers, marketing)) {
       const { kind, value, lastInboundMs, ...contact } = row;
       const careWindow = careWindowOpenUntil(lastInboundMs === null ? null : Number(lastInboundMs));
       directory.contacts.set(identifierKey({ kind, value }), { ...contact, careWindowOpenUntil: careWindow });
@@ -61,6 +62,7 @@ export class ContactsDirectoryService {
         parentBsuid,
         invalid: isInvalid(contact),
         careWindowOpenUntil: careWindowOpenUntil(contact.lastInboundAt),
+        marketingOptedOut: contact.marketing?.optedOut ?? false,
       });
     }
     return found;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Identifier, IdentifierKind } from '../identifiers/domain/identifier';
 import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from '../graph/contact.entity';
+import { CONTACT_MARKETING_OPTED_OUT } from '../graph/user-profile.sql';
 import { SURVIVOR_CHAIN } from '../graph/contact.sql';
 import type { LinkHistory } from '../graph/link-history.entity';
 import type { BusinessNumberActivityRow } from './business-number-activity.view';
@@ -15,6 +16,9 @@ const COLUMN: Record<IdentifierKind, string> = { msisdn: 'msisdn', bsuid: 'bsuid
 const SEND_COLUMNS = `c.id, c.msisdn, c.bsuid, c.parent_bsuid AS "parentBsuid", ${IS_INVALID} AS invalid,
   (extract(epoch FROM c.last_inbound_at) * 1000)::bigint AS "lastInboundMs"`;
 
+/** Asked only for a marketing template: most sends need no look-up of the users' choices. */
+const MARKETING_COLUMN = `coalesce(${CONTACT_MARKETING_OPTED_OUT}, false) AS "marketingOptedOut"`;
+
 export interface SendRow {
   id: string;
   msisdn: string | null;
@@ -23,6 +27,7 @@ export interface SendRow {
   invalid: boolean;
   /** bigint, as text. */
   lastInboundMs: string | null;
+  marketingOptedOut?: boolean;
 }
 
 /** A row of `lookUp`: the identifier asked for, and the columns asked for of the contact holding it. */
@@ -49,8 +54,8 @@ export class ContactsRepository {
   }
 
   /** `lookUp` with only what the send pipeline's plan needs. */
-  lookUpForSend(portfolio: string, identifiers: Identifier[]): Promise<LookedUp<SendRow>[]> {
-    return this.lookUp<SendRow>(portfolio, identifiers, SEND_COLUMNS);
+  lookUpForSend(portfolio: string, identifiers: Identifier[], marketing = false): Promise<LookedUp<SendRow>[]> {
+    return this.lookUp<SendRow>(portfolio, identifiers, marketing ? `${SEND_COLUMNS}, ${MARKETING_COLUMN}` : SEND_COLUMNS);
   }
 
   /** The live contact holding the identifier. */

@@ -60,7 +60,9 @@ export class DedupeService {
     const toBsuids = parsed.some((result) => result.ok && result.identifier.kind !== 'msisdn');
     const templates = await this.templates.lookup(portfolio, kinds.templates, failClosed && toBsuids);
     const identifiers = parsed.flatMap((result): Identifier[] => (result.ok ? [result.identifier] : []));
-    const directory = await this.directory.directoryFor(portfolio, identifiers);
+    const skipMarketingOptOut =
+      (query.skipMarketingOptOut ?? portfolio.skipMarketingOptOut) && templates.some((template) => template.category === 'MARKETING');
+    const directory = await this.directory.directoryFor(portfolio, identifiers, skipMarketingOptOut);
     const options: PlanOptions = {
       region,
       prefer: query.prefer,
@@ -70,6 +72,7 @@ export class DedupeService {
       // The request's own choice, else the portfolio's.
       careWindowPolicy: query.careWindow ?? portfolio.enforceCareWindow,
       skipInvalidPolicy: query.skipInvalid ?? portfolio.skipInvalidContacts,
+      skipMarketingOptOut,
       now: new Date(),
     };
     const plan = planDestinations(request.destinations, directory, options, parsed);

@@ -9,7 +9,7 @@ export interface PortfolioView {
   region: string | null;
   /** Upstream credentials are never returned, only whether there are some. */
   hasUpstreamCredentials: boolean;
-  sendPolicies: { careWindow: boolean; skipInvalid: boolean; unknownTemplates: UnknownTemplatesPolicy };
+  sendPolicies: { careWindow: boolean; skipInvalid: boolean; skipMarketingOptOut: boolean; unknownTemplates: UnknownTemplatesPolicy };
   /** Meta's webhooks: the phone number ids; the token and the app secret are never returned, only whether they are set. */
   meta: { phoneNumbers: { number: string; phoneNumberId: string }[]; hasVerifyToken: boolean; hasAppSecret: boolean } | null;
   createdAt: string;
@@ -28,6 +28,7 @@ export function toPortfolioView(portfolio: Portfolio): PortfolioView {
     sendPolicies: {
       careWindow: portfolio.enforceCareWindow,
       skipInvalid: portfolio.skipInvalidContacts,
+      skipMarketingOptOut: portfolio.skipMarketingOptOut,
       unknownTemplates: portfolio.unknownTemplates,
     },
     meta: metaView(portfolio),

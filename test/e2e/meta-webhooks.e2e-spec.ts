@@ -260,6 +260,33 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect((await contact(M)).body.marketing).toEqual({ optedOut: true, at: '2026-06-01T10:10:00.000Z' });
     });
 
+    it('skips a user who stopped marketing messages when a marketing template goes out (MARKETING_OPT_OUT)', async () => {
+      await request(t.http)
+        .put('/v1/portfolios/acme/templates/spring_sale')
+        .auth(KEYS.admin, { type: 'bearer' })
+        .send({ language: 'en', category: 'MARKETING' })
+        .expect(201);
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('user-preferences-stop')).expect(200);
+      const marketing = {
+        ...messageRequest([B, '+46705550000']),
+        messages: [{ type: 'template', template: { name: 'spring_sale', language: { code: 'en' } } }],
+      };
+      const dedupe = (body: unknown, query = '') =>
+        request(t.http).post(`/v1/messages/dedupe${query}`).auth(KEYS.sender, { type: 'bearer' }).send(body);
+      const skipped = await dedupe(marketing);
+      expect(skipped.status).toBe(200);
+      expect(skipped.body.request.destinations).toEqual(['+46705550000']);
+      expect(skipped.body.destinations[0]).toEqual(
+        expect.objectContaining({ input: B, action: 'rejected', code: 'MARKETING_OPT_OUT', reason: expect.any(String) }),
+      );
+      // A text message is no marketing template; and the request may turn the policy off.
+      expect((await dedupe(messageRequest([B]))).body.destinations[0]).toEqual(expect.objectContaining({ action: 'send' }));
+      expect((await dedupe(marketing, '?skipMarketingOptOut=false')).body.destinations[0]).toEqual(
+        expect.objectContaining({ action: 'send' }),
+      );
+    });
+
     it('applies the entries of one webhook together, and never takes a Meta id for a LINK one', async () => {
       const first = meta('messages-text-phone-bsuid-parent');
       const second = meta('statuses-delivered-phone-bsuid-parent');

@@ -12,6 +12,8 @@ export interface KnownContact {
   parentBsuid: string | null;
   invalid: boolean;
   careWindowOpenUntil: Date | null;
+  /** The user stopped marketing messages (Meta's `user_preferences`); looked up only for a marketing template. */
+  marketingOptedOut?: boolean;
 }
 
 /** What the look-ups found for a request's identifiers, keyed by `identifierKey` (identifiers/domain/identifier.ts). */

@@ -12,6 +12,7 @@ const options: PlanOptions = {
   freeForm: false,
   careWindowPolicy: false,
   skipInvalidPolicy: false,
+  skipMarketingOptOut: false,
   now: new Date('2026-06-10T12:00:00Z'),
 };
 /** Destinations as a send pipeline may write them: numbers in several forms, BSUIDs, junk. */

@@ -22,6 +22,16 @@ const person: KnownContact = {
 };
 const bsuidOnly: KnownContact = { id: 'c2', msisdn: null, bsuid: B_ONLY, parentBsuid: null, invalid: false, careWindowOpenUntil: null };
 const invalid: KnownContact = { id: 'c3', msisdn: M2, bsuid: null, parentBsuid: null, invalid: true, careWindowOpenUntil: null };
+const M3 = '+46705550000';
+const optedOut: KnownContact = {
+  id: 'c4',
+  msisdn: M3,
+  bsuid: null,
+  parentBsuid: null,
+  invalid: false,
+  careWindowOpenUntil: null,
+  marketingOptedOut: true,
+};
 
 const directory: Directory = {
   contacts: new Map([
@@ -31,6 +41,7 @@ const directory: Directory = {
     [identifierKey({ kind: 'parentBsuid', value: P }), person],
     [identifierKey({ kind: 'bsuid', value: B_ONLY }), bsuidOnly],
     [identifierKey({ kind: 'msisdn', value: M2 }), invalid],
+    [identifierKey({ kind: 'msisdn', value: M3 }), optedOut],
   ]),
   foreign: new Set([FOREIGN, FOREIGN_P]),
 };
@@ -43,6 +54,7 @@ const options = (changes: Partial<PlanOptions> = {}): PlanOptions => ({
   freeForm: false,
   careWindowPolicy: false,
   skipInvalidPolicy: false,
+  skipMarketingOptOut: false,
   now: NOW,
   ...changes,
 });
@@ -244,6 +256,17 @@ describe(planDestinations.name, () => {
     expect(summary([M2, '+46 70 999 99 99'], { skipInvalidPolicy: true }).report).toEqual([
       [M2, 'rejected', null, null, 'INVALID_CONTACT'],
       ['+46 70 999 99 99', 'rejected', null, null, 'INVALID_CONTACT'],
+    ]);
+  });
+
+  it('skips users who stopped marketing messages only for a marketing template (MARKETING_OPT_OUT)', () => {
+    expect(summary([M3, M]).report).toEqual([
+      [M3, 'send', M3, null, null],
+      [M, 'send', M, null, null],
+    ]);
+    expect(summary([M3, M], { skipMarketingOptOut: true }).report).toEqual([
+      [M3, 'rejected', null, null, 'MARKETING_OPT_OUT'],
+      [M, 'send', M, null, null],
     ]);
   });
 

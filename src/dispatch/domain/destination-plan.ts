@@ -25,7 +25,8 @@ export type ReasonCode =
   | 'CARE_WINDOW_CLOSED'
   | 'INVALID_CONTACT'
   | 'BSUID_REPLACED'
-  | 'TEMPLATE_UNKNOWN';
+  | 'TEMPLATE_UNKNOWN'
+  | 'MARKETING_OPT_OUT';
 
 export interface PlanOptions {
   region: CountryCode;
@@ -38,6 +39,8 @@ export interface PlanOptions {
   freeForm: boolean;
   careWindowPolicy: boolean;
   skipInvalidPolicy: boolean;
+  /** A message is a MARKETING template, and users who stopped marketing messages are skipped. */
+  skipMarketingOptOut: boolean;
   now: Date;
 }
 
@@ -145,6 +148,14 @@ function decide(entries: Entry[], options: PlanOptions): Decision {
       rejected: {
         code: 'INVALID_CONTACT',
         reason: 'LINK reported this user invalid (112404) after the last exchange; the request skips invalid contacts',
+      },
+    };
+  }
+  if (options.skipMarketingOptOut && contact?.marketingOptedOut) {
+    return {
+      rejected: {
+        code: 'MARKETING_OPT_OUT',
+        reason: 'The user stopped marketing messages from this business (Meta user_preferences); the request carries a marketing template',
       },
     };
   }

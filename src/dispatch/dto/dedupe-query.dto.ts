@@ -28,4 +28,13 @@ export class DedupeQueryDto {
   @QueryBoolean()
   @IsBoolean()
   skipInvalid?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Skip people who stopped marketing messages when a message is a MARKETING template (MARKETING_OPT_OUT); absent: the portfolio's policy (on unless turned off)",
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  skipMarketingOptOut?: boolean;
 }

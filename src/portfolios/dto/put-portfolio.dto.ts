@@ -44,6 +44,14 @@ export class SendPoliciesDto {
   skipInvalid?: boolean;
 
   @ApiPropertyOptional({
+    default: true,
+    description: 'Skip people who stopped marketing messages (Meta user_preferences) when a message is a MARKETING template',
+  })
+  @IsOptional()
+  @IsBoolean()
+  skipMarketingOptOut?: boolean;
+
+  @ApiPropertyOptional({
     enum: UNKNOWN_TEMPLATES_POLICIES,
     default: 'phone-or-reject',
     description:
