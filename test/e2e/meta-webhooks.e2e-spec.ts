@@ -272,7 +272,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
         ...messageRequest([B, '+46705550000']),
         messages: [{ type: 'template', template: { name: 'spring_sale', language: { code: 'en' } } }],
       };
-      const dedupe = (body: unknown, query = '') =>
+      const dedupe = (body: object, query = '') =>
         request(t.http).post(`/v1/messages/dedupe${query}`).auth(KEYS.sender, { type: 'bearer' }).send(body);
       const skipped = await dedupe(marketing);
       expect(skipped.status).toBe(200);
