@@ -37,6 +37,8 @@ export class MetaWebhooks1764100014000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE user_profile`);
     await queryRunner.query(`ALTER TABLE business_number DROP COLUMN meta_phone_number_id`);
-    await queryRunner.query(`ALTER TABLE portfolio DROP COLUMN skip_marketing_opt_out, DROP COLUMN meta_app_secret, DROP COLUMN meta_verify_token`);
+    await queryRunner.query(
+      `ALTER TABLE portfolio DROP COLUMN skip_marketing_opt_out, DROP COLUMN meta_app_secret, DROP COLUMN meta_verify_token`,
+    );
   }
 }
