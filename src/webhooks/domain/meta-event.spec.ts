@@ -181,6 +181,14 @@ describe(readMetaValue.name, () => {
     [{ messages: [{ id: 'w1', timestamp: '1780308000', from_user_id: M }] }, 'value.messages[0].from_user_id'],
     [{ messages: [{ id: 'w1', timestamp: 'yesterday', from: M }] }, 'value.messages[0].timestamp'],
     [{ messages: [{ id: 'a\u0000b', timestamp: '1780308000', from: M }] }, 'value.messages[0].id'],
+    [{ messages: [{ id: 'a\ud800b', timestamp: '1780308000', from: M }] }, 'value.messages[0].id'],
+    [
+      {
+        messages: [{ id: 'w1', timestamp: '1780308000', from: M }],
+        contacts: [{ wa_id: '46701234567', profile: { username: '@\udfff' } }],
+      },
+      'value.contacts[0].profile.username',
+    ],
     [
       { statuses: [{ id: 'w1', timestamp: '1780308000', status: 'sent', recipient_user_id: B, recipient_id: 'nope' }] },
       'value.statuses[0].recipient_id',

@@ -105,8 +105,7 @@ class ValueReader {
     this.add(ids, message.from, undefined, `${path}.from`);
     this.add(ids, message.from_user_id, 'bsuid', `${path}.from_user_id`);
     this.add(ids, message.from_parent_user_id, 'parentBsuid', `${path}.from_parent_user_id`);
-    const contact = matchingContact(contacts, ids, message.from);
-    this.fromContact(ids, contact, eventAt, `${path}.contacts`);
+    this.fromContact(ids, matchingContact(contacts, ids, message.from, `${this.path}.contacts`), eventAt);
     if (Object.keys(ids).length === 0) return;
     const base = { portfolio: this.context.portfolio, eventAt, links: true as const };
     const byPhone = typeof message.from === 'string' && ids.msisdn !== undefined && phoneOf(message.from) === ids.msisdn;
@@ -178,13 +177,18 @@ class ValueReader {
     const eventAt = this.timestamp(status.timestamp, `${path}.timestamp`);
     const state = typeof status.status === 'string' ? status.status.trim().toLowerCase() : '';
     if (messageId === undefined || eventAt === undefined) return;
-    if (state === '' || state.length > 32) return void this.errors.push({ field: `${path}.status`, message: 'must be a status name' });
+    if (state === '' || state.length > 32 || !isStorable(state))
+      return void this.errors.push({ field: `${path}.status`, message: 'must be a status name' });
     const ids: Identifiers = {};
     this.add(ids, status.recipient_id, undefined, `${path}.recipient_id`);
     this.add(ids, status.recipient_user_id, 'bsuid', `${path}.recipient_user_id`);
     this.add(ids, status.recipient_parent_user_id ?? status.parent_recipient_user_id, 'parentBsuid', `${path}.recipient_parent_user_id`);
     const own = list(status.contacts);
-    this.fromContact(ids, matchingContact(own.length > 0 ? own : contacts, ids, status.recipient_id), eventAt, `${path}.contacts`);
+    const match =
+      own.length > 0
+        ? matchingContact(own, ids, status.recipient_id, `${path}.contacts`)
+        : matchingContact(contacts, ids, status.recipient_id, `${this.path}.contacts`);
+    this.fromContact(ids, match, eventAt);
     const receiptKey = `meta:status:${messageId}:${state}`;
     if (Object.keys(ids).length === 0) return void this.read_.events.push({ receiptKey, observations: [] });
     const sent = SENT_STATUSES.has(state);
@@ -212,20 +216,21 @@ class ValueReader {
     this.add(ids, preference.wa_id, 'msisdn', `${path}.wa_id`);
     this.add(ids, preference.user_id, 'bsuid', `${path}.user_id`);
     this.add(ids, preference.parent_user_id, 'parentBsuid', `${path}.parent_user_id`);
-    this.fromContact(ids, matchingContact(contacts, ids, preference.wa_id), eventAt, `${path}.contacts`);
+    this.fromContact(ids, matchingContact(contacts, ids, preference.wa_id, `${this.path}.contacts`), eventAt);
     if (eventAt && Object.keys(ids).length > 0) this.read_.preferences.push({ ids, optedOut: choice === 'stop', eventAt });
   }
 
   /** The identifiers of the `contacts[]` entry about this user, and the username it shows. */
-  private fromContact(ids: Identifiers, contact: Json | undefined, eventAt: Date | undefined, path: string): void {
-    if (!contact) return;
+  private fromContact(ids: Identifiers, match: { contact: Json; path: string } | undefined, eventAt: Date | undefined): void {
+    if (!match) return;
+    const { contact, path } = match;
     this.add(ids, contact.wa_id, 'msisdn', `${path}.wa_id`);
     this.add(ids, contact.user_id, 'bsuid', `${path}.user_id`);
     this.add(ids, contact.parent_user_id, 'parentBsuid', `${path}.parent_user_id`);
     const username = asObject(contact.profile).username;
     if (typeof username !== 'string' || username.trim() === '' || !eventAt) return;
-    if (username.length > MAX_USERNAME || username.includes('\u0000')) {
-      return void this.errors.push({ field: `${path}.profile.username`, message: `must be at most ${MAX_USERNAME} characters` });
+    if (username.length > MAX_USERNAME || !isStorable(username)) {
+      return void this.errors.push({ field: `${path}.profile.username`, message: `must be at most ${MAX_USERNAME} characters of text` });
     }
     if (Object.keys(ids).length > 0) this.read_.usernames.push({ ids: { ...ids }, username: username.trim(), eventAt });
   }
@@ -247,7 +252,7 @@ class ValueReader {
   }
 
   private id(raw: unknown, field: string): string | undefined {
-    if (typeof raw === 'string' && raw.trim() !== '' && raw.length <= MAX_ID && !raw.includes('\u0000')) return raw;
+    if (typeof raw === 'string' && raw.trim() !== '' && raw.length <= MAX_ID && isStorable(raw)) return raw;
     this.errors.push({ field, message: `must be a non-empty string of at most ${MAX_ID} characters` });
     return undefined;
   }
@@ -265,6 +270,11 @@ class ValueReader {
   }
 }
 
+/** No NUL and no lone surrogate: the text goes into JSON columns, which refuse both, and one event must not fail the batch. */
+function isStorable(text: string): boolean {
+  return !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+}
+
 /** Meta writes phone numbers as international digits without `+` (`16505551234`). */
 function phoneOf(raw: string): string {
   const trimmed = raw.trim();
@@ -272,13 +282,19 @@ function phoneOf(raw: string): string {
 }
 
 /** The `contacts[]` entry about this user: the one naming its BSUID or phone, or the only one. */
-function matchingContact(contacts: unknown[], ids: Identifiers, rawPhone: unknown): Json | undefined {
+function matchingContact(
+  contacts: unknown[],
+  ids: Identifiers,
+  rawPhone: unknown,
+  path: string,
+): { contact: Json; path: string } | undefined {
   const entries = contacts.map(asObject);
   const phone = typeof rawPhone === 'string' ? rawPhone.trim() : undefined;
-  const named = entries.find(
+  const named = entries.findIndex(
     (entry) => (ids.bsuid !== undefined && entry.user_id === ids.bsuid) || (phone !== undefined && entry.wa_id === phone),
   );
-  return named ?? (entries.length === 1 ? entries[0] : undefined);
+  const index = named >= 0 ? named : entries.length === 1 ? 0 : -1;
+  return index < 0 ? undefined : { contact: entries[index], path: `${path}[${index}]` };
 }
 
 function cardPhone(phones: unknown, region: CountryCode): string | undefined {
