@@ -80,6 +80,21 @@ export class IngestService {
   }
 
   /**
+   * Queues several webhooks together (the events of one Meta POST): they join the same batch,
+   * so one transaction applies them (up to MAX_BATCH), with the queue's limits and group commit.
+   * Each answers its outcome or the error it failed with.
+   */
+  ingestAll(items: IngestItem[]): Promise<PromiseSettledResult<IngestOutcome>[]> {
+    if (this.waiting.length + items.length > MAX_WAITING) {
+      return Promise.reject(AppError.unavailable('Too many events are waiting to be stored; retry later'));
+    }
+    const outcomes = items.map((item) => new Promise<IngestOutcome>((resolve, reject) => this.waiting.push({ item, resolve, reject })));
+    this.metrics.ingestWaiting.set(this.waiting.length);
+    if (this.drains < this.config.ingestConcurrency) this.startDrain();
+    return Promise.allSettled(outcomes);
+  }
+
+  /**
    * Applies a batch at once, past the queue (the backfill of archived webhooks): the same
    * transaction, rules, retries and replay of late webhooks as a drained batch. Each item answers
    * its outcome or the error it failed with; a database that cannot be reached fails them all.

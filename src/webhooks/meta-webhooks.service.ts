@@ -133,7 +133,7 @@ export class MetaWebhooksService {
       }
     }
     if (items.length > 0) {
-      const settled = await this.ingest.ingestBatch(items);
+      const settled = await this.ingest.ingestAll(items);
       const failed = settled.find((result) => result.status === 'rejected');
       settled.forEach((result) => {
         if (result.status === 'fulfilled') {

@@ -287,16 +287,38 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       );
     });
 
+    it('erases the username and the marketing choice with the person', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('user-preferences-stop')).expect(200);
+      expect(await count('user_profile')).toBe(3);
+      await request(t.http)
+        .delete(`/v1/portfolios/acme/contacts/${encodeURIComponent(M)}`)
+        .auth(KEYS.admin, { type: 'bearer' })
+        .expect(200);
+      expect(await count('user_profile')).toBe(0);
+    });
+
     it('applies the entries of one webhook together, and never takes a Meta id for a LINK one', async () => {
       const first = meta('messages-text-phone-bsuid-parent');
       const second = meta('statuses-delivered-phone-bsuid-parent');
+      // Another person, so that both events write rows.
+      second.entry[0].changes[0].value.statuses[0] = {
+        ...second.entry[0].changes[0].value.statuses[0],
+        recipient_id: '46705551111',
+        recipient_user_id: 'SE.55555555555555555555',
+        recipient_parent_user_id: undefined,
+      };
+      second.entry[0].changes[0].value.contacts = [];
       const both = { ...first, entry: [...first.entry, ...second.entry] };
       const res = await post(t, both);
       expect(res.body).toEqual(expect.objectContaining({ applied: 2 }));
+      // One transaction: now() is the same for every row it wrote.
+      const [{ n }] = await t.dataSource.query(`SELECT count(DISTINCT recorded_at) AS n FROM link_history`);
+      expect(Number(n)).toBe(1);
       const messageId = first.entry[0].changes[0].value.messages[0].id;
       // LINK's MO with the same id is another event: applied, not taken for a redelivery.
       await sendMo(t, mo('+46705550000', null, messageId, '2026-06-01T10:00:00Z'));
-      expect(await t.contactsOf('acme')).toHaveLength(2);
+      expect(await t.contactsOf('acme')).toHaveLength(3);
     });
 
     it('reads no other field of the webhook', async () => {
