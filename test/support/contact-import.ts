@@ -54,6 +54,8 @@ export const imported = (fields: Partial<Record<'id' | 'msisdn' | 'bsuid' | 'par
     // No exchange with an imported phone was seen: nothing keeps it arriving.
     phoneVisibility: view.msisdn ? 'none' : null,
     contactBookAt: null,
+    username: null,
+    marketing: null,
     sendTo: view[kind],
     sendToKind: kind,
     sendToReason: expect.any(String),

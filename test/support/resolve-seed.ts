@@ -60,6 +60,8 @@ export async function seedResolveContacts(t: TestApp): Promise<ResolveSeed> {
     phoneVisibility: null,
     contactBookAt: null,
     externalId: null,
+    username: null,
+    marketing: null,
     sendToReason: expect.any(String),
   };
   const full = {
