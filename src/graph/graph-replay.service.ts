@@ -83,6 +83,11 @@ export class GraphReplayService {
 
 function identifiersOf(observations: Observation[]): Record<IdentifierKind, string[]> {
   const sets: Record<IdentifierKind, Set<string>> = { msisdn: new Set(), bsuid: new Set(), parentBsuid: new Set() };
-  for (const obs of observations) for (const field of IDENTIFIER_KINDS) if (obs[field] !== undefined) sets[field].add(obs[field]);
+  for (const obs of observations) {
+    for (const field of IDENTIFIER_KINDS) if (obs[field] !== undefined) sets[field].add(obs[field]);
+    // A BSUID change's previous identifiers are its part of the graph too: their contact is locked and replayed.
+    if (obs.change) sets.bsuid.add(obs.change.previousBsuid);
+    if (obs.change?.previousParentBsuid) sets.parentBsuid.add(obs.change.previousParentBsuid);
+  }
   return { msisdn: [...sets.msisdn], bsuid: [...sets.bsuid], parentBsuid: [...sets.parentBsuid] };
 }

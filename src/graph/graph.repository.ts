@@ -179,9 +179,14 @@ export class GraphRepository {
   ): Promise<Observation[] | undefined> {
     const known = new Set<string>();
     const frontier: Record<IdentifierKind, string[]> = { msisdn: [], bsuid: [], parentBsuid: [] };
-    const add = (obs: Pick<Observation, IdentifierKind>) => {
-      for (const field of IDENTIFIER_KINDS) {
-        const value = obs[field];
+    const add = (obs: Pick<Observation, IdentifierKind | 'change'>) => {
+      const values: [IdentifierKind, string | null | undefined][] = [
+        ...IDENTIFIER_KINDS.map((field): [IdentifierKind, string | undefined] => [field, obs[field]]),
+        // A BSUID change joins the previous identifiers to the new ones.
+        ['bsuid', obs.change?.previousBsuid],
+        ['parentBsuid', obs.change?.previousParentBsuid],
+      ];
+      for (const [field, value] of values) {
         if (value === undefined || value === null || known.has(`${field}\u0000${value}`)) continue;
         known.add(`${field}\u0000${value}`);
         frontier[field].push(value);
@@ -356,15 +361,25 @@ export class GraphRepository {
 function toLogRows(observations: Observation[]): Record<string, unknown>[] {
   return observations
     .filter((obs) => isTimeOrdered(obs) && IDENTIFIER_KINDS.some((field) => obs[field] !== undefined))
-    .map((obs) => ({
-      portfolio: obs.portfolio,
-      orderKey: orderKey(obs),
-      msisdn: obs.msisdn ?? null,
-      bsuid: obs.bsuid ?? null,
-      parentBsuid: obs.parentBsuid ?? null,
-      eventAt: obs.eventAt,
-      observation: obs,
-    }));
+    .flatMap((obs) => {
+      const row = {
+        portfolio: obs.portfolio,
+        orderKey: orderKey(obs),
+        msisdn: obs.msisdn ?? null,
+        bsuid: obs.bsuid ?? null,
+        parentBsuid: obs.parentBsuid ?? null,
+        eventAt: obs.eventAt,
+        observation: obs,
+      };
+      // A BSUID change is found by the previous BSUID too: a late webhook carrying it replays the change (rule 5).
+      const previous = obs.change && {
+        ...row,
+        msisdn: null,
+        bsuid: obs.change.previousBsuid,
+        parentBsuid: obs.change.previousParentBsuid ?? null,
+      };
+      return previous ? [row, previous] : [row];
+    });
 }
 
 /** Each (portfolio, value) of one kind that the observations carry, once. */

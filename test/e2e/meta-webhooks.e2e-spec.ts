@@ -241,6 +241,28 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B2, parentBsuid: P }]);
     });
 
+    it('keeps a late message with the previous phone and BSUID from bringing them back (rule 5)', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('system-user-changed-number')).expect(200);
+      const late = meta('messages-text-phone-bsuid-parent');
+      const message = late.entry[0].changes[0].value.messages[0];
+      message.id = 'wamid.late-before-the-change';
+      message.timestamp = '1780350000'; // between the first message and the change
+      expect((await post(t, late)).body).toEqual(expect.objectContaining({ applied: 1 }));
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
+    });
+
+    it('joins the contact of the new BSUID when the change arrives after a message with it (rule 5)', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      const newer = meta('messages-text-phone-hidden');
+      newer.entry[0].changes[0].value.contacts[0].user_id = B2;
+      newer.entry[0].changes[0].value.messages[0].from_user_id = B2;
+      newer.entry[0].changes[0].value.messages[0].timestamp = '1780400000'; // after the change
+      await post(t, newer).expect(200);
+      await post(t, meta('system-user-changed-user-id')).expect(200);
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B2, parentBsuid: P }]);
+    });
+
     it('links the phone of a card shared through REQUEST_CONTACT_INFO, and only claims a forwarded one', async () => {
       await post(t, meta('messages-contacts-forwarded-card')).expect(200);
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B, parentBsuid: null }]);

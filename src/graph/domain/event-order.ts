@@ -51,9 +51,7 @@ export function laterKey(a: string | null, b: string | null): string | null {
  * counts for its strength, not its time: it never replays anything, and is never replayed.
  */
 export function isTimeOrdered(obs: Observation): boolean {
-  // A BSUID change is applied as it arrives, never logged nor replayed: the log is searched by the
-  // identifiers an observation carries, and it carries the new ones only (Graph: leavePrevious).
-  return obs.links && obs.evidence.kind !== 'IMPORT' && obs.evidence.kind !== 'ADMIN' && obs.change === undefined;
+  return obs.links && obs.evidence.kind !== 'IMPORT' && obs.evidence.kind !== 'ADMIN';
 }
 
 /** What the graph holds about one identifier, for `isLate`. */

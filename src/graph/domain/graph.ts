@@ -217,8 +217,8 @@ class LinkStep {
    * `unlinked` row (a past BSUID, as the send pipeline finds them), and so do the previous parent
    * and, after a number change, the previous phone; the new BSUID takes their place, unless another
    * contact holds it already (`joinPrevious`). A change older than the latest attestation of the
-   * previous BSUID moves nothing (rule 5). Such contacts are never replayed from the log, which
-   * does not keep these messages.
+   * previous BSUID moves nothing (rule 5). The log keeps the change under the previous
+   * identifiers too, so that a late webhook about either side replays both (graph.repository.ts).
    */
   leavePrevious(change: IdentityChange): ContactState | undefined {
     const previous = this.graph.holder(this.obs.portfolio, 'bsuid', change.previousBsuid);
@@ -242,14 +242,12 @@ class LinkStep {
       this.graph.setLink(previous, 'bsuid', bsuid, this.obs.eventAt, 'attested');
       this.record(previous, 'linked', 'bsuid', null, bsuid);
     }
-    this.graph.edit(previous, { hasFullLog: false });
     return previous;
   }
 
   /** The new BSUID was another contact's already: the two are one person (rule 3), if nothing attested says otherwise. */
   joinPrevious(previous: ContactState, target: ContactState | undefined): void {
     if (!target || target === previous || previous.mergedInto !== null) return;
-    this.graph.edit(target, { hasFullLog: false });
     if (this.compatible(previous, target)) this.merge(previous, target);
     else this.conflict(previous, 'bsuid', null, this.value('bsuid'), target.id);
   }

@@ -1,6 +1,7 @@
 import { at, B1, B2, M, M2, newGraph, observation, P } from '../../../test/support/graph-builders';
 import { isTimeOrdered } from './event-order';
 import { Graph } from './graph';
+import { replayComponent } from './replay';
 import { HistoryEntry, IdentityChange, Observation } from './observation';
 
 const P2 = 'SE.ENT.8888';
@@ -39,7 +40,11 @@ describe('Graph: a BSUID change (system message)', () => {
       ['linked', 'c1', 'parentBsuid', null, P2, 'USER_CHANGED_NUMBER'],
       ['linked', 'c1', 'msisdn', null, M2, 'USER_CHANGED_NUMBER'],
     ]);
-    expect(graph.get('c1')).toMatchObject({ hasFullLog: false, bsuidAt: at(5), msisdnAt: at(5) });
+    expect(graph.get('c1')).toMatchObject({
+      bsuidAt: at(5),
+      msisdnAt: at(5),
+      lastEventKey: expect.stringContaining('USER_CHANGED_NUMBER'),
+    });
     expect(graph.holder('acme', 'bsuid', B1)).toBeUndefined();
   });
 
@@ -114,8 +119,46 @@ describe('Graph: a BSUID change (system message)', () => {
     expect(people(graph)).toEqual([{ id: 'c1', msisdn: M2, bsuid: B2, parentBsuid: null }]);
   });
 
-  it('is applied as it arrives: never logged nor replayed', () => {
-    expect(isTimeOrdered(changed({ bsuid: B2 }, 5, { previousBsuid: B1, phoneChanged: false }))).toBe(false);
-    expect(isTimeOrdered(observation({ bsuid: B2 }, 5))).toBe(true);
+  it('takes its place in event-time order, as every linking webhook', () => {
+    expect(isTimeOrdered(changed({ bsuid: B2 }, 5, { previousBsuid: B1, phoneChanged: false }))).toBe(true);
+  });
+
+  describe('replayed from the log (rule 5)', () => {
+    const live = (contacts: ReturnType<typeof replayComponent>['contacts']) =>
+      contacts
+        .filter((contact) => contact.mergedInto === null && (contact.msisdn || contact.bsuid || contact.parentBsuid))
+        .map(({ id, msisdn, bsuid, parentBsuid }) => ({ id, msisdn, bsuid, parentBsuid }));
+    let next = 0;
+    const newId = () => `n${++next}`;
+
+    it('keeps a late webhook with the previous BSUID and phone from bringing them back as a contact', () => {
+      const first = observation({ msisdn: M, bsuid: B1, parentBsuid: P }, 1);
+      const change = changed({ msisdn: M2, bsuid: B2, parentBsuid: P2 }, 5, {
+        previousBsuid: B1,
+        previousParentBsuid: P,
+        phoneChanged: true,
+      });
+      const graph = newGraph();
+      graph.apply(first);
+      graph.apply(change);
+      const late = observation({ msisdn: M, bsuid: B1 }, 3);
+      // The log holds the change twice: under the new identifiers and under the previous ones.
+      const replayed = replayComponent({ current: graph.contacts(), logged: [first, change, change], arriving: [late], newId });
+      expect(live(replayed.contacts)).toEqual([{ id: 'c1', msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
+      expect(replayed.contactOf).toEqual(['c1']);
+    });
+
+    it('joins the contact a message with the new BSUID made when the change arrives after it', () => {
+      const first = observation({ msisdn: M, bsuid: B1 }, 1);
+      const newer = observation({ bsuid: B2 }, 7);
+      const graph = newGraph();
+      graph.apply(first);
+      graph.apply(newer);
+      const change = changed({ bsuid: B2 }, 5, { previousBsuid: B1, phoneChanged: false });
+      const replayed = replayComponent({ current: graph.contacts(), logged: [first, newer], arriving: [change], newId });
+      // One person: the replay keeps the id of the contact sharing the BSUID, the other resolves to it.
+      expect(live(replayed.contacts)).toEqual([{ id: 'c2', msisdn: M, bsuid: B2, parentBsuid: null }]);
+      expect(replayed.contacts.find((contact) => contact.id === 'c1')?.mergedInto).toBe('c2');
+    });
   });
 });
