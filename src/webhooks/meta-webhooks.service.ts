@@ -3,12 +3,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
 import { asAppError } from '../common/errors/database-errors';
 import { IngestItem, IngestService } from '../graph/ingest.service';
+import { UserProfilesService } from '../graph/user-profiles.service';
 import { MetricsService, WebhookOutcome } from '../observability/metrics.service';
 import type { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { isSignedBy, MetaChange, readMetaEnvelope } from './domain/meta-envelope';
 import { MetaRead, readMetaValue } from './domain/meta-event';
-import { UserProfilesService } from '../graph/user-profiles.service';
 
 /** What a Meta webhook did: Meta reads only the status code, tests and operators read the counts. */
 export interface MetaWebhookAck {
@@ -147,6 +147,7 @@ export class MetaWebhooksService {
         throw error;
       }
     }
+    // After the graph's commit: a failure here is a 503, and Meta's retry finds the events already applied.
     await this.profiles.record(
       reads.flatMap(({ portfolio, read }) => [
         ...read.usernames.map(({ ids, username, eventAt }) => ({ portfolio, ids, at: eventAt, username })),
