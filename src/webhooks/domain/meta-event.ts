@@ -272,7 +272,7 @@ class ValueReader {
 
 /** No NUL and no lone surrogate: the text goes into JSON columns, which refuse both, and one event must not fail the batch. */
 function isStorable(text: string): boolean {
-  return !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+  return !text.includes('\u0000') && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 }
 
 /** Meta writes phone numbers as international digits without `+` (`16505551234`). */
