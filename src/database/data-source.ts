@@ -13,6 +13,10 @@ import { ContactBook1764100010000 } from '../../migrations/1764100010000-Contact
 import { ObservationLog1764100011000 } from '../../migrations/1764100011000-ObservationLog';
 import { ContactKeysLeadWithValue1764100012000 } from '../../migrations/1764100012000-ContactKeysLeadWithValue';
 import { LinkPassThrough1764100013000 } from '../../migrations/1764100013000-LinkPassThrough';
+import { IdentityEvents1764100015000 } from '../../migrations/1764100015000-IdentityEvents';
+import { EventDelivery } from '../events/event-delivery.entity';
+import { EventSubscription } from '../events/event-subscription.entity';
+import { IdentityEvent } from '../events/identity-event.entity';
 import { ContactBookEntry } from '../graph/contact-book-entry.entity';
 import { ContactExchange } from '../graph/contact-exchange.entity';
 import { Contact } from '../graph/contact.entity';
@@ -37,6 +41,9 @@ export const ENTITIES = [
   Template,
   SentMessage,
   ContactBookEntry,
+  IdentityEvent,
+  EventSubscription,
+  EventDelivery,
 ];
 
 /** Listed as classes, not globs, so that they load the same under ts-jest and compiled. */
@@ -55,6 +62,7 @@ export const MIGRATIONS = [
   ObservationLog1764100011000,
   ContactKeysLeadWithValue1764100012000,
   LinkPassThrough1764100013000,
+  IdentityEvents1764100015000,
 ];
 
 /**

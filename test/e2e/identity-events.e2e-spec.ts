@@ -1,0 +1,177 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { api } from '../support/api';
+import { noAccess, validation } from '../support/expected-errors';
+import { acmeDlr, mo, sendMo } from '../support/link-builders';
+import { resetWithAcmeAndGlobex } from '../support/portfolios';
+import { createTestApp, KEYS, TestApp } from '../support/test-app';
+
+const PHONE = '+46701234567';
+const B1 = 'SE.13491208655302741918';
+const B2 = 'SE.22222222222222222222';
+
+describe('GET /v1/portfolios/:portfolio/events', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp()));
+  beforeEach(() => resetWithAcmeAndGlobex(t));
+  afterAll(() => t.close());
+
+  const { erase } = api(() => t);
+  const read = (query = '', secret: string = KEYS.crm, portfolio = 'acme') =>
+    request(t.http).get(`/v1/portfolios/${portfolio}/events${query}`).auth(secret, { type: 'bearer' });
+  const all = async () => {
+    const res = await read('?limit=1000');
+    expect(res.status).toBe(200);
+    return res.body.items as Record<string, unknown>[];
+  };
+  const brief = (items: Record<string, unknown>[]) => items.map((e) => [e.type, e.contactId, e.otherContactId, e.field, e.value]);
+
+  it('answers a new contact as created, then each identifier linked, with the evidence, to a read key', async () => {
+    const id = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+
+    const res = await read();
+    expect(res.status).toBe(200);
+    const event = (type: string, field: string | null, value: string | null) => ({
+      id: expect.stringMatching(/^evt_\d+$/),
+      type,
+      portfolio: 'acme',
+      cursor: expect.stringMatching(/^\d+\.\d+$/),
+      contactId: id,
+      otherContactId: null,
+      field,
+      value,
+      evidence: { kind: 'MO', messageId: 'm-1', businessNumber: '+46000000000' },
+      occurredAt: '2026-06-01T10:00:00.000Z',
+      recordedAt: expect.any(String),
+    });
+    expect(res.body).toEqual({
+      items: [event('contact.created', null, null), event('contact.linked', 'bsuid', B1), event('contact.linked', 'msisdn', PHONE)],
+      nextCursor: res.body.items[2].cursor,
+    });
+  });
+
+  it('tells a relink from the contact the phone left to the one it moved to, once', async () => {
+    const first = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    const second = await sendMo(t, mo(PHONE, { whatsappUserId: B2 }, 'm-2', '2026-06-02T10:00:00Z'));
+
+    expect(brief((await all()).slice(3))).toEqual([
+      ['contact.created', second, null, null, null],
+      ['contact.linked', second, null, 'bsuid', B2],
+      ['contact.relinked', first, second, 'msisdn', PHONE],
+    ]);
+  });
+
+  it('tells a merge: the survivor, the merged id, and what moved', async () => {
+    const byPhone = await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    const byBsuid = await sendMo(t, mo(B1, null, 'm-2', '2026-06-01T11:00:00Z'));
+    await t.postMo(mo(PHONE, { whatsappUserId: B1 }, 'm-3', '2026-06-01T12:00:00Z')).expect(200);
+
+    expect(brief((await all()).slice(4))).toEqual([
+      ['contact.merged', byPhone, byBsuid, null, null],
+      ['contact.relinked', byBsuid, byPhone, 'bsuid', B1],
+    ]);
+  });
+
+  it('tells a contact turning invalid (112404) once, not again while it stays invalid', async () => {
+    const id = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    await t.postDlr(acmeDlr(112404, { whatsappUserId: B1 }, 'd-1', '2026-06-02T10:00:00Z')).expect(200);
+    await t.postDlr(acmeDlr(112404, { whatsappUserId: B1 }, 'd-2', '2026-06-03T10:00:00Z')).expect(200);
+
+    const invalid = (await all()).filter((e) => e.type === 'contact.invalid');
+    expect(invalid).toEqual([
+      expect.objectContaining({ contactId: id, evidence: { kind: 'DLR', resultCode: 112404 }, occurredAt: '2026-06-02T10:00:00.000Z' }),
+    ]);
+  });
+
+  it('pages forward from a cursor, and answers the same cursor again when nothing is newer', async () => {
+    await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    const first = await read('?limit=2');
+    expect(first.body.items.map((e: { type: string }) => e.type)).toEqual(['contact.created', 'contact.linked']);
+    const second = await read(`?limit=2&after=${first.body.nextCursor}`);
+    expect(second.body.items).toEqual([expect.objectContaining({ type: 'contact.linked', value: PHONE })]);
+    const third = await read(`?limit=2&after=${second.body.nextCursor}`);
+    expect(third.body).toEqual({ items: [], nextCursor: second.body.nextCursor });
+
+    await sendMo(t, mo(B2, null, 'm-2', '2026-06-01T11:00:00Z'));
+    const fourth = await read(`?after=${third.body.nextCursor}`);
+    expect(fourth.body.items.map((e: { type: string; value: string | null }) => [e.type, e.value])).toEqual([
+      ['contact.created', null],
+      ['contact.linked', B2],
+    ]);
+  });
+
+  it('keeps an erased person out of every event, and announces the erasure by ids only', async () => {
+    const first = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    const other = await sendMo(t, mo('+46709999999', null, 'm-2', '2026-06-01T11:00:00Z'));
+    await erase(PHONE).expect(200);
+
+    const items = await all();
+    expect(JSON.stringify(items)).not.toContain(PHONE);
+    expect(JSON.stringify(items)).not.toContain(B1);
+    expect(JSON.stringify(items)).toContain('+46709999999');
+    expect(brief(items)).toEqual([
+      ['contact.created', first, null, null, null],
+      ['contact.linked', first, null, 'bsuid', null],
+      ['contact.linked', first, null, 'msisdn', null],
+      ['contact.created', other, null, null, null],
+      ['contact.linked', other, null, 'msisdn', '+46709999999'],
+      ['contact.erased', first, null, null, null],
+    ]);
+    expect(items[5].evidence).toEqual({ kind: 'ADMIN' });
+    const stored = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM identity_event WHERE row_to_json(identity_event)::text LIKE $1`,
+      [`%${PHONE}%`],
+    );
+    expect(stored).toEqual([{ n: 0 }]);
+  });
+
+  it('writes nothing for a webhook delivered again', async () => {
+    await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    await t.postMo(mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z')).expect(200);
+    await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-3', '2026-06-01T12:00:00Z'));
+    expect(await all()).toHaveLength(3);
+  });
+
+  it('refuses a cursor it did not write, and shows another portfolio nothing', async () => {
+    await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    for (const after of ['abc', '1', '1.2.3', '99999999999999999999.1']) {
+      const res = await read(`?after=${after}`);
+      expect({ after, status: res.status, body: res.body }).toEqual({ after, status: 400, body: validation('after') });
+    }
+    expect((await read('?limit=0')).status).toBe(400);
+    const globex = await read('', KEYS.crm, 'globex');
+    expect(globex.status).toBe(403);
+    expect(globex.body).toEqual(noAccess);
+    expect((await read('', KEYS.admin, 'globex')).body).toEqual({ items: [], nextCursor: '0.0' });
+  });
+
+  // Two transactions at once need a second connection: PGlite has one.
+  const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+  onPostgres('shows no event until every older transaction has ended, so a reader going forward skips none', async () => {
+    const slow = new Client({ connectionString: process.env.DATABASE_URL });
+    await slow.connect();
+    try {
+      const early = await sendMo(t, mo(PHONE, null, 'm-0', '2026-06-01T09:00:00Z'));
+      const before = await all();
+      // A transaction that began before the next webhook and commits after it.
+      await slow.query('BEGIN');
+      await slow.query(
+        `INSERT INTO identity_event (portfolio, tx, type, contact_id, evidence, event_at)
+         VALUES ('acme', pg_current_xact_id()::text::bigint, 'contact.created', $1, '{"kind":"ADMIN"}', now())`,
+        [early],
+      );
+      await sendMo(t, mo(B2, null, 'm-1', '2026-06-01T10:00:00Z'));
+      const during = await read(`?after=${before[before.length - 1].cursor}`);
+      expect(during.body.items).toEqual([]);
+      await slow.query('COMMIT');
+      const after = await read(`?after=${during.body.nextCursor}`);
+      expect(after.body.items.map((e: { type: string; value: string | null }) => [e.type, e.value])).toEqual([
+        ['contact.created', null],
+        ['contact.created', null],
+        ['contact.linked', B2],
+      ]);
+    } finally {
+      await slow.end();
+    }
+  });
+});
