@@ -132,10 +132,14 @@ export class EventsRepository {
     outcome: { status: DeliveryStatus; httpStatus: number | null; error: string | null; nextAttemptAt: Date | null },
   ): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
-      `UPDATE event_delivery SET status = $5, last_status = $6, last_error = $7, next_attempt_at = coalesce($8, next_attempt_at),
-              finished_at = CASE WHEN $5 = 'pending' THEN NULL ELSE now() END, lease_until = NULL, lease_token = NULL
-       WHERE portfolio = $1 AND subscription = $2 AND event_id = $3 AND lease_token = $4
-       RETURNING 1`,
+      // A bare UPDATE answers TypeORM's [rows, count]: the SELECT answers rows.
+      `WITH settled AS (
+         UPDATE event_delivery SET status = $5, last_status = $6, last_error = $7, next_attempt_at = coalesce($8, next_attempt_at),
+                finished_at = CASE WHEN $5 = 'pending' THEN NULL ELSE now() END, lease_until = NULL, lease_token = NULL
+         WHERE portfolio = $1 AND subscription = $2 AND event_id = $3 AND lease_token = $4
+         RETURNING 1
+       )
+       SELECT 1 FROM settled`,
       [
         delivery.portfolio,
         delivery.subscription,
@@ -180,10 +184,13 @@ export class EventsRepository {
   /** Sends a delivery again from now on, with a fresh retry period. */
   async replay(portfolio: string, subscription: string, eventId: string): Promise<DeliveryRow | undefined> {
     const [row] = await this.dataSource.query<DeliveryRow[]>(
-      `UPDATE event_delivery SET status = 'pending', attempts = 0, next_attempt_at = now(), created_at = now(), finished_at = NULL,
-              lease_until = NULL, lease_token = NULL, last_status = NULL, last_error = NULL
-       WHERE portfolio = $1 AND subscription = $2 AND event_id = $3
-       RETURNING ${DELIVERY_COLUMNS}`,
+      `WITH replayed AS (
+         UPDATE event_delivery SET status = 'pending', attempts = 0, next_attempt_at = now(), created_at = now(), finished_at = NULL,
+                lease_until = NULL, lease_token = NULL, last_status = NULL, last_error = NULL
+         WHERE portfolio = $1 AND subscription = $2 AND event_id = $3
+         RETURNING *
+       )
+       SELECT ${DELIVERY_COLUMNS} FROM replayed`,
       [portfolio, subscription, eventId],
     );
     return row;
