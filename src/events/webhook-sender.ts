@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
+import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { request as httpRequest, RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
@@ -57,13 +57,13 @@ export function postEvent(
 
 /** `dns.lookup`, refusing a host any of whose addresses is internal. */
 const checkedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 4);
     const refused = addresses.find((entry) => isInternalAddress(entry.address));
     if (refused || addresses.length === 0) {
       return callback(Object.assign(new Error(`${hostname} resolves to an address not allowed`), { code: 'EADDRNOTALLOWED' }), '', 4);
     }
-    if ((options as LookupOptions).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
     callback(null, addresses[0].address, addresses[0].family);
   });
 };

@@ -201,8 +201,8 @@ describe('event subscriptions and deliveries', () => {
     // Queued longer ago than the retry period: the next failure is the last.
     await t.dataSource.query(`UPDATE event_delivery SET created_at = now() - interval '1 hour'`);
     const failed = await eventually(
-      async () => (await deliveries('?status=failed')).body.items,
-      (items: unknown[]) => items.length === 1,
+      async () => (await deliveries('?status=failed')).body.items as { eventId: string }[],
+      (items) => items.length === 1,
     );
     expect(failed).toEqual([
       {

@@ -161,7 +161,7 @@ describe('GET /v1/portfolios/:portfolio/events', () => {
         [early],
       );
       await sendMo(t, mo(B2, null, 'm-1', '2026-06-01T10:00:00Z'));
-      const during = await read(`?after=${before[before.length - 1].cursor}`);
+      const during = await read(`?after=${String(before[before.length - 1].cursor)}`);
       expect(during.body.items).toEqual([]);
       await slow.query('COMMIT');
       const after = await read(`?after=${during.body.nextCursor}`);
