@@ -114,12 +114,12 @@ export class EventsRepository {
        ), claimed AS (
          UPDATE event_delivery d SET lease_until = now() + $2 * interval '1 millisecond', lease_token = $3, attempts = d.attempts + 1
          FROM due WHERE d.portfolio = due.portfolio AND d.subscription = due.subscription AND d.event_id = due.event_id
-         RETURNING d.portfolio, d.subscription, d.event_id, d.attempts, d.created_at
+         RETURNING d.portfolio, d.subscription, d.event_id, d.event_tx, d.attempts, d.created_at
        )
        SELECT c.portfolio, c.subscription, c.event_id::text AS "eventId", c.attempts, c.created_at AS "createdAt",
               $3 AS "leaseToken", s.url, s.secret, s.identifiers,
               (SELECT to_jsonb(e) FROM (SELECT ${EVENT_COLUMNS} FROM identity_event
-                                        WHERE portfolio = c.portfolio AND id = c.event_id) e) AS event
+                                        WHERE portfolio = c.portfolio AND tx = c.event_tx AND id = c.event_id) e) AS event
        FROM claimed c JOIN event_subscription s ON s.portfolio = c.portfolio AND s.name = c.subscription`,
       [limit, leaseMs, token],
     );
@@ -200,9 +200,9 @@ export class EventsRepository {
   async pruneBatch(retentionDays: number, batch: number): Promise<number> {
     const [row] = await this.dataSource.query<{ gone: string }[]>(
       `WITH gone AS (
-         DELETE FROM identity_event WHERE (portfolio, id) IN (
-           SELECT portfolio, id FROM identity_event WHERE recorded_at < now() - $1 * interval '1 day'
-           ORDER BY recorded_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         DELETE FROM identity_event WHERE (portfolio, tx, id) IN (
+           SELECT portfolio, tx, id FROM identity_event WHERE recorded_at < now() - $1 * interval '1 day'
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING portfolio, id
        ), deliveries AS (
          DELETE FROM event_delivery d USING gone WHERE d.portfolio = gone.portfolio AND d.event_id = gone.id

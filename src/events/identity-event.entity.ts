@@ -4,18 +4,18 @@ import type { EventEvidence, IdentityEventType } from './domain/identity-event';
 
 /** The outbox: one identity-change event, written by the graph's own statement (graph.repository.ts). */
 @Entity('identity_event')
-@Index('identity_event_order_idx', ['portfolio', 'tx', 'id'])
-@Index('identity_event_recorded_at_idx', ['recordedAt'])
+// A BRIN index on recorded_at, for the prune: @Index cannot say BRIN, so TypeORM leaves it to the migration.
+@Index('identity_event_recorded_at_idx', { synchronize: false })
 export class IdentityEvent {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'identity_event_pkey' })
   portfolio!: string;
 
+  /** The order of the writing transaction (README: Identity-change events): readers see a row once every older one committed. */
+  @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: 'identity_event_pkey' })
+  tx!: string;
+
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'identity_event_pkey' })
   id!: string;
-
-  /** The order of the writing transaction (README: Identity-change events): readers see a row once every older one committed. */
-  @Column({ type: 'bigint' })
-  tx!: string;
 
   @Column({ type: 'text' })
   type!: IdentityEventType;

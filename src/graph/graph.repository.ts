@@ -298,7 +298,10 @@ export class GraphRepository {
                 "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $7::boolean,
                 (SELECT tx FROM event_order)
          FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
-         ON CONFLICT (portfolio, id) DO UPDATE SET event_tx = excluded.event_tx,
+         ON CONFLICT (portfolio, id) DO UPDATE SET
+           -- Only a change with events moves the contact's order (a 112404 may make one).
+           event_tx = CASE WHEN $9::boolean OR excluded.invalid_at IS DISTINCT FROM contact.invalid_at
+                           THEN excluded.event_tx ELSE contact.event_tx END,
            msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
            msisdn_at = excluded.msisdn_at, bsuid_at = excluded.bsuid_at, parent_bsuid_at = excluded.parent_bsuid_at,
            msisdn_strength = excluded.msisdn_strength, bsuid_strength = excluded.bsuid_strength,
@@ -392,6 +395,7 @@ export class GraphRepository {
         JSON.stringify(toLogRows(batch.observations ?? [])),
         batch.corrected === true,
         JSON.stringify(events),
+        events.length > 0,
       ],
     );
     return Object.fromEntries(written.map((row) => [row.type, Number(row.count)]));
