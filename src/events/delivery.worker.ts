@@ -89,7 +89,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       if (claimed.length < SEND_BATCH) break;
     }
     if (this.stopping) return;
-    for (const { portfolio, subscription, pending, oldestSeconds } of await this.events.backlog()) {
+    const backlog = await this.events.backlog();
+    // A deleted subscription's gauges go with it.
+    this.metrics.eventBacklog.reset();
+    this.metrics.eventLag.reset();
+    for (const { portfolio, subscription, pending, oldestSeconds } of backlog) {
       this.metrics.eventBacklog.set({ subscription: `${portfolio}/${subscription}` }, pending);
       this.metrics.eventLag.set({ subscription: `${portfolio}/${subscription}` }, oldestSeconds);
     }
