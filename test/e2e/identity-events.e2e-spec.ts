@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import request from 'supertest';
+import { EventsRetentionService } from '../../src/events/events-retention.service';
 import { api } from '../support/api';
 import { noAccess, validation } from '../support/expected-errors';
 import { acmeDlr, mo, sendMo } from '../support/link-builders';
@@ -143,6 +144,46 @@ describe('GET /v1/portfolios/:portfolio/events', () => {
     expect(globex.status).toBe(403);
     expect(globex.body).toEqual(noAccess);
     expect((await read('', KEYS.admin, 'globex')).body).toEqual({ items: [], nextCursor: '0.0' });
+  });
+
+  it('prunes events older than the retention with their deliveries, and keeps the rest', async () => {
+    await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'https://crm.example.com/hooks' })
+      .expect(201);
+    const [old] = await t.dataSource.query<{ id: string; tx: string }[]>(
+      `INSERT INTO identity_event (portfolio, tx, type, contact_id, evidence, event_at, recorded_at)
+       VALUES ('acme', 1, 'contact.created', gen_random_uuid(), '{"kind":"MO"}', now(), now() - interval '31 days')
+       RETURNING id::text, tx::text`,
+    );
+    await t.dataSource.query(
+      `INSERT INTO event_delivery (portfolio, subscription, event_id, event_tx, contact_id, status) VALUES ('acme', 'crm', $1, $2, gen_random_uuid(), 'failed')`,
+      [old.id, old.tx],
+    );
+
+    await expect(t.app.get(EventsRetentionService).prune()).resolves.toBe(1);
+    expect(await t.dataSource.query('SELECT count(*)::int AS n FROM event_delivery')).toEqual([{ n: 0 }]);
+    expect((await all()).map((e) => e.id)).not.toContain(`evt_${old.id}`);
+    expect(await all()).toHaveLength(3);
+  });
+
+  it('refuses a subscription to an internal address or over plain http unless configured to allow it', async () => {
+    for (const [url, message] of [
+      ['https://127.0.0.1:3421/hooks', 'must not point to a loopback, private or link-local address'],
+      ['https://[::1]/hooks', 'must not point to a loopback, private or link-local address'],
+      ['https://10.0.0.8/hooks', 'must not point to a loopback, private or link-local address'],
+      ['http://crm.example.com/hooks', 'must be an https URL'],
+    ]) {
+      const res = await request(t.http).put('/v1/portfolios/acme/subscriptions/crm').auth(KEYS.admin, { type: 'bearer' }).send({ url });
+      expect({ url, status: res.status, body: res.body }).toEqual({
+        url,
+        status: 400,
+        body: { ...validation('url'), fields: [{ field: 'url', message }] },
+      });
+    }
+    expect(await t.dataSource.query('SELECT name FROM event_subscription')).toEqual([]);
   });
 
   // Two transactions at once need a second connection: PGlite has one.
