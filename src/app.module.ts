@@ -4,6 +4,7 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { loggingModule } from './observability/logging';
@@ -25,6 +26,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DispatchModule,
     WebhooksModule,
     RetentionModule,
+    EventsModule,
     HealthModule,
   ],
 })

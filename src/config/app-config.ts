@@ -45,10 +45,23 @@ export class AppConfig {
   readonly databaseRetryAttempts!: number;
   /** Days sent messages and webhook receipts are kept before the prune deletes them. */
   readonly retentionDays!: number;
+  readonly events!: EventsConfig;
 
   static of(values: Omit<AppConfig, never>): AppConfig {
     return Object.freeze(Object.assign(new AppConfig(), values));
   }
+}
+
+/** Identity-change events: how long they are kept, where and how they are delivered. */
+export interface EventsConfig {
+  retentionDays: number;
+  allowPrivate: boolean;
+  allowHttp: boolean;
+  /** Whether this process runs the delivery worker. */
+  deliver: boolean;
+  pollMs: number;
+  timeoutMs: number;
+  retry: { baseMs: number; maxMs: number; giveUpAfterMs: number };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -120,6 +133,15 @@ export function loadAppConfig(env: Record<string, unknown>): AppConfig {
     ingestConcurrency: dto.INGEST_CONCURRENCY,
     databaseRetryAttempts: 5,
     retentionDays: dto.RETENTION_DAYS,
+    events: {
+      retentionDays: dto.EVENTS_RETENTION_DAYS,
+      allowPrivate: dto.EVENTS_ALLOW_PRIVATE === 'true',
+      allowHttp: dto.EVENTS_ALLOW_HTTP === 'true',
+      deliver: dto.EVENTS_DELIVERY === 'true',
+      pollMs: dto.EVENTS_POLL_MS,
+      timeoutMs: dto.EVENTS_TIMEOUT_MS,
+      retry: { baseMs: dto.EVENTS_RETRY_BASE_MS, maxMs: dto.EVENTS_RETRY_MAX_MS, giveUpAfterMs: dto.EVENTS_RETRY_FOR_SECONDS * 1000 },
+    },
   });
 }
 

@@ -166,4 +166,66 @@ export class EnvDto {
   @Min(1)
   @Max(3650)
   RETENTION_DAYS = 30;
+  /** Days identity-change events are kept for CRMs to read (and deliveries to be replayed) before the prune deletes them. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  EVENTS_RETENTION_DAYS = 30;
+
+  /** Lets subscriptions deliver to loopback, private and link-local addresses (a CRM on the internal network, tests). */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  EVENTS_ALLOW_PRIVATE = 'false';
+
+  /** Lets subscriptions use plain http: URLs; events carry phone numbers, so https is the default. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  EVENTS_ALLOW_HTTP = 'false';
+
+  /** Whether this process delivers events to subscriptions (any number of replicas may). */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  EVENTS_DELIVERY = 'true';
+
+  /** How often the delivery worker looks for new events and due retries. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  EVENTS_POLL_MS = 1_000;
+
+  /** How long a subscriber may take to answer a delivery before it counts as failed. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  EVENTS_TIMEOUT_MS = 10_000;
+
+  /** The first wait after a failed delivery; each further failure doubles it, with jitter. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  EVENTS_RETRY_BASE_MS = 5_000;
+
+  /** The longest wait between two attempts. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  EVENTS_RETRY_MAX_MS = 3_600_000;
+
+  /** A delivery still failing this long after its event was queued is marked failed (replayable). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  EVENTS_RETRY_FOR_SECONDS = 86_400;
 }

@@ -14,6 +14,10 @@ import { ObservationLog1764100011000 } from '../../migrations/1764100011000-Obse
 import { ContactKeysLeadWithValue1764100012000 } from '../../migrations/1764100012000-ContactKeysLeadWithValue';
 import { LinkPassThrough1764100013000 } from '../../migrations/1764100013000-LinkPassThrough';
 import { MetaWebhooks1764100014000 } from '../../migrations/1764100014000-MetaWebhooks';
+import { IdentityEvents1764100015000 } from '../../migrations/1764100015000-IdentityEvents';
+import { EventDelivery } from '../events/event-delivery.entity';
+import { EventSubscription } from '../events/event-subscription.entity';
+import { IdentityEvent } from '../events/identity-event.entity';
 import { ContactBookEntry } from '../graph/contact-book-entry.entity';
 import { ContactExchange } from '../graph/contact-exchange.entity';
 import { Contact } from '../graph/contact.entity';
@@ -40,6 +44,9 @@ export const ENTITIES = [
   SentMessage,
   ContactBookEntry,
   UserProfile,
+  IdentityEvent,
+  EventSubscription,
+  EventDelivery,
 ];
 
 /** Listed as classes, not globs, so that they load the same under ts-jest and compiled. */
@@ -59,6 +66,7 @@ export const MIGRATIONS = [
   ContactKeysLeadWithValue1764100012000,
   LinkPassThrough1764100013000,
   MetaWebhooks1764100014000,
+  IdentityEvents1764100015000,
 ];
 
 /**

@@ -101,6 +101,10 @@ export class Contact {
   @Column({ name: 'has_full_log', type: 'boolean', default: true })
   hasFullLog!: boolean;
 
+  /** The order of the latest identity-change event about this contact (identity_event.tx): a later one never sorts before it. */
+  @Column({ name: 'event_tx', type: 'bigint', nullable: true })
+  eventTx!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 

@@ -108,6 +108,11 @@ export class ErasureRepository {
          RETURNING 1
        ), profiles AS (
          DELETE FROM user_profile WHERE portfolio = $1 AND value = ANY($3::text[]) RETURNING 1
+       ), events AS (
+         -- Identity-change events keep their ids but lose the person's identifiers, delivered or
+         -- not: a delivery reads its event when it is sent, so none leaves with them afterwards.
+         UPDATE identity_event SET value = NULL
+         WHERE portfolio = $1 AND value IS NOT NULL AND (contact_id = ANY($2::uuid[]) OR value = ANY($3::text[]))
        ), contacts AS (
          DELETE FROM contact WHERE portfolio = $1 AND id = ANY($2::uuid[]) RETURNING 1
        )

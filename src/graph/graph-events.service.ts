@@ -62,6 +62,11 @@ export class GraphEventsService {
     if (bulk && history.length > 0) this.logger.log({ events: counts }, 'graph batch');
   }
 
+  /** Identity-change events written to the outbox with the change, by type. */
+  identityEvents(counts: Readonly<Record<string, number>>): void {
+    for (const [type, count] of Object.entries(counts)) this.metrics.identityEvents.inc({ type }, count);
+  }
+
   /** A person erased on request: the contact and the contacts merged into it. */
   erased(portfolio: string, contactIds: readonly string[]): void {
     this.metrics.graphEvents.inc({ event: 'erased' }, contactIds.length);

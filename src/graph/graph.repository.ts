@@ -3,6 +3,7 @@ import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { SURVIVOR_CHAIN } from './contact.sql';
 import { isTimeOrdered, orderKey } from './domain/event-order';
+import { eventsOfChange } from '../events/domain/identity-event';
 import { ContactState, HistoryEntry, MergeSnapshot, Observation } from './domain/observation';
 import type { ContactBookEntryRow } from './domain/phone-visibility';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
@@ -20,6 +21,9 @@ export interface Receipt {
   portfolio: string;
   key: string;
 }
+
+/** Identity-change events a change wrote, by type. */
+export type EventCounts = Record<string, number>;
 
 /** What one change of the graph writes, all in one statement. */
 export interface GraphChange {
@@ -262,21 +266,47 @@ export class GraphRepository {
     return row?.id;
   }
 
-  /** Writes a change's contacts, history, conflicts, exchanges, log and contact-book entries in one statement, and commits. */
-  async writeAndCommit(tx: PipelinedTransaction, batch: GraphChange): Promise<void> {
-    if (batch.contacts.length === 0 && batch.history.length === 0 && !batch.observations?.length && !batch.contactBook?.length)
-      return tx.commit();
-    await tx.commitWith(
-      `WITH contacts AS (
+  /**
+   * Writes a change's contacts, history, conflicts, exchanges, log, contact-book entries and
+   * identity-change events in one statement, and commits.
+   */
+  async writeAndCommit(tx: PipelinedTransaction, batch: GraphChange): Promise<EventCounts> {
+    const events = eventsOfChange(batch.history, batch.erased, new Date());
+    if (
+      batch.contacts.length === 0 &&
+      batch.history.length === 0 &&
+      !batch.observations?.length &&
+      !batch.contactBook?.length &&
+      events.length === 0
+    ) {
+      await tx.commit();
+      return {};
+    }
+    const written = await tx.commitWith<{ type: string; count: string }>(
+      // The statement's snapshot predates its own writes: `prior` reads the contacts as they were.
+      `WITH prior AS (
+         SELECT c.id, c.event_tx, ${PRIOR_INVALID} AS was_invalid
+         FROM jsonb_to_recordset($1::jsonb) AS x("portfolio" text, "id" uuid)
+         JOIN contact c ON c.portfolio = x."portfolio" AND c.id = x."id"
+       ), event_order AS (
+         -- The events' order: this transaction's id, or a newer one a contact it changes got from an
+         -- earlier change (a transaction that took its id before waiting for the contact's lock),
+         -- so that a contact's events never sort before the ones they follow.
+         SELECT greatest(pg_current_xact_id()::text::bigint, (SELECT max(event_tx) FROM prior)) AS tx
+       ), contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
                               msisdn_strength, bsuid_strength, parent_bsuid_strength,
                               first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into, external_id,
-                              last_event_key, has_full_log)
+                              last_event_key, has_full_log, event_tx)
          SELECT "portfolio", "id", "msisdn", "bsuid", "parentBsuid", "msisdnAt", "bsuidAt", "parentBsuidAt", "msisdnStrength",
                 "bsuidStrength", "parentBsuidStrength", "firstSeenAt", "lastSeenAt", "lastInboundAt", "lastOutboundAt",
-                "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $7::boolean
+                "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $7::boolean,
+                (SELECT tx FROM event_order)
          FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
          ON CONFLICT (portfolio, id) DO UPDATE SET
+           -- Only a change with events moves the contact's order (a 112404 may make one).
+           event_tx = CASE WHEN $9::boolean OR excluded.invalid_at IS DISTINCT FROM contact.invalid_at
+                           THEN excluded.event_tx ELSE contact.event_tx END,
            msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
            msisdn_at = excluded.msisdn_at, bsuid_at = excluded.bsuid_at, parent_bsuid_at = excluded.parent_bsuid_at,
            msisdn_strength = excluded.msisdn_strength, bsuid_strength = excluded.bsuid_strength,
@@ -342,8 +372,25 @@ export class GraphRepository {
          SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", x."eventAt", x."observation"
          FROM jsonb_to_recordset($6::jsonb) AS x(
            "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" timestamptz, "observation" jsonb)
+       ), events AS (
+         INSERT INTO identity_event (portfolio, tx, type, contact_id, other_contact_id, field, value, evidence, event_at)
+         SELECT e.portfolio, (SELECT tx FROM event_order), e.type, e.contact_id, e.other_contact_id, e.field, e.value, e.evidence, e.event_at
+         FROM (
+           SELECT x."portfolio", x."type", x."contactId", x."otherContactId", x."field", x."value", x."evidence", x."eventAt", x.ordinality
+           FROM ROWS FROM (jsonb_to_recordset($8::jsonb) AS ("portfolio" text, "type" text, "contactId" uuid, "otherContactId" uuid,
+                           "field" text, "value" text, "evidence" jsonb, "eventAt" timestamptz)) WITH ORDINALITY AS x
+           UNION ALL
+           -- A 112404 that turns a valid contact invalid (as isInvalid): the activity is no history row.
+           SELECT x."portfolio", 'contact.invalid', x."id", NULL, NULL, NULL,
+                  jsonb_build_object('kind', 'DLR', 'resultCode', 112404), x."invalidAt", 1e9 + x.ordinality
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (${CONTACT_RECORD})) WITH ORDINALITY AS x
+           LEFT JOIN prior p ON p.id = x."id"
+           WHERE x."mergedInto" IS NULL AND ${NEW_INVALID} AND NOT coalesce(p.was_invalid, false)
+         ) AS e(portfolio, type, contact_id, other_contact_id, field, value, evidence, event_at, ordinality)
+         ORDER BY e.ordinality
+         RETURNING type
        )
-       SELECT 1`,
+       SELECT type, count(*) AS count FROM events GROUP BY type`,
       [
         JSON.stringify(batch.contacts),
         JSON.stringify(batch.history),
@@ -352,10 +399,17 @@ export class GraphRepository {
         JSON.stringify(batch.contactBook ?? []),
         JSON.stringify(toLogRows(batch.observations ?? [])),
         batch.corrected === true,
+        JSON.stringify(events),
+        events.length > 0,
       ],
     );
+    return Object.fromEntries(written.map((row) => [row.type, Number(row.count)]));
   }
 }
+
+/** As `isInvalid`, over the stored contact `c` and over the contact `x` being written. */
+const PRIOR_INVALID = `(c.invalid_at IS NOT NULL AND c.invalid_at >= coalesce(greatest(c.last_inbound_at, c.last_outbound_at), '-infinity'))`;
+const NEW_INVALID = `(x."invalidAt" IS NOT NULL AND x."invalidAt" >= coalesce(greatest(x."lastInboundAt", x."lastOutboundAt"), '-infinity'))`;
 
 /** What the log keeps of each linking observation that names somebody. */
 function toLogRows(observations: Observation[]): Record<string, unknown>[] {

@@ -44,12 +44,12 @@ export class GraphStore {
       this.dataSource,
       async (tx) => {
         const answer = await work(tx);
-        await this.repository.writeAndCommit(tx, answer.change);
-        return answer;
+        return { ...answer, eventCounts: await this.repository.writeAndCommit(tx, answer.change) };
       },
       options.attempts,
     );
     this.events.committed(done.change.history, options.bulk);
+    this.events.identityEvents(done.eventCounts);
     if (done.change.erased) this.events.erased(done.change.erased.portfolio, done.change.erased.contactIds);
     return done.result;
   }

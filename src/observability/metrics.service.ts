@@ -44,6 +44,34 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly identityEvents = new Counter({
+    name: 'contact_book_identity_events_total',
+    help: 'Identity-change events written to the outbox, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventDeliveries = new Counter({
+    name: 'contact_book_event_deliveries_total',
+    help: 'Event delivery attempts by subscription (portfolio/name) and outcome (delivered, retried, failed)',
+    labelNames: ['subscription', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventBacklog = new Gauge({
+    name: 'contact_book_event_deliveries_pending',
+    help: 'Deliveries waiting to be sent, by subscription (portfolio/name)',
+    labelNames: ['subscription'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventLag = new Gauge({
+    name: 'contact_book_event_delivery_lag_seconds',
+    help: 'Age of the oldest pending delivery, by subscription (portfolio/name); 0 when none waits',
+    labelNames: ['subscription'] as const,
+    registers: [this.registry],
+  });
+
   readonly dedupeDestinations = new Counter({
     name: 'contact_book_dedupe_destinations_total',
     help: 'Destinations planned by dedupe and the proxy, by action and code',

@@ -109,6 +109,10 @@ const BASES: Record<string, () => unknown[]> = {
     { language: 'en_US', category: 'AUTHENTICATION', otpType: 'COPY_CODE' },
     { language: 'sv', category: 'MARKETING' },
   ],
+  'put /v1/portfolios/{portfolio}/subscriptions/{name}': () => [
+    { url: 'https://crm.example.com/hooks/contact-book', types: ['contact.linked', 'contact.relinked'], identifiers: 'masked' },
+    { url: 'https://crm.example.com/hooks' },
+  ],
   'post /v1/messages/dedupe': messageRequests,
   'post /link/messages': messageRequests,
   'post /webhooks/link/mo': () => fixturesStarting('mo-'),

@@ -93,7 +93,7 @@ export async function createTestApp(
     config,
     async resetDatabase() {
       await dataSource.query(
-        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number, sent_message, user_profile',
+        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number, sent_message, identity_event, event_subscription, event_delivery, user_profile',
       );
       await dataSource.query(`DELETE FROM portfolio WHERE key <> 'default'`);
       app.get(PortfoliosService).invalidate();

@@ -1,0 +1,53 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event to push to one subscription: retried until delivered, or failed after the retry period. */
+@Entity('event_delivery')
+@Check('event_delivery_status_check', `status IN ('pending', 'delivered', 'failed')`)
+@Index('event_delivery_due_idx', ['nextAttemptAt'], { where: `status = 'pending'` })
+@Index('event_delivery_contact_idx', ['portfolio', 'subscription', 'contactId', 'eventTx', 'eventId'], { where: `status = 'pending'` })
+export class EventDelivery {
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'event_delivery_pkey' })
+  portfolio!: string;
+
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'event_delivery_pkey' })
+  subscription!: string;
+
+  @PrimaryColumn({ name: 'event_id', type: 'bigint', primaryKeyConstraintName: 'event_delivery_pkey' })
+  eventId!: string;
+
+  @Column({ name: 'event_tx', type: 'bigint' })
+  eventTx!: string;
+
+  @Column({ name: 'contact_id', type: 'uuid' })
+  contactId!: string;
+
+  @Column({ type: 'text', default: 'pending' })
+  status!: DeliveryStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  /** A worker sending it holds it until then; another takes it over only after. */
+  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
+  leaseUntil!: Date | null;
+
+  @Column({ name: 'lease_token', type: 'uuid', nullable: true })
+  leaseToken!: string | null;
+
+  @Column({ name: 'last_status', type: 'integer', nullable: true })
+  lastStatus!: number | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+}

@@ -1,0 +1,219 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { EventPosition, StoredEvent } from './domain/event-view';
+import type { IdentifierExposure } from './domain/identity-event';
+import type { DeliveryStatus } from './event-delivery.entity';
+
+/**
+ * Rows older than every transaction still running (README: Identity-change events). A transaction
+ * writes its events with its own id (or a newer one, never older), so a row that commits later
+ * always sorts after every row already visible here: a reader going forward by (tx, id) skips none.
+ */
+export const SETTLED = `tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+
+const EVENT_COLUMNS = `portfolio, id::text, tx::text, type, contact_id AS "contactId", other_contact_id AS "otherContactId", field, value,
+  evidence, event_at AS "eventAt", recorded_at AS "recordedAt"`;
+
+/** A delivery claimed for sending, with its subscription and its event (undefined once pruned). */
+export interface ClaimedDelivery {
+  portfolio: string;
+  subscription: string;
+  eventId: string;
+  attempts: number;
+  createdAt: Date;
+  leaseToken: string;
+  url: string;
+  secret: string;
+  identifiers: IdentifierExposure;
+  event: StoredEvent | null;
+}
+
+export interface DeliveryRow {
+  eventId: string;
+  eventTx: string;
+  contactId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+const DELIVERY_COLUMNS = `event_id::text AS "eventId", event_tx::text AS "eventTx", contact_id AS "contactId", status, attempts,
+  next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", created_at AS "createdAt",
+  finished_at AS "finishedAt"`;
+
+/** The outbox's SQL: reading it in order, turning it into deliveries, claiming and settling them. */
+@Injectable()
+export class EventsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A portfolio's settled events after `after`, in order. */
+  async pageAfter(portfolio: string, after: EventPosition, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.dataSource.query<StoredEvent[]>(
+      `SELECT ${EVENT_COLUMNS} FROM identity_event
+       WHERE portfolio = $1 AND (tx, id) > ($2::bigint, $3::bigint) AND ${SETTLED}
+       ORDER BY tx, id LIMIT $4`,
+      [portfolio, after.tx, after.id, limit],
+    );
+    return rows.map(withDates);
+  }
+
+  /**
+   * Queues a delivery for each settled event a subscription wants, up to `limit` events per
+   * subscription, and moves its position past them. A subscription another worker is queuing is skipped.
+   */
+  async fanOut(limit: number): Promise<number> {
+    const [row] = await this.dataSource.query<{ queued: string }[]>(
+      `WITH sub AS (
+         SELECT portfolio, name, types, position_tx, position_id FROM event_subscription
+         ORDER BY portfolio, name FOR UPDATE SKIP LOCKED
+       ), scanned AS (
+         SELECT s.portfolio, s.name, s.types, e.id, e.tx, e.type, e.contact_id
+         FROM sub s CROSS JOIN LATERAL (
+           SELECT id, tx, type, contact_id FROM identity_event
+           WHERE portfolio = s.portfolio AND (tx, id) > (s.position_tx, s.position_id) AND ${SETTLED}
+           ORDER BY tx, id LIMIT $1) e
+       ), queued AS (
+         INSERT INTO event_delivery (portfolio, subscription, event_id, event_tx, contact_id)
+         SELECT portfolio, name, id, tx, contact_id FROM scanned WHERE type = ANY(types)
+         ON CONFLICT DO NOTHING
+         RETURNING 1
+       ), moved AS (
+         UPDATE event_subscription s SET position_tx = last.tx, position_id = last.id
+         FROM (SELECT DISTINCT ON (portfolio, name) portfolio, name, tx, id FROM scanned ORDER BY portfolio, name, tx DESC, id DESC) last
+         WHERE s.portfolio = last.portfolio AND s.name = last.name
+       )
+       SELECT count(*) AS queued FROM queued`,
+      [limit],
+    );
+    return Number(row.queued);
+  }
+
+  /**
+   * Takes up to `limit` due deliveries for `leaseMs`: each the oldest pending one of its contact
+   * and subscription (in order per contact), none taken by another worker (locked or leased).
+   */
+  async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const token = randomUUID();
+    const rows = await this.dataSource.query<
+      (ClaimedDelivery & { event: (StoredEvent & { eventAt: string; recordedAt: string }) | null })[]
+    >(
+      `WITH due AS (
+         SELECT d.portfolio, d.subscription, d.event_id FROM event_delivery d
+         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+           AND NOT EXISTS (SELECT 1 FROM event_delivery p
+                           WHERE p.portfolio = d.portfolio AND p.subscription = d.subscription AND p.contact_id = d.contact_id
+                             AND p.status = 'pending' AND (p.event_tx, p.event_id) < (d.event_tx, d.event_id))
+         ORDER BY d.next_attempt_at, d.event_tx, d.event_id
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE event_delivery d SET lease_until = now() + $2 * interval '1 millisecond', lease_token = $3, attempts = d.attempts + 1
+         FROM due WHERE d.portfolio = due.portfolio AND d.subscription = due.subscription AND d.event_id = due.event_id
+         RETURNING d.portfolio, d.subscription, d.event_id, d.event_tx, d.attempts, d.created_at
+       )
+       SELECT c.portfolio, c.subscription, c.event_id::text AS "eventId", c.attempts, c.created_at AS "createdAt",
+              $3 AS "leaseToken", s.url, s.secret, s.identifiers,
+              (SELECT to_jsonb(e) FROM (SELECT ${EVENT_COLUMNS} FROM identity_event
+                                        WHERE portfolio = c.portfolio AND tx = c.event_tx AND id = c.event_id) e) AS event
+       FROM claimed c JOIN event_subscription s ON s.portfolio = c.portfolio AND s.name = c.subscription`,
+      [limit, leaseMs, token],
+    );
+    return rows.map((row) => ({ ...row, event: row.event ? withDates(row.event) : null }));
+  }
+
+  /** Records an attempt's outcome, unless the lease was lost meanwhile (another worker took over). */
+  async settle(
+    delivery: ClaimedDelivery,
+    outcome: { status: DeliveryStatus; httpStatus: number | null; error: string | null; nextAttemptAt: Date | null },
+  ): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      // A bare UPDATE answers TypeORM's [rows, count]: the SELECT answers rows.
+      `WITH settled AS (
+         UPDATE event_delivery SET status = $5, last_status = $6, last_error = $7, next_attempt_at = coalesce($8, next_attempt_at),
+                finished_at = CASE WHEN $5 = 'pending' THEN NULL ELSE now() END, lease_until = NULL, lease_token = NULL
+         WHERE portfolio = $1 AND subscription = $2 AND event_id = $3 AND lease_token = $4
+         RETURNING 1
+       )
+       SELECT 1 FROM settled`,
+      [
+        delivery.portfolio,
+        delivery.subscription,
+        delivery.eventId,
+        delivery.leaseToken,
+        outcome.status,
+        outcome.httpStatus,
+        outcome.error,
+        outcome.nextAttemptAt,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /** Pending deliveries per subscription and the age of the oldest: what the lag gauges show. */
+  async backlog(): Promise<{ portfolio: string; subscription: string; pending: number; oldestSeconds: number }[]> {
+    const rows = await this.dataSource.query<{ portfolio: string; subscription: string; pending: string; oldestSeconds: string }[]>(
+      `SELECT s.portfolio, s.name AS subscription, count(d.event_id) AS pending,
+              coalesce(extract(epoch FROM now() - min(d.created_at)), 0) AS "oldestSeconds"
+       FROM event_subscription s LEFT JOIN event_delivery d
+         ON d.portfolio = s.portfolio AND d.subscription = s.name AND d.status = 'pending'
+       GROUP BY s.portfolio, s.name`,
+    );
+    return rows.map((row) => ({ ...row, pending: Number(row.pending), oldestSeconds: Number(row.oldestSeconds) }));
+  }
+
+  async deliveries(
+    portfolio: string,
+    subscription: string,
+    status: DeliveryStatus | undefined,
+    before: string | undefined,
+    limit: number,
+  ): Promise<DeliveryRow[]> {
+    return this.dataSource.query<DeliveryRow[]>(
+      `SELECT ${DELIVERY_COLUMNS} FROM event_delivery
+       WHERE portfolio = $1 AND subscription = $2 AND ($3::text IS NULL OR status = $3) AND ($4::bigint IS NULL OR event_id < $4)
+       ORDER BY event_id DESC LIMIT $5`,
+      [portfolio, subscription, status ?? null, before ?? null, limit],
+    );
+  }
+
+  /** Sends a delivery again from now on, with a fresh retry period. */
+  async replay(portfolio: string, subscription: string, eventId: string): Promise<DeliveryRow | undefined> {
+    const [row] = await this.dataSource.query<DeliveryRow[]>(
+      `WITH replayed AS (
+         UPDATE event_delivery SET status = 'pending', attempts = 0, next_attempt_at = now(), created_at = now(), finished_at = NULL,
+                lease_until = NULL, lease_token = NULL, last_status = NULL, last_error = NULL
+         WHERE portfolio = $1 AND subscription = $2 AND event_id = $3
+         RETURNING *
+       )
+       SELECT ${DELIVERY_COLUMNS} FROM replayed`,
+      [portfolio, subscription, eventId],
+    );
+    return row;
+  }
+
+  /** Deletes up to `batch` events recorded before the retention, and deliveries of events no longer kept. */
+  async pruneBatch(retentionDays: number, batch: number): Promise<number> {
+    const [row] = await this.dataSource.query<{ gone: string }[]>(
+      `WITH gone AS (
+         DELETE FROM identity_event WHERE (portfolio, tx, id) IN (
+           SELECT portfolio, tx, id FROM identity_event WHERE recorded_at < now() - $1 * interval '1 day'
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING portfolio, id
+       ), deliveries AS (
+         DELETE FROM event_delivery d USING gone WHERE d.portfolio = gone.portfolio AND d.event_id = gone.id
+       )
+       SELECT count(*) AS gone FROM gone`,
+      [retentionDays, batch],
+    );
+    return Number(row.gone);
+  }
+}
+
+function withDates<T extends { eventAt: Date | string; recordedAt: Date | string }>(row: T): T & { eventAt: Date; recordedAt: Date } {
+  return { ...row, eventAt: new Date(row.eventAt), recordedAt: new Date(row.recordedAt) };
+}
