@@ -238,7 +238,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       await post(t, newer).expect(200);
       expect(await t.contactsOf('acme')).toHaveLength(2);
       await post(t, meta('system-user-changed-user-id')).expect(200);
-      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B2, parentBsuid: P }]);
+      // The BSUID changed with a number not shared: the old number leaves the person.
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B2, parentBsuid: P }]);
     });
 
     it('keeps a late message with the previous phone and BSUID from bringing them back (rule 5)', async () => {
@@ -260,7 +261,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       newer.entry[0].changes[0].value.messages[0].timestamp = '1780400000'; // after the change
       await post(t, newer).expect(200);
       await post(t, meta('system-user-changed-user-id')).expect(200);
-      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B2, parentBsuid: P }]);
+      // The BSUID changed with a number not shared: the old number leaves the person.
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B2, parentBsuid: P }]);
     });
 
     it('links the phone of a card shared through REQUEST_CONTACT_INFO, and only claims a forwarded one', async () => {

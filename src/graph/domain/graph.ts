@@ -215,7 +215,9 @@ class LinkStep {
    * Meta's system message that the user's BSUID changed, with their phone number or alone: the
    * contact holding the previous BSUID is this person. The previous BSUID leaves it as an
    * `unlinked` row (a past BSUID, as the send pipeline finds them), and so do the previous parent
-   * and, after a number change, the previous phone; the new BSUID takes their place, unless another
+   * and the previous phone unless the message names that same phone: a BSUID changes with the
+   * phone number, and `user_changed_user_id` comes when the new number cannot be shared, so the
+   * old one is a number the user left (and may be recycled). The new BSUID takes their place, unless another
    * contact holds it already (`joinPrevious`). A change older than the latest attestation of the
    * previous BSUID moves nothing (rule 5). The log keeps the change under the previous
    * identifiers too, so that a late webhook about either side replays both (graph.repository.ts).
@@ -234,10 +236,7 @@ class LinkStep {
     if (parent !== undefined && previous.parentBsuid !== null && previous.parentBsuid !== parent && parentLeaves) {
       this.unlink(previous, 'parentBsuid', null);
     }
-    const phone = this.obs.msisdn;
-    if (change.phoneChanged && phone !== undefined && previous.msisdn !== null && previous.msisdn !== phone) {
-      this.unlink(previous, 'msisdn', null);
-    }
+    if (previous.msisdn !== null && previous.msisdn !== this.obs.msisdn) this.unlink(previous, 'msisdn', null);
     if (!this.holder('bsuid')) {
       this.graph.setLink(previous, 'bsuid', bsuid, this.obs.eventAt, 'attested');
       this.record(previous, 'linked', 'bsuid', null, bsuid);
