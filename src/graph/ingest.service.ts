@@ -276,11 +276,11 @@ function seenIn(contacts: ContactState[], latestKeys: Map<string, string>) {
   };
 }
 
-/** A BSUID change also locks the contact holding the previous BSUID: the person it is about (Graph: leavePrevious). */
+/** A BSUID change also locks the contact holding the previous BSUID or phone: the person it is about (Graph: leavePrevious). */
 function withPrevious(obs: Observation): Observation[] {
   if (!obs.change) return [obs];
-  const { previousBsuid, previousParentBsuid } = obs.change;
-  return [obs, { ...obs, msisdn: undefined, bsuid: previousBsuid, parentBsuid: previousParentBsuid, change: undefined }];
+  const { previousBsuid, previousParentBsuid, previousMsisdn } = obs.change;
+  return [obs, { ...obs, msisdn: previousMsisdn, bsuid: previousBsuid, parentBsuid: previousParentBsuid, change: undefined }];
 }
 
 /** Follows merges to the contact that holds a merged one's identifiers now. */

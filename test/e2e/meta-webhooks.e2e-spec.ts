@@ -242,6 +242,14 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B2, parentBsuid: P }]);
     });
 
+    it('finds a person known only by phone by the old number (`from`) when the previous BSUID was never seen', async () => {
+      const id = await sendMo(t, mo(M, null, 'mo-phone-only', '2026-06-01T09:00:00Z'));
+      const res = await post(t, meta('system-user-changed-number'));
+      expect(res.body).toEqual(expect.objectContaining({ applied: 1, contactIds: [id] }));
+      expect(await t.contactsOf('acme')).toEqual([{ id, msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
+      expect((await contact(M)).status).toBe(404);
+    });
+
     it('keeps a late message with the previous phone and BSUID from bringing them back (rule 5)', async () => {
       await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
       await post(t, meta('system-user-changed-number')).expect(200);

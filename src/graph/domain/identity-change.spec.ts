@@ -119,6 +119,32 @@ describe('Graph: a BSUID change (system message)', () => {
     expect(people(graph)).toEqual([{ id: 'c1', msisdn: M2, bsuid: B2, parentBsuid: null }]);
   });
 
+  it('finds a person known only by phone by the previous phone when nobody held the previous BSUID', () => {
+    const graph = newGraph();
+    graph.apply(observation({ msisdn: M }, 1)); // LINK or an import: the phone alone
+    const { contact, history } = graph.apply(
+      changed({ msisdn: M2, bsuid: B2 }, 5, { previousBsuid: B1, previousMsisdn: M, phoneChanged: true }),
+    );
+    expect(contact?.id).toBe('c1');
+    expect(people(graph)).toEqual([{ id: 'c1', msisdn: M2, bsuid: B2, parentBsuid: null }]);
+    expect(graph.holder('acme', 'msisdn', M)).toBeUndefined();
+    expect(actions(history)).toEqual([
+      ['unlinked', 'c1', 'msisdn', M, null, 'USER_CHANGED_NUMBER'],
+      ['linked', 'c1', 'bsuid', null, B2, 'USER_CHANGED_NUMBER'],
+      ['linked', 'c1', 'msisdn', null, M2, 'USER_CHANGED_NUMBER'],
+    ]);
+  });
+
+  it('leaves the previous phone to another BSUID that holds it (somebody else)', () => {
+    const graph = newGraph();
+    graph.apply(observation({ msisdn: M, bsuid: 'SE.3333' }, 1));
+    graph.apply(changed({ msisdn: M2, bsuid: B2 }, 5, { previousBsuid: B1, previousMsisdn: M, phoneChanged: true }));
+    expect(people(graph)).toEqual([
+      { id: 'c1', msisdn: M, bsuid: 'SE.3333', parentBsuid: null },
+      { id: 'c2', msisdn: M2, bsuid: B2, parentBsuid: null },
+    ]);
+  });
+
   it('changes nothing when delivered again', () => {
     const graph = newGraph();
     graph.apply(observation({ msisdn: M, bsuid: B1 }, 1));

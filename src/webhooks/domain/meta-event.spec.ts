@@ -111,7 +111,7 @@ describe(readMetaValue.name, () => {
     ]);
   });
 
-  it('reads user_changed_number as a change from the previous BSUID, with the new phone, not the old `from`', () => {
+  it('reads user_changed_number as a change from the previous BSUID and phone (`from`), with the new phone', () => {
     const { events } = read('system-user-changed-number');
     expect(events[0].observations).toEqual([
       {
@@ -122,7 +122,7 @@ describe(readMetaValue.name, () => {
         eventAt: seconds(1780394400),
         strength: 'attested',
         links: true,
-        change: { previousBsuid: B, previousParentBsuid: P, phoneChanged: true },
+        change: { previousBsuid: B, previousParentBsuid: P, previousMsisdn: M, phoneChanged: true },
         evidence: { kind: 'USER_CHANGED_NUMBER', messageId: expect.any(String), businessNumber: '+46000000000' },
       },
     ]);

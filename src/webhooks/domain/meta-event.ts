@@ -9,7 +9,8 @@
  *   phone of each card: the sender's own, attested, when shared through the REQUEST_CONTACT_INFO
  *   button (`origin: "contact_request"`), else a claim (rule 8).
  * - `system` messages `user_changed_number` and `user_changed_user_id`: the new identifiers and
- *   the previous BSUID (an `IdentityChange`). `from` is the old phone there, so it is not read.
+ *   the previous BSUID (an `IdentityChange`); the message's `from` is the old phone there, read as
+ *   the previous phone (it finds a person known only by phone, and leaves the person).
  * - `statuses[]`: `recipient_id` (conditional), `recipient_user_id`, `recipient_parent_user_id`
  *   (or its older name `parent_recipient_user_id`) and the status's `contacts[]` entry. A failed
  *   status never links, as LINK's failed DLR.
@@ -99,7 +100,9 @@ class ValueReader {
     if (messageId === undefined || eventAt === undefined) return;
     const receiptKey = `meta:message:${messageId}`;
     const evidence: Evidence = { kind: 'MO', messageId, businessNumber: this.context.businessNumber };
-    if (message.type === 'system') return this.system(asObject(message.system), { receiptKey, messageId, eventAt }, `${path}.system`);
+    if (message.type === 'system') {
+      return this.system(asObject(message.system), { receiptKey, messageId, eventAt, from: message.from }, `${path}.system`);
+    }
 
     const ids: Identifiers = {};
     this.add(ids, message.from, undefined, `${path}.from`);
@@ -115,7 +118,7 @@ class ValueReader {
   }
 
   /** `user_changed_number` / `user_changed_user_id`: the new identifiers, and the BSUID the user had before. */
-  private system(system: Json, message: { receiptKey: string; messageId: string; eventAt: Date }, path: string): void {
+  private system(system: Json, message: { receiptKey: string; messageId: string; eventAt: Date; from: unknown }, path: string): void {
     const type = system.type;
     if (type !== 'user_changed_number' && type !== 'user_changed_user_id') return;
     const ids: Identifiers = {};
@@ -127,8 +130,16 @@ class ValueReader {
     this.add(previous, system.previous_parent_user_id, 'parentBsuid', `${path}.previous_parent_user_id`);
     // Without BSUIDs (the older form of user_changed_number) there is nobody to name: nothing to learn.
     if (ids.bsuid === undefined) return;
+    // The message's `from` is the number the user had: Meta attests it, and it finds a person known only by phone.
+    const from = typeof message.from === 'string' ? tryParseIdentifier(phoneOf(message.from), this.context.region) : undefined;
+    const previousMsisdn = from?.ok && from.identifier.kind === 'msisdn' ? from.identifier.value : undefined;
     const change: IdentityChange | undefined = previous.bsuid
-      ? { previousBsuid: previous.bsuid, previousParentBsuid: previous.parentBsuid, phoneChanged: type === 'user_changed_number' }
+      ? {
+          previousBsuid: previous.bsuid,
+          previousParentBsuid: previous.parentBsuid,
+          ...(previousMsisdn !== undefined && previousMsisdn !== ids.msisdn ? { previousMsisdn } : {}),
+          phoneChanged: type === 'user_changed_number',
+        }
       : undefined;
     const kind = type === 'user_changed_number' ? 'USER_CHANGED_NUMBER' : 'USER_CHANGED_USER_ID';
     const observation: Observation = {
