@@ -155,6 +155,17 @@ describe(readMetaValue.name, () => {
     ]);
   });
 
+  it('reads Meta\'s `origin` on the message (messages[].origin), and also accepts it on the card', () => {
+    const body = meta('messages-contacts-contact-request');
+    const message = body.entry[0].changes[0].value.messages[0];
+    expect(message.origin).toBe('contact_request');
+    delete message.origin;
+    const shared = () => readMetaValue(readMetaEnvelope(body)[0].value, CONTEXT).events[0].observations[1];
+    expect(shared()).toEqual(expect.objectContaining({ msisdn: M, strength: 'claimed' })); // no origin: a claim
+    message.contacts[0].origin = 'contact_request';
+    expect(shared()).toEqual(expect.objectContaining({ msisdn: M, strength: 'attested' }));
+  });
+
   it('reads a forwarded card as a claim', () => {
     const { events } = read('messages-contacts-forwarded-card');
     expect(events[0].observations[1]).toEqual(

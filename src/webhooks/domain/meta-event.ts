@@ -7,7 +7,7 @@
  *   `from_user_id`, `from_parent_user_id`, and the `contacts[]` entry that names the same user
  *   (`wa_id`, `user_id`, `parent_user_id`, `profile.username`). A `contacts` message adds the
  *   phone of each card: the sender's own, attested, when shared through the REQUEST_CONTACT_INFO
- *   button (`origin: "contact_request"`), else a claim (rule 8).
+ *   button (the message's `origin: "contact_request"`), else a claim (rule 8).
  * - `system` messages `user_changed_number` and `user_changed_user_id`: the new identifiers and
  *   the previous BSUID (an `IdentityChange`); the message's `from` is the old phone there, read as
  *   the previous phone (it finds a person known only by phone, and leaves the person).
@@ -113,7 +113,10 @@ class ValueReader {
     const base = { portfolio: this.context.portfolio, eventAt, links: true as const };
     const byPhone = typeof message.from === 'string' && ids.msisdn !== undefined && phoneOf(message.from) === ids.msisdn;
     const observations: Observation[] = [{ ...base, ...ids, strength: 'attested', activity: 'inbound', byPhone, evidence }];
-    if (message.type === 'contacts') observations.push(...this.cards(message.contacts, ids, base, messageId));
+    if (message.type === 'contacts') {
+      const requested = message.origin === 'contact_request';
+      observations.push(...this.cards(message.contacts, ids, base, messageId, requested));
+    }
     this.read_.events.push({ receiptKey, observations });
   }
 
@@ -154,12 +157,16 @@ class ValueReader {
     this.read_.events.push({ receiptKey: message.receiptKey, observations: [observation] });
   }
 
-  /** A card shared through REQUEST_CONTACT_INFO is the sender's own phone; any other is a claim, kept only while the sender's phone is unknown. */
+  /**
+   * A card shared through REQUEST_CONTACT_INFO (the message's `origin: "contact_request"`, or the
+   * card's) is the sender's own phone; any other is a claim, kept only while the sender's phone is unknown.
+   */
   private cards(
     raw: unknown,
     sender: Identifiers,
     base: { portfolio: string; eventAt: Date; links: true },
     messageId: string,
+    requested: boolean,
   ): Observation[] {
     if (!sender.bsuid && !sender.parentBsuid) return [];
     const senderIds: Identifiers = {};
@@ -168,7 +175,7 @@ class ValueReader {
     return list(raw).flatMap((entry): Observation[] => {
       const card = asObject(entry);
       const phone = cardPhone(card.phones, this.context.region);
-      const own = card.origin === 'contact_request';
+      const own = requested || card.origin === 'contact_request';
       if (!phone || (!own && sender.msisdn)) return [];
       const kind = own ? 'CONTACT_SHARE' : 'CONTACT_CARD';
       return [
