@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors/app-error';
 import { readMetaEnvelope } from './meta-envelope';
-import { readMetaValue } from './meta-event';
+import { addressedByPhone, readMetaValue } from './meta-event';
 
 const M = '+46701234567';
 const B = 'SE.13491208655302741918';
@@ -102,6 +102,32 @@ describe(readMetaValue.name, () => {
   it('reads the older parent_recipient_user_id of a status with the phone hidden', () => {
     const { events } = read('statuses-read-phone-hidden');
     expect(events[0].observations).toEqual([expect.objectContaining({ bsuid: B, parentBsuid: P, links: true, byPhone: false })]);
+  });
+
+  it('reads a status sent to the BSUID as no exchange by phone, though its contacts entry names the phone', () => {
+    const body = meta('statuses-delivered-phone-bsuid-parent');
+    const value = body.entry[0].changes[0].value;
+    delete value.statuses[0].recipient_id;
+    const { events } = readMetaValue(readMetaEnvelope(body)[0].value, CONTEXT);
+    expect(events[0].observations).toEqual([expect.objectContaining({ msisdn: M, bsuid: B, links: true, byPhone: false })]);
+  });
+
+  it('takes no username from a failed status', () => {
+    const body = meta('statuses-delivered-phone-bsuid-parent');
+    body.entry[0].changes[0].value.statuses[0].status = 'failed';
+    const { events, usernames } = readMetaValue(readMetaEnvelope(body)[0].value, CONTEXT);
+    expect(events[0].observations).toEqual([expect.objectContaining({ links: false, byPhone: false })]);
+    expect(usernames).toEqual([]);
+  });
+
+  it.each([
+    ['46701234567', { msisdn: M }, true],
+    ['+46701234567', { msisdn: M }, true],
+    [B, { msisdn: M, bsuid: B }, false],
+    [undefined, { msisdn: M }, false],
+    ['46701234567', { bsuid: B }, false],
+  ])('decides an exchange by phone from its address %s', (address, ids, expected) => {
+    expect(addressedByPhone(address, ids)).toBe(expected);
   });
 
   it('never links a failed status', () => {

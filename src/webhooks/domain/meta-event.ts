@@ -111,7 +111,7 @@ class ValueReader {
     this.fromContact(ids, matchingContact(contacts, ids, message.from, `${this.path}.contacts`), eventAt);
     if (Object.keys(ids).length === 0) return;
     const base = { portfolio: this.context.portfolio, eventAt, links: true as const };
-    const byPhone = typeof message.from === 'string' && ids.msisdn !== undefined && phoneOf(message.from) === ids.msisdn;
+    const byPhone = addressedByPhone(message.from, ids);
     const observations: Observation[] = [{ ...base, ...ids, strength: 'attested', activity: 'inbound', byPhone, evidence }];
     if (message.type === 'contacts') {
       const requested = message.origin === 'contact_request';
@@ -206,10 +206,11 @@ class ValueReader {
       own.length > 0
         ? matchingContact(own, ids, status.recipient_id, `${path}.contacts`)
         : matchingContact(contacts, ids, status.recipient_id, `${this.path}.contacts`);
-    this.fromContact(ids, match, eventAt);
+    const sent = SENT_STATUSES.has(state);
+    // A failed status shows no username: the message never reached the user.
+    this.fromContact(ids, match, sent ? eventAt : undefined);
     const receiptKey = `meta:status:${messageId}:${state}`;
     if (Object.keys(ids).length === 0) return void this.read_.events.push({ receiptKey, observations: [] });
-    const sent = SENT_STATUSES.has(state);
     const observation: Observation = {
       portfolio: this.context.portfolio,
       ...ids,
@@ -218,7 +219,8 @@ class ValueReader {
       // A failed status carries no link: it only finds its contact (DESIGN: Rules).
       links: sent,
       activity: sent ? 'outbound' : undefined,
-      byPhone: sent && ids.msisdn !== undefined,
+      // By `recipient_id` alone: the status's `contacts[].wa_id` comes even when the message went to the BSUID.
+      byPhone: sent && addressedByPhone(status.recipient_id, ids),
       evidence: { kind: 'DLR', messageId, businessNumber: this.context.businessNumber },
     };
     this.read_.events.push({ receiptKey, observations: [observation] });
@@ -294,6 +296,15 @@ function isStorable(text: string): boolean {
 }
 
 /** Meta writes phone numbers as international digits without `+` (`16505551234`). */
+/**
+ * Whether the exchange's own address (an MO's `from`, a status's `recipient_id`) is the user's
+ * phone number: only then does Meta's contact book log the phone (DESIGN: phoneVisibleUntil). A
+ * phone known from elsewhere (`contacts[].wa_id`) is not an exchange by phone.
+ */
+export function addressedByPhone(address: unknown, ids: Identifiers): boolean {
+  return typeof address === 'string' && ids.msisdn !== undefined && phoneOf(address) === ids.msisdn;
+}
+
 function phoneOf(raw: string): string {
   const trimmed = raw.trim();
   return /^[1-9][0-9]{6,14}$/.test(trimmed) ? `+${trimmed}` : trimmed;
