@@ -14,6 +14,7 @@ import { ObservationLog1764100011000 } from '../../migrations/1764100011000-Obse
 import { ContactKeysLeadWithValue1764100012000 } from '../../migrations/1764100012000-ContactKeysLeadWithValue';
 import { LinkPassThrough1764100013000 } from '../../migrations/1764100013000-LinkPassThrough';
 import { MetaWebhooks1764100014000 } from '../../migrations/1764100014000-MetaWebhooks';
+import { MarketingOptOutOffByDefault1764100014100 } from '../../migrations/1764100014100-MarketingOptOutOffByDefault';
 import { ContactBookEntry } from '../graph/contact-book-entry.entity';
 import { ContactExchange } from '../graph/contact-exchange.entity';
 import { Contact } from '../graph/contact.entity';
@@ -59,6 +60,7 @@ export const MIGRATIONS = [
   ContactKeysLeadWithValue1764100012000,
   LinkPassThrough1764100013000,
   MetaWebhooks1764100014000,
+  MarketingOptOutOffByDefault1764100014100,
 ];
 
 /**

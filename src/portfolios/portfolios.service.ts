@@ -126,7 +126,7 @@ export class PortfoliosService {
             linkPassword: dto.upstream?.password ?? null,
             enforceCareWindow: dto.sendPolicies?.careWindow ?? false,
             skipInvalidContacts: dto.sendPolicies?.skipInvalid ?? false,
-            skipMarketingOptOut: dto.sendPolicies?.skipMarketingOptOut ?? true,
+            skipMarketingOptOut: dto.sendPolicies?.skipMarketingOptOut ?? false,
             unknownTemplates: dto.sendPolicies?.unknownTemplates ?? 'phone-or-reject',
             metaVerifyToken: dto.meta?.verifyToken ?? null,
             metaAppSecret: dto.meta?.appSecret ?? null,

@@ -306,6 +306,12 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       };
       const dedupe = (body: object, query = '') =>
         request(t.http).post(`/v1/messages/dedupe${query}`).auth(KEYS.sender, { type: 'bearer' }).send(body);
+      // Off by default, as every optional send policy: the portfolio turns it on.
+      expect((await dedupe(marketing)).body.destinations[0]).toEqual(expect.objectContaining({ input: B, action: 'send' }));
+      expect((await dedupe(marketing, '?skipMarketingOptOut=true')).body.destinations[0]).toEqual(
+        expect.objectContaining({ action: 'rejected', code: 'MARKETING_OPT_OUT' }),
+      );
+      await t.putPortfolio('acme', { ...ACME_META, sendPolicies: { skipMarketingOptOut: true } });
       const skipped = await dedupe(marketing);
       expect(skipped.status).toBe(200);
       expect(skipped.body.request.destinations).toEqual(['+46705550000']);
