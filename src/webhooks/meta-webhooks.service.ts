@@ -16,6 +16,8 @@ export interface MetaWebhookAck {
   applied: number;
   duplicate: number;
   ignored: number;
+  /** Messages, statuses and preferences that could not be read (an identifier or field at fault): left, the rest applied. */
+  invalid: number;
   /** Changes for a phone number no portfolio owns (or whose app secret did not sign them), and of fields not read. */
   unattributed: number;
   otherFields: number;
@@ -70,18 +72,24 @@ export class MetaWebhooksService {
       );
     }
     const changes = readMetaEnvelope(parseJson(body));
-    const ack: MetaWebhookAck = { applied: 0, duplicate: 0, ignored: 0, unattributed: 0, otherFields: 0, contactIds: [] };
-    // Everything is read before anything is written: a 400 anywhere leaves the database as it was.
+    const ack: MetaWebhookAck = { applied: 0, duplicate: 0, ignored: 0, invalid: 0, unattributed: 0, otherFields: 0, contactIds: [] };
+    // Everything is read before anything is written. A body or envelope at fault is a 400 and leaves the
+    // database as it was; an event at fault is left and counted, and the rest applies (else Meta would
+    // retry the same bytes forever, and the other events would never apply).
     const reads: { portfolio: string; read: MetaRead }[] = [];
     for (const change of changes) {
       const portfolio = await this.attribute(change, signers, ack);
       if (!portfolio) continue;
       const businessNumber = await this.portfolios.metaBusinessNumber(change.phoneNumberId, change.displayPhoneNumber);
       const region = this.portfolios.regionFor(portfolio, businessNumber);
-      reads.push({
-        portfolio: portfolio.key,
-        read: readMetaValue(change.value, { portfolio: portfolio.key, region, businessNumber }, change.path),
-      });
+      const read = readMetaValue(change.value, { portfolio: portfolio.key, region, businessNumber }, change.path);
+      for (const invalid of read.invalid) {
+        this.count('invalid', ack);
+        // Field errors name the value masked (describeInput), as every log line does.
+        const problems = invalid.errors.map((error) => `${error.field}: ${error.message}`).join('; ');
+        this.logger.warn(`Meta webhook event ${invalid.path} of portfolio ${portfolio.key} left, not readable: ${problems}`);
+      }
+      reads.push({ portfolio: portfolio.key, read });
     }
     await this.apply(reads, ack);
     return ack;
@@ -159,7 +167,7 @@ export class MetaWebhooksService {
 
   private count(outcome: WebhookOutcome, ack: MetaWebhookAck): void {
     this.metrics.webhooks.inc({ kind: 'meta', outcome });
-    if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'ignored') ack[outcome]++;
+    if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'ignored' || outcome === 'invalid') ack[outcome]++;
   }
 }
 

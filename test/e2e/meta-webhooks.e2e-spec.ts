@@ -114,26 +114,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     it.each([
       ['garbage', '{"object":', 112505],
       ['not a Meta webhook', { object: 'page', entry: [] }, 112506],
-      [
-        'a bad BSUID',
-        {
-          ...meta('messages-text-phone-hidden'),
-          entry: [
-            {
-              changes: [
-                {
-                  field: 'messages',
-                  value: {
-                    metadata: { phone_number_id: ACME_PHONE_ID },
-                    messages: [{ id: 'w1', timestamp: '1780308000', from_user_id: 'SE.' }],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-        112506,
-      ],
+      ['an entry without changes', { object: 'whatsapp_business_account', entry: [{ id: '1' }] }, 112506],
     ])('answers a signed body that is %s with 400 and writes nothing', async (_, body, resultCode) => {
       const res = await post(t, body);
       expect(res.status).toBe(400);
@@ -142,12 +123,47 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await count('webhook_receipt')).toBe(0);
     });
 
+    it('leaves an event it cannot read, counted, and applies the rest of the POST', async () => {
+      const body = meta('messages-text-phone-bsuid-parent');
+      const value = body.entry[0].changes[0].value;
+      value.messages.push({ id: 'w-bad-bsuid', timestamp: '1780308000', from_user_id: 'SE.' });
+      value.statuses = [
+        { id: 'w-group', status: 'sent', timestamp: '1780308000', recipient_id: '120363025246125888@g.us', recipient_user_id: B2 },
+      ];
+      value.user_preferences = [{ category: 'marketing_messages', value: 'maybe', user_id: B, timestamp: 1780308000 }];
+      const res = await post(t, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        applied: 1,
+        duplicate: 0,
+        ignored: 0,
+        invalid: 3,
+        unattributed: 0,
+        otherFields: 0,
+        contactIds: [expect.any(String)],
+      });
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
+      expect((await contact(B)).body).toEqual(expect.objectContaining({ username: '@anna.s', marketing: null }));
+      // Meta's retry of the same bytes: the good event is a redelivery, the bad ones are left again.
+      expect((await post(t, body)).body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1, invalid: 3 }));
+    });
+
+    it('leaves only the status whose shared contacts entry names another BSUID', async () => {
+      const body = meta('statuses-read-phone-hidden');
+      const value = body.entry[0].changes[0].value;
+      value.statuses.push({ ...value.statuses[0], id: 'wamid.other', recipient_user_id: B2 });
+      value.contacts[0].profile.username = '@anna.s';
+      const res = await post(t, body);
+      expect(res.body).toEqual(expect.objectContaining({ applied: 1, invalid: 1 }));
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B, parentBsuid: P }]);
+    });
+
     it('leaves a number no portfolio owns, or one signed with another portfolio’s secret, and says so (200)', async () => {
       const unknown = meta('messages-text-phone-bsuid-parent');
       unknown.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: '999' };
       const res = await post(t, unknown);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ applied: 0, duplicate: 0, ignored: 0, unattributed: 1, otherFields: 0, contactIds: [] });
+      expect(res.body).toEqual({ applied: 0, duplicate: 0, ignored: 0, invalid: 0, unattributed: 1, otherFields: 0, contactIds: [] });
       const foreign = await post(t, meta('messages-text-phone-bsuid-parent'), GLOBEX_SECRET);
       expect(foreign.body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
       expect(await count('contact')).toBe(0);
@@ -159,7 +175,15 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       const body = meta('messages-text-phone-bsuid-parent');
       const res = await post(t, body);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ applied: 1, duplicate: 0, ignored: 0, unattributed: 0, otherFields: 0, contactIds: [expect.any(String)] });
+      expect(res.body).toEqual({
+        applied: 1,
+        duplicate: 0,
+        ignored: 0,
+        invalid: 0,
+        unattributed: 0,
+        otherFields: 0,
+        contactIds: [expect.any(String)],
+      });
       const again = await post(t, body);
       expect(again.body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1 }));
       const found = await contact(M);

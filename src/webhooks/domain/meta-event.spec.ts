@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../common/errors/app-error';
 import { readMetaEnvelope } from './meta-envelope';
 import { addressedByPhone, readMetaValue } from './meta-event';
 
@@ -181,7 +180,7 @@ describe(readMetaValue.name, () => {
     ]);
   });
 
-  it('reads Meta\'s `origin` on the message (messages[].origin), and also accepts it on the card', () => {
+  it("reads Meta's `origin` on the message (messages[].origin), and also accepts it on the card", () => {
     const body = meta('messages-contacts-contact-request');
     const message = body.entry[0].changes[0].value.messages[0];
     expect(message.origin).toBe('contact_request');
@@ -230,15 +229,37 @@ describe(readMetaValue.name, () => {
       { statuses: [{ id: 'w1', timestamp: '1780308000', status: 'sent', recipient_user_id: B, recipient_id: 'nope' }] },
       'value.statuses[0].recipient_id',
     ],
-  ])('refuses %j naming %s', (value, field) => {
-    let error: unknown;
-    try {
-      readMetaValue(value, CONTEXT);
-    } catch (thrown) {
-      error = thrown;
-    }
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).fields.map((entry) => entry.field)).toContain(field);
+    [
+      { user_preferences: [{ category: 'marketing_messages', value: 'maybe', user_id: B, timestamp: 1780308000 }] },
+      'value.user_preferences[0].value',
+    ],
+  ])('leaves %j as invalid, naming %s', (value, field) => {
+    const read = readMetaValue(value, CONTEXT);
+    expect(read.events).toEqual([]);
+    expect(read.usernames).toEqual([]);
+    expect(read.preferences).toEqual([]);
+    expect(read.invalid).toHaveLength(1);
+    expect(read.invalid[0].errors.map((entry) => entry.field)).toContain(field);
+  });
+
+  it('reads the other events of a value when one is at fault', () => {
+    const read = readMetaValue(
+      {
+        contacts: [{ user_id: B, profile: { username: '@anna.s' } }],
+        statuses: [
+          { id: 'w1', timestamp: '1780308000', status: 'delivered', recipient_user_id: B },
+          // The shared contacts entry names B: this status's own BSUID disagrees with it.
+          { id: 'w2', timestamp: '1780308000', status: 'delivered', recipient_user_id: B2 },
+        ],
+        messages: [{ id: 'w3', timestamp: '1780308000', from: '46701234567', from_user_id: 'SE.' }],
+      },
+      CONTEXT,
+    );
+    expect(read.events).toEqual([
+      { receiptKey: 'meta:status:w1:delivered', observations: [expect.objectContaining({ bsuid: B, links: true })] },
+    ]);
+    expect(read.usernames).toEqual([expect.objectContaining({ ids: { bsuid: B }, username: '@anna.s' })]);
+    expect(read.invalid.map((entry) => entry.path)).toEqual(['value.messages[0]', 'value.statuses[1]']);
   });
 
   it('takes a timestamp in the future as now (rule 5)', () => {
@@ -256,6 +277,7 @@ describe(readMetaValue.name, () => {
       events: [],
       usernames: [],
       preferences: [],
+      invalid: [],
     });
   });
 });

@@ -21,7 +21,7 @@
  * redelivery by Meta's id (`meta:` keys, which LINK's `mo:`/`dlr:` keys never equal).
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { AppError, FieldError } from '../../common/errors/app-error';
+import { FieldError } from '../../common/errors/app-error';
 import { describeInput, IdentifierKind, tryParseIdentifier } from '../../identifiers/domain/identifier';
 import type { Evidence, IdentityChange, Observation } from '../../graph/domain/observation';
 import type { ReadEvent } from './link-event';
@@ -51,10 +51,18 @@ export interface MarketingPreference {
   eventAt: Date;
 }
 
+/** An event that could not be read: left out, with what is wrong with it. */
+export interface InvalidEvent {
+  path: string;
+  errors: FieldError[];
+}
+
 export interface MetaRead {
   events: ReadEvent[];
   usernames: UsernameSeen[];
   preferences: MarketingPreference[];
+  /** Events left out: one event at fault must not keep Meta retrying the others forever. */
+  invalid: InvalidEvent[];
 }
 
 const SENT_STATUSES = new Set(['sent', 'delivered', 'read', 'played']);
@@ -62,17 +70,17 @@ const MAX_ID = 256;
 const MAX_USERNAME = 128;
 const ALLOWED_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-/** One `value` of the webhook, read in its portfolio. Any identifier or field at fault is a 400 naming it. */
+/**
+ * One `value` of the webhook, read in its portfolio. A message, status or preference with an
+ * identifier or field at fault is left out whole (nothing of it is read) and listed in `invalid`.
+ */
 export function readMetaValue(value: Json, context: MetaContext, path = 'value'): MetaRead {
-  const reader = new ValueReader(value, context, path);
-  const read = reader.read();
-  reader.throwIfErrors();
-  return read;
+  return new ValueReader(value, context, path).read();
 }
 
 class ValueReader {
-  private readonly errors: FieldError[] = [];
-  private readonly read_: MetaRead = { events: [], usernames: [], preferences: [] };
+  private errors: FieldError[] = [];
+  private readonly read_: MetaRead = { events: [], usernames: [], preferences: [], invalid: [] };
 
   constructor(
     private readonly value: Json,
@@ -82,16 +90,29 @@ class ValueReader {
 
   read(): MetaRead {
     const contacts = list(this.value.contacts);
-    list(this.value.messages).forEach((message, index) => this.message(asObject(message), contacts, `${this.path}.messages[${index}]`));
-    list(this.value.statuses).forEach((status, index) => this.status(asObject(status), contacts, `${this.path}.statuses[${index}]`));
+    list(this.value.messages).forEach((message, index) =>
+      this.event(`${this.path}.messages[${index}]`, (path) => this.message(asObject(message), contacts, path)),
+    );
+    list(this.value.statuses).forEach((status, index) =>
+      this.event(`${this.path}.statuses[${index}]`, (path) => this.status(asObject(status), contacts, path)),
+    );
     list(this.value.user_preferences).forEach((preference, index) =>
-      this.preference(asObject(preference), contacts, `${this.path}.user_preferences[${index}]`),
+      this.event(`${this.path}.user_preferences[${index}]`, (path) => this.preference(asObject(preference), contacts, path)),
     );
     return this.read_;
   }
 
-  throwIfErrors(): void {
-    if (this.errors.length > 0) throw AppError.validation(this.errors.slice(0, 50));
+  /** Reads one event: if anything of it is at fault, what it added is taken back and it is listed as invalid. */
+  private event(path: string, read: (path: string) => void): void {
+    const { events, usernames, preferences } = this.read_;
+    const before = [events.length, usernames.length, preferences.length];
+    this.errors = [];
+    read(path);
+    if (this.errors.length === 0) return;
+    events.length = before[0];
+    usernames.length = before[1];
+    preferences.length = before[2];
+    this.read_.invalid.push({ path, errors: this.errors.slice(0, 10) });
   }
 
   private message(message: Json, contacts: unknown[], path: string): void {
