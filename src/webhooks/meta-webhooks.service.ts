@@ -161,6 +161,22 @@ export class MetaWebhooksService {
         ...read.usernames.map(({ ids, username, eventAt }) => ({ portfolio, ids, at: eventAt, username })),
         ...read.preferences.map(({ ids, optedOut, eventAt }) => ({ portfolio, ids, at: eventAt, marketingOptedOut: optedOut })),
       ]),
+      // A BSUID change takes the username and marketing choice of the previous BSUID and parent along.
+      reads.flatMap(({ portfolio, read }) =>
+        read.events.flatMap((event) =>
+          event.observations.flatMap((obs) =>
+            obs.change
+              ? [
+                  {
+                    portfolio,
+                    from: { bsuid: obs.change.previousBsuid, parentBsuid: obs.change.previousParentBsuid },
+                    to: { bsuid: obs.bsuid, parentBsuid: obs.parentBsuid },
+                  },
+                ]
+              : [],
+          ),
+        ),
+      ),
     );
     ack.contactIds = [...new Set(ack.contactIds)];
   }

@@ -349,10 +349,33 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       );
     });
 
+    it('keeps the opt-out and username through user_changed_number, and carries none to the recycled phone', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('user-preferences-stop')).expect(200);
+      await post(t, meta('system-user-changed-number')).expect(200);
+      const moved = (await contact(B2)).body;
+      expect(moved).toEqual(expect.objectContaining({ msisdn: M2, bsuid: B2, username: '@anna.s' }));
+      expect(moved.marketing).toEqual({ optedOut: true, at: expect.any(String) });
+      // Delivered again: the same facts, nothing moves twice.
+      await post(t, meta('system-user-changed-number')).expect(200);
+      expect((await contact(B2)).body.marketing).toEqual(moved.marketing);
+
+      // The old number passes to somebody else, with a BSUID of their own.
+      const B3 = 'SE.99998888777766665555';
+      const other = meta('messages-text-phone-bsuid-parent');
+      const value = other.entry[0].changes[0].value;
+      value.contacts = [{ profile: { name: 'Someone Else' }, wa_id: '46701234567', user_id: B3 }];
+      value.messages[0] = { ...value.messages[0], id: 'wamid.recycled', timestamp: '1780500000', from_user_id: B3 };
+      delete value.messages[0].from_parent_user_id;
+      await post(t, other).expect(200);
+      const newcomer = (await contact(B3)).body;
+      expect(newcomer).toEqual(expect.objectContaining({ msisdn: M, bsuid: B3, username: null, marketing: null }));
+    });
+
     it('erases the username and the marketing choice with the person', async () => {
       await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
       await post(t, meta('user-preferences-stop')).expect(200);
-      expect(await count('user_profile')).toBe(3);
+      expect(await count('user_profile')).toBe(2); // by the BSUID and the parent, not by the phone
       await request(t.http)
         .delete(`/v1/portfolios/acme/contacts/${encodeURIComponent(M)}`)
         .auth(KEYS.admin, { type: 'bearer' })
