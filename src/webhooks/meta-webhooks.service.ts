@@ -109,8 +109,8 @@ export class MetaWebhooksService {
 
   /**
    * The portfolio of a change, by its phone number id (else its display number). A number nobody
-   * owns, or whose portfolio's secret did not sign the body, is counted and left: a 4xx would have
-   * Meta retry it for days.
+   * owns, one whose display number is not the number its id is mapped to, or whose portfolio's
+   * secret did not sign the body, is counted and left: a 4xx would have Meta retry it for days.
    */
   private async attribute(change: MetaChange, signers: Set<string>, ack: MetaWebhookAck): Promise<Portfolio | undefined> {
     if (!READ_FIELDS.has(change.field)) {
@@ -123,7 +123,7 @@ export class MetaWebhooksService {
       ack.unattributed++;
       this.metrics.metaValues.inc({ outcome: 'unattributed' });
       this.logger.warn(
-        `Meta webhook for phone number id ${change.phoneNumberId ?? '(none)'} left: no portfolio owns it with the signing app secret`,
+        `Meta webhook for phone number id ${change.phoneNumberId ?? '(none)'} left: no portfolio owns it with the signing app secret, or its display number is not the number it is mapped to`,
       );
       return undefined;
     }

@@ -158,6 +158,17 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B, parentBsuid: P }]);
     });
 
+    it('leaves a value whose display number is not the number its phone number id is mapped to', async () => {
+      const wrong = meta('messages-text-phone-bsuid-parent');
+      wrong.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: ACME_PHONE_ID };
+      expect((await post(t, wrong)).body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
+      expect(await count('contact')).toBe(0);
+      // The same number written otherwise is the same number.
+      const written = meta('messages-text-phone-bsuid-parent');
+      written.entry[0].changes[0].value.metadata = { display_phone_number: '+46 00-000 00 00', phone_number_id: ACME_PHONE_ID };
+      expect((await post(t, written)).body).toEqual(expect.objectContaining({ applied: 1, unattributed: 0 }));
+    });
+
     it('leaves a number no portfolio owns, or one signed with another portfolio’s secret, and says so (200)', async () => {
       const unknown = meta('messages-text-phone-bsuid-parent');
       unknown.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: '999' };
