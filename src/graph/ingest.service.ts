@@ -175,8 +175,11 @@ export class IngestService {
     // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
     const fresh = items.map((item) => locked.fresh.delete(receiptId(item.portfolio, item.receiptKey)));
     const seen = seenIn(locked.contacts, locked.latestKeys);
+    // A BSUID change is late also when what it moves (the previous identifiers) changed after it.
     const late = items.map(
-      (item, index) => fresh[index] && item.observations.some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))),
+      (item, index) =>
+        fresh[index] &&
+        item.observations.flatMap(withPrevious).some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))),
     );
     if (items.length === 1 && late[0]) {
       const replayed = await this.replayLate(tx, items[0]);

@@ -296,6 +296,25 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
     });
 
+    it('gives the same people whatever order a change and a later message with the previous BSUID arrive in (rule 5)', async () => {
+      const later = meta('messages-text-phone-hidden');
+      later.entry[0].changes[0].value.messages[0].id = 'wamid.after-the-change';
+      later.entry[0].changes[0].value.messages[0].timestamp = '1780400000'; // after the change
+      const people = async () => (await t.contactsOf('acme')).map(({ msisdn, bsuid, parentBsuid }) => ({ msisdn, bsuid, parentBsuid }));
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('system-user-changed-number')).expect(200);
+      await post(t, later).expect(200);
+      const inOrder = await people();
+
+      await resetWithAcmeAndGlobex(t);
+      await t.putPortfolio('acme', ACME_META);
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, later).expect(200);
+      await post(t, meta('system-user-changed-number')).expect(200); // late: the previous BSUID changed after it
+      expect(await people()).toEqual(expect.arrayContaining(inOrder));
+      expect(await people()).toHaveLength(inOrder.length);
+    });
+
     it('joins the contact of the new BSUID when the change arrives after a message with it (rule 5)', async () => {
       await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
       const newer = meta('messages-text-phone-hidden');
