@@ -80,8 +80,11 @@ export class IngestService {
   }
 
   /**
-   * Queues several webhooks together (the events of one Meta POST): they join the same batch,
-   * so one transaction applies them (up to MAX_BATCH), with the queue's limits and group commit.
+   * Queues several webhooks together (the events of one Meta POST), with the queue's limits and
+   * group commit. They are not one transaction of their own: a batch takes up to MAX_BATCH of
+   * whatever waits, so they may share it with other requests' webhooks or split across batches,
+   * and a late one is replayed alone after its batch. So some may commit while another fails (a
+   * 503): each has its receipt, and the caller's retry of them all applies only what is missing.
    * Each answers its outcome or the error it failed with.
    */
   ingestAll(items: IngestItem[]): Promise<PromiseSettledResult<IngestOutcome>[]> {

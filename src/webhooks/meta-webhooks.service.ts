@@ -131,7 +131,10 @@ export class MetaWebhooksService {
     return portfolio;
   }
 
-  /** The webhook's events in one batch through the graph's ingest, then what they tell of usernames and marketing choices. */
+  /**
+   * The webhook's events queued together through the graph's ingest (not one transaction: see
+   * `ingestAll`), then what they tell of usernames and marketing choices.
+   */
   private async apply(reads: { portfolio: string; read: MetaRead }[], ack: MetaWebhookAck): Promise<void> {
     const items: IngestItem[] = [];
     for (const { portfolio, read } of reads) {

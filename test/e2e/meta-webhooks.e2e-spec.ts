@@ -427,7 +427,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       const both = { ...first, entry: [...first.entry, ...second.entry] };
       const res = await post(t, both);
       expect(res.body).toEqual(expect.objectContaining({ applied: 2 }));
-      // One transaction: now() is the same for every row it wrote.
+      // Queued together, the two events of a quiet service's POST go in one batch: now() is the same for every row.
       const [{ n }] = await t.dataSource.query(`SELECT count(DISTINCT recorded_at) AS n FROM link_history`);
       expect(Number(n)).toBe(1);
       const messageId = first.entry[0].changes[0].value.messages[0].id;
