@@ -5,7 +5,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * and the app secret its POSTs are signed with, and each business number its `phone_number_id`,
  * by which a webhook names the number it came through. What users tell Meta of themselves (the
  * username they show, a stop or resume of marketing messages) is kept by the identifier it came with,
- * and a marketing template skips those who stopped them unless the portfolio turns that off.
+ * and a marketing template may skip those who stopped them (a send policy, off by default).
  */
 export class MetaWebhooks1764100014000 implements MigrationInterface {
   name = 'MetaWebhooks1764100014000';
@@ -15,7 +15,7 @@ export class MetaWebhooks1764100014000 implements MigrationInterface {
       ALTER TABLE portfolio
         ADD COLUMN meta_verify_token text,
         ADD COLUMN meta_app_secret text,
-        ADD COLUMN skip_marketing_opt_out boolean NOT NULL DEFAULT true`);
+        ADD COLUMN skip_marketing_opt_out boolean NOT NULL DEFAULT false`);
     await queryRunner.query(`
       ALTER TABLE business_number
         ADD COLUMN meta_phone_number_id text,

@@ -88,6 +88,7 @@ function identifiersOf(observations: Observation[]): Record<IdentifierKind, stri
     // A BSUID change's previous identifiers are its part of the graph too: their contact is locked and replayed.
     if (obs.change) sets.bsuid.add(obs.change.previousBsuid);
     if (obs.change?.previousParentBsuid) sets.parentBsuid.add(obs.change.previousParentBsuid);
+    if (obs.change?.previousMsisdn) sets.msisdn.add(obs.change.previousMsisdn);
   }
   return { msisdn: [...sets.msisdn], bsuid: [...sets.bsuid], parentBsuid: [...sets.parentBsuid] };
 }

@@ -189,6 +189,7 @@ export class GraphRepository {
         // A BSUID change joins the previous identifiers to the new ones.
         ['bsuid', obs.change?.previousBsuid],
         ['parentBsuid', obs.change?.previousParentBsuid],
+        ['msisdn', obs.change?.previousMsisdn],
       ];
       for (const [field, value] of values) {
         if (value === undefined || value === null || known.has(`${field}\u0000${value}`)) continue;
@@ -425,10 +426,10 @@ function toLogRows(observations: Observation[]): Record<string, unknown>[] {
         eventAt: obs.eventAt,
         observation: obs,
       };
-      // A BSUID change is found by the previous BSUID too: a late webhook carrying it replays the change (rule 5).
+      // A BSUID change is found by the previous BSUID and phone too: a late webhook carrying them replays the change (rule 5).
       const previous = obs.change && {
         ...row,
-        msisdn: null,
+        msisdn: obs.change.previousMsisdn ?? null,
         bsuid: obs.change.previousBsuid,
         parentBsuid: obs.change.previousParentBsuid ?? null,
       };

@@ -80,8 +80,11 @@ export class IngestService {
   }
 
   /**
-   * Queues several webhooks together (the events of one Meta POST): they join the same batch,
-   * so one transaction applies them (up to MAX_BATCH), with the queue's limits and group commit.
+   * Queues several webhooks together (the events of one Meta POST), with the queue's limits and
+   * group commit. They are not one transaction of their own: a batch takes up to MAX_BATCH of
+   * whatever waits, so they may share it with other requests' webhooks or split across batches,
+   * and a late one is replayed alone after its batch. So some may commit while another fails (a
+   * 503): each has its receipt, and the caller's retry of them all applies only what is missing.
    * Each answers its outcome or the error it failed with.
    */
   ingestAll(items: IngestItem[]): Promise<PromiseSettledResult<IngestOutcome>[]> {
@@ -175,8 +178,11 @@ export class IngestService {
     // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
     const fresh = items.map((item) => locked.fresh.delete(receiptId(item.portfolio, item.receiptKey)));
     const seen = seenIn(locked.contacts, locked.latestKeys);
+    // A BSUID change is late also when what it moves (the previous identifiers) changed after it.
     const late = items.map(
-      (item, index) => fresh[index] && item.observations.some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))),
+      (item, index) =>
+        fresh[index] &&
+        item.observations.flatMap(withPrevious).some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))),
     );
     if (items.length === 1 && late[0]) {
       const replayed = await this.replayLate(tx, items[0]);
@@ -276,11 +282,11 @@ function seenIn(contacts: ContactState[], latestKeys: Map<string, string>) {
   };
 }
 
-/** A BSUID change also locks the contact holding the previous BSUID: the person it is about (Graph: leavePrevious). */
+/** A BSUID change also locks the contact holding the previous BSUID or phone: the person it is about (Graph: leavePrevious). */
 function withPrevious(obs: Observation): Observation[] {
   if (!obs.change) return [obs];
-  const { previousBsuid, previousParentBsuid } = obs.change;
-  return [obs, { ...obs, msisdn: undefined, bsuid: previousBsuid, parentBsuid: previousParentBsuid, change: undefined }];
+  const { previousBsuid, previousParentBsuid, previousMsisdn } = obs.change;
+  return [obs, { ...obs, msisdn: previousMsisdn, bsuid: previousBsuid, parentBsuid: previousParentBsuid, change: undefined }];
 }
 
 /** Follows merges to the contact that holds a merged one's identifiers now. */

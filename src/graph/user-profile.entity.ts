@@ -1,10 +1,12 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * What a user told Meta about themselves, kept by the identifier Meta sent it with (so that it
- * follows the person through merges, splits and BSUID changes without moving): the username they
- * chose to show, and whether they stopped marketing messages. Each is the latest by event time.
- * Written by `user-profiles.service.ts`; the contact JSON reads it through `CONTACT_COLUMNS`.
+ * What a user told Meta about themselves: the username they chose to show, and whether they stopped
+ * marketing messages, each the latest by event time. Kept by the user's BSUID and parent BSUID (by
+ * the phone only when Meta sent neither): a phone number can pass to somebody else, a BSUID cannot.
+ * A contact reads the rows of the identifiers it holds, so the facts follow merges and splits
+ * without moving; a BSUID change copies the previous BSUID's and parent's rows to the new ones
+ * (`user-profiles.service.ts`, after the graph's commit). The contact JSON reads it through `CONTACT_COLUMNS`.
  */
 @Entity('user_profile')
 @Check('user_profile_kind_check', `kind IN ('msisdn', 'bsuid', 'parentBsuid')`)

@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** `failed` is a webhook that met a fault of the service (a 5xx other than 503). */
-export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'retry_later' | 'failed';
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'invalid' | 'rejected' | 'retry_later' | 'failed';
 
 /** What the database pool holds now; read at each scrape. */
 export interface PoolUse {
@@ -32,7 +32,7 @@ export class MetricsService {
 
   readonly webhooks = new Counter({
     name: 'contact_book_webhooks_total',
-    help: 'Webhooks by kind (mo, dlr; meta: each message or status of a Meta webhook) and outcome (applied, duplicate, ignored, rejected, retry_later, failed)',
+    help: 'Webhooks by kind (mo, dlr; meta: each message or status of a Meta webhook) and outcome (applied, duplicate, ignored, invalid: a Meta event that could not be read and was left, rejected, retry_later, failed)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });

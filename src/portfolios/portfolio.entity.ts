@@ -39,8 +39,8 @@ export class Portfolio {
   @Column({ name: 'skip_invalid_contacts', type: 'boolean', default: false })
   skipInvalidContacts!: boolean;
 
-  /** A marketing template skips users who stopped marketing messages (Meta would not deliver it; it may still be billed). */
-  @Column({ name: 'skip_marketing_opt_out', type: 'boolean', default: true })
+  /** A marketing template skips users who stopped marketing messages (Meta would not deliver it; it may still be billed). Off unless turned on. */
+  @Column({ name: 'skip_marketing_opt_out', type: 'boolean', default: false })
   skipMarketingOptOut!: boolean;
 
   /** A template the registry does not know, even after a refresh from LINK: `phone-or-reject` keeps it off BSUIDs, `send` sends it as addressed. */

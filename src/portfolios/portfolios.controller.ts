@@ -16,7 +16,7 @@ const PORTFOLIO_EXAMPLE = {
   group: 'acme-group',
   region: 'SE',
   hasUpstreamCredentials: true,
-  sendPolicies: { careWindow: false, skipInvalid: false, skipMarketingOptOut: true, unknownTemplates: 'phone-or-reject' },
+  sendPolicies: { careWindow: false, skipInvalid: false, skipMarketingOptOut: false, unknownTemplates: 'phone-or-reject' },
   meta: { phoneNumbers: [{ number: '+46000000000', phoneNumberId: '106540352242922' }], hasVerifyToken: true, hasAppSecret: true },
   createdAt: '2026-06-01T09:00:00.000Z',
   updatedAt: '2026-06-01T09:00:00.000Z',

@@ -126,7 +126,7 @@ export class PortfoliosService {
             linkPassword: dto.upstream?.password ?? null,
             enforceCareWindow: dto.sendPolicies?.careWindow ?? false,
             skipInvalidContacts: dto.sendPolicies?.skipInvalid ?? false,
-            skipMarketingOptOut: dto.sendPolicies?.skipMarketingOptOut ?? true,
+            skipMarketingOptOut: dto.sendPolicies?.skipMarketingOptOut ?? false,
             unknownTemplates: dto.sendPolicies?.unknownTemplates ?? 'phone-or-reject',
             metaVerifyToken: dto.meta?.verifyToken ?? null,
             metaAppSecret: dto.meta?.appSecret ?? null,
@@ -185,20 +185,23 @@ export class PortfoliosService {
     }
   }
 
-  /** The portfolio owning a business number by its Meta phone number id, else by the number itself; none when nobody does. */
+  /**
+   * The portfolio owning a business number by its Meta phone number id, else by the number itself;
+   * none when nobody does. A display number given with the id must be the number the id is mapped
+   * to: one that is not says the id is somebody else's (a mapping gone wrong), and nothing is read.
+   */
   async forMetaNumber(phoneNumberId: string | undefined, displayNumber: string | undefined): Promise<Portfolio | undefined> {
     const snapshot = await this.load();
+    const number = metaDisplayNumber(displayNumber);
     const byId = phoneNumberId === undefined ? undefined : snapshot.byMetaId.get(phoneNumberId);
-    if (byId) return byId.portfolio;
-    const number = displayNumber && /^\+?[1-9][0-9]{2,14}$/.test(displayNumber) ? `+${displayNumber.replace('+', '')}` : undefined;
+    if (byId) return displayNumber === undefined || number === byId.number ? byId.portfolio : undefined;
     return number === undefined ? undefined : snapshot.byNumber.get(number);
   }
 
   /** The business number a Meta webhook came through, as this service writes it. */
   async metaBusinessNumber(phoneNumberId: string | undefined, displayNumber: string | undefined): Promise<string | undefined> {
     const byId = phoneNumberId === undefined ? undefined : (await this.load()).byMetaId.get(phoneNumberId);
-    if (byId) return byId.number;
-    return displayNumber && /^\+?[1-9][0-9]{2,14}$/.test(displayNumber) ? `+${displayNumber.replace('+', '')}` : undefined;
+    return byId ? byId.number : metaDisplayNumber(displayNumber);
   }
 
   /** The portfolios set up for Meta's webhooks. */
@@ -269,4 +272,14 @@ function metaPhoneNumberIds(dto: PutPortfolioDto, numbers: string[]): Map<string
 
 function platformKey(platformId: string, platformPartnerId: string | undefined): string {
   return `${platformId}\u0000${platformPartnerId ?? ''}`;
+}
+
+/** Meta's `display_phone_number` (digits, maybe `+`, spaces or dashes) as a business number is written, or undefined. */
+function metaDisplayNumber(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseBusinessNumber(raw, 'metadata.display_phone_number');
+  } catch {
+    return undefined;
+  }
 }

@@ -48,6 +48,7 @@ export const META_ACK_EXAMPLE = {
   applied: 1,
   duplicate: 0,
   ignored: 0,
+  invalid: 0,
   unattributed: 0,
   otherFields: 0,
   contactIds: ['0b6f2c1e-8d3a-4c57-9f10-2a4e5b6c7d8e'],

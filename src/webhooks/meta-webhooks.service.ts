@@ -16,6 +16,8 @@ export interface MetaWebhookAck {
   applied: number;
   duplicate: number;
   ignored: number;
+  /** Messages, statuses and preferences that could not be read (an identifier or field at fault): left, the rest applied. */
+  invalid: number;
   /** Changes for a phone number no portfolio owns (or whose app secret did not sign them), and of fields not read. */
   unattributed: number;
   otherFields: number;
@@ -70,18 +72,24 @@ export class MetaWebhooksService {
       );
     }
     const changes = readMetaEnvelope(parseJson(body));
-    const ack: MetaWebhookAck = { applied: 0, duplicate: 0, ignored: 0, unattributed: 0, otherFields: 0, contactIds: [] };
-    // Everything is read before anything is written: a 400 anywhere leaves the database as it was.
+    const ack: MetaWebhookAck = { applied: 0, duplicate: 0, ignored: 0, invalid: 0, unattributed: 0, otherFields: 0, contactIds: [] };
+    // Everything is read before anything is written. A body or envelope at fault is a 400 and leaves the
+    // database as it was; an event at fault is left and counted, and the rest applies (else Meta would
+    // retry the same bytes forever, and the other events would never apply).
     const reads: { portfolio: string; read: MetaRead }[] = [];
     for (const change of changes) {
       const portfolio = await this.attribute(change, signers, ack);
       if (!portfolio) continue;
       const businessNumber = await this.portfolios.metaBusinessNumber(change.phoneNumberId, change.displayPhoneNumber);
       const region = this.portfolios.regionFor(portfolio, businessNumber);
-      reads.push({
-        portfolio: portfolio.key,
-        read: readMetaValue(change.value, { portfolio: portfolio.key, region, businessNumber }, change.path),
-      });
+      const read = readMetaValue(change.value, { portfolio: portfolio.key, region, businessNumber }, change.path);
+      for (const invalid of read.invalid) {
+        this.count('invalid', ack);
+        // Field errors name the value masked (describeInput), as every log line does.
+        const problems = invalid.errors.map((error) => `${error.field}: ${error.message}`).join('; ');
+        this.logger.warn(`Meta webhook event ${invalid.path} of portfolio ${portfolio.key} left, not readable: ${problems}`);
+      }
+      reads.push({ portfolio: portfolio.key, read });
     }
     await this.apply(reads, ack);
     return ack;
@@ -101,8 +109,8 @@ export class MetaWebhooksService {
 
   /**
    * The portfolio of a change, by its phone number id (else its display number). A number nobody
-   * owns, or whose portfolio's secret did not sign the body, is counted and left: a 4xx would have
-   * Meta retry it for days.
+   * owns, one whose display number is not the number its id is mapped to, or whose portfolio's
+   * secret did not sign the body, is counted and left: a 4xx would have Meta retry it for days.
    */
   private async attribute(change: MetaChange, signers: Set<string>, ack: MetaWebhookAck): Promise<Portfolio | undefined> {
     if (!READ_FIELDS.has(change.field)) {
@@ -115,7 +123,7 @@ export class MetaWebhooksService {
       ack.unattributed++;
       this.metrics.metaValues.inc({ outcome: 'unattributed' });
       this.logger.warn(
-        `Meta webhook for phone number id ${change.phoneNumberId ?? '(none)'} left: no portfolio owns it with the signing app secret`,
+        `Meta webhook for phone number id ${change.phoneNumberId ?? '(none)'} left: no portfolio owns it with the signing app secret, or its display number is not the number it is mapped to`,
       );
       return undefined;
     }
@@ -123,7 +131,10 @@ export class MetaWebhooksService {
     return portfolio;
   }
 
-  /** The webhook's events in one batch through the graph's ingest, then what they tell of usernames and marketing choices. */
+  /**
+   * The webhook's events queued together through the graph's ingest (not one transaction: see
+   * `ingestAll`), then what they tell of usernames and marketing choices.
+   */
   private async apply(reads: { portfolio: string; read: MetaRead }[], ack: MetaWebhookAck): Promise<void> {
     const items: IngestItem[] = [];
     for (const { portfolio, read } of reads) {
@@ -153,13 +164,29 @@ export class MetaWebhooksService {
         ...read.usernames.map(({ ids, username, eventAt }) => ({ portfolio, ids, at: eventAt, username })),
         ...read.preferences.map(({ ids, optedOut, eventAt }) => ({ portfolio, ids, at: eventAt, marketingOptedOut: optedOut })),
       ]),
+      // A BSUID change takes the username and marketing choice of the previous BSUID and parent along.
+      reads.flatMap(({ portfolio, read }) =>
+        read.events.flatMap((event) =>
+          event.observations.flatMap((obs) =>
+            obs.change
+              ? [
+                  {
+                    portfolio,
+                    from: { bsuid: obs.change.previousBsuid, parentBsuid: obs.change.previousParentBsuid },
+                    to: { bsuid: obs.bsuid, parentBsuid: obs.parentBsuid },
+                  },
+                ]
+              : [],
+          ),
+        ),
+      ),
     );
     ack.contactIds = [...new Set(ack.contactIds)];
   }
 
   private count(outcome: WebhookOutcome, ack: MetaWebhookAck): void {
     this.metrics.webhooks.inc({ kind: 'meta', outcome });
-    if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'ignored') ack[outcome]++;
+    if (outcome === 'applied' || outcome === 'duplicate' || outcome === 'ignored' || outcome === 'invalid') ack[outcome]++;
   }
 }
 

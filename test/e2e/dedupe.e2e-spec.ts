@@ -196,7 +196,7 @@ describe('POST /v1/messages/dedupe', () => {
     expect(portfolio.body.portfolios.find((item: { key: string }) => item.key === 'acme').sendPolicies).toEqual({
       careWindow: true,
       skipInvalid: true,
-      skipMarketingOptOut: true,
+      skipMarketingOptOut: false,
       unknownTemplates: 'phone-or-reject',
     });
 

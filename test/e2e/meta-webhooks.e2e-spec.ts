@@ -114,26 +114,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     it.each([
       ['garbage', '{"object":', 112505],
       ['not a Meta webhook', { object: 'page', entry: [] }, 112506],
-      [
-        'a bad BSUID',
-        {
-          ...meta('messages-text-phone-hidden'),
-          entry: [
-            {
-              changes: [
-                {
-                  field: 'messages',
-                  value: {
-                    metadata: { phone_number_id: ACME_PHONE_ID },
-                    messages: [{ id: 'w1', timestamp: '1780308000', from_user_id: 'SE.' }],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-        112506,
-      ],
+      ['an entry without changes', { object: 'whatsapp_business_account', entry: [{ id: '1' }] }, 112506],
     ])('answers a signed body that is %s with 400 and writes nothing', async (_, body, resultCode) => {
       const res = await post(t, body);
       expect(res.status).toBe(400);
@@ -142,12 +123,58 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await count('webhook_receipt')).toBe(0);
     });
 
+    it('leaves an event it cannot read, counted, and applies the rest of the POST', async () => {
+      const body = meta('messages-text-phone-bsuid-parent');
+      const value = body.entry[0].changes[0].value;
+      value.messages.push({ id: 'w-bad-bsuid', timestamp: '1780308000', from_user_id: 'SE.' });
+      value.statuses = [
+        { id: 'w-group', status: 'sent', timestamp: '1780308000', recipient_id: '120363025246125888@g.us', recipient_user_id: B2 },
+      ];
+      value.user_preferences = [{ category: 'marketing_messages', value: 'maybe', user_id: B, timestamp: 1780308000 }];
+      const res = await post(t, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        applied: 1,
+        duplicate: 0,
+        ignored: 0,
+        invalid: 3,
+        unattributed: 0,
+        otherFields: 0,
+        contactIds: [expect.any(String)],
+      });
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
+      expect((await contact(B)).body).toEqual(expect.objectContaining({ username: '@anna.s', marketing: null }));
+      // Meta's retry of the same bytes: the good event is a redelivery, the bad ones are left again.
+      expect((await post(t, body)).body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1, invalid: 3 }));
+    });
+
+    it('leaves only the status whose shared contacts entry names another BSUID', async () => {
+      const body = meta('statuses-read-phone-hidden');
+      const value = body.entry[0].changes[0].value;
+      value.statuses.push({ ...value.statuses[0], id: 'wamid.other', recipient_user_id: B2 });
+      value.contacts[0].profile.username = '@anna.s';
+      const res = await post(t, body);
+      expect(res.body).toEqual(expect.objectContaining({ applied: 1, invalid: 1 }));
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B, parentBsuid: P }]);
+    });
+
+    it('leaves a value whose display number is not the number its phone number id is mapped to', async () => {
+      const wrong = meta('messages-text-phone-bsuid-parent');
+      wrong.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: ACME_PHONE_ID };
+      expect((await post(t, wrong)).body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
+      expect(await count('contact')).toBe(0);
+      // The same number written otherwise is the same number.
+      const written = meta('messages-text-phone-bsuid-parent');
+      written.entry[0].changes[0].value.metadata = { display_phone_number: '+46 00-000 00 00', phone_number_id: ACME_PHONE_ID };
+      expect((await post(t, written)).body).toEqual(expect.objectContaining({ applied: 1, unattributed: 0 }));
+    });
+
     it('leaves a number no portfolio owns, or one signed with another portfolio’s secret, and says so (200)', async () => {
       const unknown = meta('messages-text-phone-bsuid-parent');
       unknown.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: '999' };
       const res = await post(t, unknown);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ applied: 0, duplicate: 0, ignored: 0, unattributed: 1, otherFields: 0, contactIds: [] });
+      expect(res.body).toEqual({ applied: 0, duplicate: 0, ignored: 0, invalid: 0, unattributed: 1, otherFields: 0, contactIds: [] });
       const foreign = await post(t, meta('messages-text-phone-bsuid-parent'), GLOBEX_SECRET);
       expect(foreign.body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
       expect(await count('contact')).toBe(0);
@@ -159,7 +186,15 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       const body = meta('messages-text-phone-bsuid-parent');
       const res = await post(t, body);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ applied: 1, duplicate: 0, ignored: 0, unattributed: 0, otherFields: 0, contactIds: [expect.any(String)] });
+      expect(res.body).toEqual({
+        applied: 1,
+        duplicate: 0,
+        ignored: 0,
+        invalid: 0,
+        unattributed: 0,
+        otherFields: 0,
+        contactIds: [expect.any(String)],
+      });
       const again = await post(t, body);
       expect(again.body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1 }));
       const found = await contact(M);
@@ -238,7 +273,16 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       await post(t, newer).expect(200);
       expect(await t.contactsOf('acme')).toHaveLength(2);
       await post(t, meta('system-user-changed-user-id')).expect(200);
-      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B2, parentBsuid: P }]);
+      // The BSUID changed with a number not shared: the old number leaves the person.
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B2, parentBsuid: P }]);
+    });
+
+    it('finds a person known only by phone by the old number (`from`) when the previous BSUID was never seen', async () => {
+      const id = await sendMo(t, mo(M, null, 'mo-phone-only', '2026-06-01T09:00:00Z'));
+      const res = await post(t, meta('system-user-changed-number'));
+      expect(res.body).toEqual(expect.objectContaining({ applied: 1, contactIds: [id] }));
+      expect(await t.contactsOf('acme')).toEqual([{ id, msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
+      expect((await contact(M)).status).toBe(404);
     });
 
     it('keeps a late message with the previous phone and BSUID from bringing them back (rule 5)', async () => {
@@ -252,6 +296,25 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
     });
 
+    it('gives the same people whatever order a change and a later message with the previous BSUID arrive in (rule 5)', async () => {
+      const later = meta('messages-text-phone-hidden');
+      later.entry[0].changes[0].value.messages[0].id = 'wamid.after-the-change';
+      later.entry[0].changes[0].value.messages[0].timestamp = '1780400000'; // after the change
+      const people = async () => (await t.contactsOf('acme')).map(({ msisdn, bsuid, parentBsuid }) => ({ msisdn, bsuid, parentBsuid }));
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('system-user-changed-number')).expect(200);
+      await post(t, later).expect(200);
+      const inOrder = await people();
+
+      await resetWithAcmeAndGlobex(t);
+      await t.putPortfolio('acme', ACME_META);
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, later).expect(200);
+      await post(t, meta('system-user-changed-number')).expect(200); // late: the previous BSUID changed after it
+      expect(await people()).toEqual(expect.arrayContaining(inOrder));
+      expect(await people()).toHaveLength(inOrder.length);
+    });
+
     it('joins the contact of the new BSUID when the change arrives after a message with it (rule 5)', async () => {
       await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
       const newer = meta('messages-text-phone-hidden');
@@ -260,7 +323,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       newer.entry[0].changes[0].value.messages[0].timestamp = '1780400000'; // after the change
       await post(t, newer).expect(200);
       await post(t, meta('system-user-changed-user-id')).expect(200);
-      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B2, parentBsuid: P }]);
+      // The BSUID changed with a number not shared: the old number leaves the person.
+      expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B2, parentBsuid: P }]);
     });
 
     it('links the phone of a card shared through REQUEST_CONTACT_INFO, and only claims a forwarded one', async () => {
@@ -296,6 +360,12 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       };
       const dedupe = (body: object, query = '') =>
         request(t.http).post(`/v1/messages/dedupe${query}`).auth(KEYS.sender, { type: 'bearer' }).send(body);
+      // Off by default, as every optional send policy: the portfolio turns it on.
+      expect((await dedupe(marketing)).body.destinations[0]).toEqual(expect.objectContaining({ input: B, action: 'send' }));
+      expect((await dedupe(marketing, '?skipMarketingOptOut=true')).body.destinations[0]).toEqual(
+        expect.objectContaining({ action: 'rejected', code: 'MARKETING_OPT_OUT' }),
+      );
+      await t.putPortfolio('acme', { ...ACME_META, sendPolicies: { skipMarketingOptOut: true } });
       const skipped = await dedupe(marketing);
       expect(skipped.status).toBe(200);
       expect(skipped.body.request.destinations).toEqual(['+46705550000']);
@@ -309,10 +379,33 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       );
     });
 
+    it('keeps the opt-out and username through user_changed_number, and carries none to the recycled phone', async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await post(t, meta('user-preferences-stop')).expect(200);
+      await post(t, meta('system-user-changed-number')).expect(200);
+      const moved = (await contact(B2)).body;
+      expect(moved).toEqual(expect.objectContaining({ msisdn: M2, bsuid: B2, username: '@anna.s' }));
+      expect(moved.marketing).toEqual({ optedOut: true, at: expect.any(String) });
+      // Delivered again: the same facts, nothing moves twice.
+      await post(t, meta('system-user-changed-number')).expect(200);
+      expect((await contact(B2)).body.marketing).toEqual(moved.marketing);
+
+      // The old number passes to somebody else, with a BSUID of their own.
+      const B3 = 'SE.99998888777766665555';
+      const other = meta('messages-text-phone-bsuid-parent');
+      const value = other.entry[0].changes[0].value;
+      value.contacts = [{ profile: { name: 'Someone Else' }, wa_id: '46701234567', user_id: B3 }];
+      value.messages[0] = { ...value.messages[0], id: 'wamid.recycled', timestamp: '1780500000', from_user_id: B3 };
+      delete value.messages[0].from_parent_user_id;
+      await post(t, other).expect(200);
+      const newcomer = (await contact(B3)).body;
+      expect(newcomer).toEqual(expect.objectContaining({ msisdn: M, bsuid: B3, username: null, marketing: null }));
+    });
+
     it('erases the username and the marketing choice with the person', async () => {
       await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
       await post(t, meta('user-preferences-stop')).expect(200);
-      expect(await count('user_profile')).toBe(3);
+      expect(await count('user_profile')).toBe(2); // by the BSUID and the parent, not by the phone
       await request(t.http)
         .delete(`/v1/portfolios/acme/contacts/${encodeURIComponent(M)}`)
         .auth(KEYS.admin, { type: 'bearer' })
@@ -334,7 +427,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       const both = { ...first, entry: [...first.entry, ...second.entry] };
       const res = await post(t, both);
       expect(res.body).toEqual(expect.objectContaining({ applied: 2 }));
-      // One transaction: now() is the same for every row it wrote.
+      // Queued together, the two events of a quiet service's POST go in one batch: now() is the same for every row.
       const [{ n }] = await t.dataSource.query(`SELECT count(DISTINCT recorded_at) AS n FROM link_history`);
       expect(Number(n)).toBe(1);
       const messageId = first.entry[0].changes[0].value.messages[0].id;

@@ -98,7 +98,7 @@ const BASES: Record<string, () => unknown[]> = {
   [`post ${ACCOUNT}/templates/{templateId}`]: () => [{ category: 'UTILITY' }, { components: [{ type: 'BODY' }, OTP_BUTTONS] }],
   'put /v1/portfolios/{portfolio}': () => [
     { ...ACME, group: 'nordics', sendPolicies: { careWindow: true, skipInvalid: false }, upstream: { username: 'u', password: 'p' } },
-    { ...ACME, sendPolicies: { skipMarketingOptOut: false }, meta: ACME_META },
+    { ...ACME, sendPolicies: { skipMarketingOptOut: true }, meta: ACME_META },
   ],
   'put /v1/portfolios/{portfolio}/contacts': () => [
     { contacts: [{ msisdn: M3, bsuid: 'SE.55555555555555555555', parentBsuid: P1, externalId: 'crm-1' }, { msisdn: M1 }] },

@@ -278,7 +278,7 @@ describe('templates fail closed', () => {
       expect(portfolios.body.portfolios.find((item: { key: string }) => item.key === 'acme').sendPolicies).toEqual({
         careWindow: false,
         skipInvalid: false,
-        skipMarketingOptOut: true,
+        skipMarketingOptOut: false,
         unknownTemplates: 'send',
       });
       expect(await t.dataSource.query(`SELECT unknown_templates FROM portfolio WHERE key = 'acme'`)).toEqual([

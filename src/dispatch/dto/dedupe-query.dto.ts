@@ -31,7 +31,7 @@ export class DedupeQueryDto {
 
   @ApiPropertyOptional({
     description:
-      "Skip people who stopped marketing messages when a message is a MARKETING template (MARKETING_OPT_OUT); absent: the portfolio's policy (on unless turned off)",
+      "Skip people who stopped marketing messages when a message is a MARKETING template (MARKETING_OPT_OUT); absent: the portfolio's policy (off unless turned on)",
   })
   @IsOptional()
   @QueryBoolean()

@@ -213,36 +213,49 @@ class LinkStep {
 
   /**
    * Meta's system message that the user's BSUID changed, with their phone number or alone: the
-   * contact holding the previous BSUID is this person. The previous BSUID leaves it as an
+   * contact holding the previous BSUID (else the previous phone, `previousHolder`) is this person. The previous BSUID leaves it as an
    * `unlinked` row (a past BSUID, as the send pipeline finds them), and so do the previous parent
-   * and, after a number change, the previous phone; the new BSUID takes their place, unless another
+   * and the previous phone unless the message names that same phone: a BSUID changes with the
+   * phone number, and `user_changed_user_id` comes when the new number cannot be shared, so the
+   * old one is a number the user left (and may be recycled). The new BSUID takes their place, unless another
    * contact holds it already (`joinPrevious`). A change older than the latest attestation of the
    * previous BSUID moves nothing (rule 5). The log keeps the change under the previous
    * identifiers too, so that a late webhook about either side replays both (graph.repository.ts).
    */
   leavePrevious(change: IdentityChange): ContactState | undefined {
-    const previous = this.graph.holder(this.obs.portfolio, 'bsuid', change.previousBsuid);
+    const previous = this.previousHolder(change);
     const bsuid = this.obs.bsuid;
     if (!previous || bsuid === undefined || previous.bsuid === bsuid) return undefined;
-    if (previous.bsuidAt && previous.bsuidAt > this.obs.eventAt) {
-      this.record(previous, 'stale', 'bsuid', previous.bsuid, bsuid);
+    const since = previous.bsuid !== null ? previous.bsuidAt : previous.msisdnAt;
+    if (since && since > this.obs.eventAt) {
+      if (previous.bsuid !== null) this.record(previous, 'stale', 'bsuid', previous.bsuid, bsuid);
+      else this.record(previous, 'stale', 'msisdn', previous.msisdn, this.obs.msisdn ?? null);
       return undefined;
     }
-    this.unlink(previous, 'bsuid', null);
+    if (previous.bsuid !== null) this.unlink(previous, 'bsuid', null);
     const parent = this.obs.parentBsuid;
     const parentLeaves = change.previousParentBsuid === undefined || change.previousParentBsuid === previous.parentBsuid;
     if (parent !== undefined && previous.parentBsuid !== null && previous.parentBsuid !== parent && parentLeaves) {
       this.unlink(previous, 'parentBsuid', null);
     }
-    const phone = this.obs.msisdn;
-    if (change.phoneChanged && phone !== undefined && previous.msisdn !== null && previous.msisdn !== phone) {
-      this.unlink(previous, 'msisdn', null);
-    }
+    if (previous.msisdn !== null && previous.msisdn !== this.obs.msisdn) this.unlink(previous, 'msisdn', null);
     if (!this.holder('bsuid')) {
       this.graph.setLink(previous, 'bsuid', bsuid, this.obs.eventAt, 'attested');
       this.record(previous, 'linked', 'bsuid', null, bsuid);
     }
     return previous;
+  }
+
+  /**
+   * The contact holding the previous BSUID or, when none does, the one holding the previous phone
+   * (Meta's attested old number) with no BSUID of its own: a person known only by phone (LINK, an
+   * import). A phone held with another BSUID is somebody else's pairing, not this change's.
+   */
+  private previousHolder(change: IdentityChange): ContactState | undefined {
+    const byBsuid = this.graph.holder(this.obs.portfolio, 'bsuid', change.previousBsuid);
+    if (byBsuid || change.previousMsisdn === undefined) return byBsuid;
+    const byPhone = this.graph.holder(this.obs.portfolio, 'msisdn', change.previousMsisdn);
+    return byPhone && byPhone.bsuid === null ? byPhone : undefined;
   }
 
   /** The new BSUID was another contact's already: the two are one person (rule 3), if nothing attested says otherwise. */

@@ -48,15 +48,24 @@ describe('Graph: a BSUID change (system message)', () => {
     expect(graph.holder('acme', 'bsuid', B1)).toBeUndefined();
   });
 
-  it('keeps the phone on a BSUID change alone (user_changed_user_id)', () => {
+  it('takes the old phone off the person on a BSUID change alone (user_changed_user_id: a number not shared)', () => {
     const graph = newGraph();
     graph.apply(observation({ msisdn: M, bsuid: B1 }, 1));
     const { history } = graph.apply(changed({ bsuid: B2 }, 5, { previousBsuid: B1, phoneChanged: false }));
-    expect(people(graph)).toEqual([{ id: 'c1', msisdn: M, bsuid: B2, parentBsuid: null }]);
+    expect(people(graph)).toEqual([{ id: 'c1', msisdn: null, bsuid: B2, parentBsuid: null }]);
     expect(actions(history)).toEqual([
       ['unlinked', 'c1', 'bsuid', B1, null, 'USER_CHANGED_USER_ID'],
+      ['unlinked', 'c1', 'msisdn', M, null, 'USER_CHANGED_USER_ID'],
       ['linked', 'c1', 'bsuid', null, B2, 'USER_CHANGED_USER_ID'],
     ]);
+    expect(graph.holder('acme', 'msisdn', M)).toBeUndefined();
+  });
+
+  it('keeps the phone when the change names that same phone', () => {
+    const graph = newGraph();
+    graph.apply(observation({ msisdn: M, bsuid: B1 }, 1));
+    graph.apply(changed({ msisdn: M, bsuid: B2 }, 5, { previousBsuid: B1, phoneChanged: true }));
+    expect(people(graph)).toEqual([{ id: 'c1', msisdn: M, bsuid: B2, parentBsuid: null }]);
   });
 
   it('merges the contact already holding the new BSUID into the older one (one person)', () => {
@@ -65,10 +74,11 @@ describe('Graph: a BSUID change (system message)', () => {
     graph.apply(observation({ bsuid: B2 }, 3)); // the new BSUID arrived before the system message
     const { contact, history } = graph.apply(changed({ bsuid: B2 }, 2, { previousBsuid: B1, phoneChanged: false }));
     expect(contact?.id).toBe('c2');
-    expect(people(graph)).toEqual([{ id: 'c1', msisdn: M, bsuid: B2, parentBsuid: null }]);
+    expect(people(graph)).toEqual([{ id: 'c1', msisdn: null, bsuid: B2, parentBsuid: null }]);
     expect(graph.get('c2')).toMatchObject({ mergedInto: 'c1', bsuid: null });
     expect(actions(history)).toEqual([
       ['unlinked', 'c1', 'bsuid', B1, null, 'USER_CHANGED_USER_ID'],
+      ['unlinked', 'c1', 'msisdn', M, null, 'USER_CHANGED_USER_ID'],
       ['merged', 'c1', null, null, null, 'USER_CHANGED_USER_ID'],
       ['unlinked', 'c2', 'bsuid', B2, null, 'USER_CHANGED_USER_ID'],
       ['linked', 'c1', 'bsuid', null, B2, 'USER_CHANGED_USER_ID'],
@@ -107,6 +117,32 @@ describe('Graph: a BSUID change (system message)', () => {
     const graph = newGraph();
     graph.apply(changed({ msisdn: M2, bsuid: B2 }, 5, { previousBsuid: B1, phoneChanged: true }));
     expect(people(graph)).toEqual([{ id: 'c1', msisdn: M2, bsuid: B2, parentBsuid: null }]);
+  });
+
+  it('finds a person known only by phone by the previous phone when nobody held the previous BSUID', () => {
+    const graph = newGraph();
+    graph.apply(observation({ msisdn: M }, 1)); // LINK or an import: the phone alone
+    const { contact, history } = graph.apply(
+      changed({ msisdn: M2, bsuid: B2 }, 5, { previousBsuid: B1, previousMsisdn: M, phoneChanged: true }),
+    );
+    expect(contact?.id).toBe('c1');
+    expect(people(graph)).toEqual([{ id: 'c1', msisdn: M2, bsuid: B2, parentBsuid: null }]);
+    expect(graph.holder('acme', 'msisdn', M)).toBeUndefined();
+    expect(actions(history)).toEqual([
+      ['unlinked', 'c1', 'msisdn', M, null, 'USER_CHANGED_NUMBER'],
+      ['linked', 'c1', 'bsuid', null, B2, 'USER_CHANGED_NUMBER'],
+      ['linked', 'c1', 'msisdn', null, M2, 'USER_CHANGED_NUMBER'],
+    ]);
+  });
+
+  it('leaves the previous phone to another BSUID that holds it (somebody else)', () => {
+    const graph = newGraph();
+    graph.apply(observation({ msisdn: M, bsuid: 'SE.3333' }, 1));
+    graph.apply(changed({ msisdn: M2, bsuid: B2 }, 5, { previousBsuid: B1, previousMsisdn: M, phoneChanged: true }));
+    expect(people(graph)).toEqual([
+      { id: 'c1', msisdn: M, bsuid: 'SE.3333', parentBsuid: null },
+      { id: 'c2', msisdn: M2, bsuid: B2, parentBsuid: null },
+    ]);
   });
 
   it('changes nothing when delivered again', () => {
@@ -157,7 +193,7 @@ describe('Graph: a BSUID change (system message)', () => {
       const change = changed({ bsuid: B2 }, 5, { previousBsuid: B1, phoneChanged: false });
       const replayed = replayComponent({ current: graph.contacts(), logged: [first, newer], arriving: [change], newId });
       // One person: the replay keeps the id of the contact sharing the BSUID, the other resolves to it.
-      expect(live(replayed.contacts)).toEqual([{ id: 'c2', msisdn: M, bsuid: B2, parentBsuid: null }]);
+      expect(live(replayed.contacts)).toEqual([{ id: 'c2', msisdn: null, bsuid: B2, parentBsuid: null }]);
       expect(replayed.contacts.find((contact) => contact.id === 'c1')?.mergedInto).toBe('c2');
     });
   });

@@ -75,7 +75,12 @@ export interface Observation {
 export interface IdentityChange {
   previousBsuid: string;
   previousParentBsuid?: string;
-  /** `user_changed_number`: the phone number changed too, so the old one leaves the contact. */
+  /** The phone number the user had before (Meta's `from` of the system message): finds a person known only by phone. */
+  previousMsisdn?: string;
+  /**
+   * `user_changed_number` (the new number is given) rather than `user_changed_user_id` (it is
+   * not). Either way the previous phone leaves the contact unless the message names it.
+   */
   phoneChanged: boolean;
 }
 

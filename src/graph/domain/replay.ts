@@ -74,12 +74,17 @@ export function replayComponent(input: ReplayInput): Replayed {
     written.push(old ? carryOver(contact, id, old) : { ...contact, id });
   }
   const holderNow = (field: IdentifierKind, value: string) => written.find((contact) => contact[field] === value)?.id ?? null;
+  /** Who a retired contact resolves to: the holder of what it held or, for a value no one holds now (a past BSUID, a phone the user left), the person it left. */
+  const heirOf = (field: IdentifierKind, value: string) => {
+    const left = all.findLast((entry) => entry.action === 'unlinked' && entry.field === field && entry.fromValue === value);
+    return holderNow(field, value) ?? (left ? (finalId(left.contactId) ?? null) : null);
+  };
   const holderBefore = (field: IdentifierKind, value: string) => input.current.find((contact) => contact[field] === value)?.id ?? null;
   for (const contact of written) diff.compare(before.get(contact.id), contact, holderBefore);
   const retiredKey = input.arriving.map(orderKey).reduce<string | null>((key, next) => laterKey(key, next), null);
   for (const old of input.current) {
     if (written.some((contact) => contact.id === old.id)) continue;
-    const retired = retire(old, holderNow, retiredKey);
+    const retired = retire(old, heirOf, retiredKey);
     const heir = retired.mergedInto
       ? (before.get(retired.mergedInto) ?? written.find((contact) => contact.id === retired.mergedInto))
       : undefined;
@@ -183,10 +188,9 @@ function carryOver(replayed: ContactState, id: string, old: ContactState): Conta
   };
 }
 
-/** A contact of before that no contact of the replay is: it holds nothing now, and resolves to whoever holds what it held. */
-function retire(old: ContactState, holderNow: (field: IdentifierKind, value: string) => string | null, key: string | null): ContactState {
-  const heir =
-    IDENTIFIER_KINDS.map((field) => (old[field] === null ? null : holderNow(field, old[field]))).find((id) => id !== null) ?? null;
+/** A contact of before that no contact of the replay is: it holds nothing now, and resolves to the person of what it held. */
+function retire(old: ContactState, heirOf: (field: IdentifierKind, value: string) => string | null, key: string | null): ContactState {
+  const heir = IDENTIFIER_KINDS.map((field) => (old[field] === null ? null : heirOf(field, old[field]))).find((id) => id !== null) ?? null;
   const retired: ContactState = { ...old, mergedInto: heir, lastEventKey: laterKey(old.lastEventKey ?? null, key) };
   for (const field of IDENTIFIER_KINDS) {
     retired[field] = null;

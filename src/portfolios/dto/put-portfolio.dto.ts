@@ -44,7 +44,7 @@ export class SendPoliciesDto {
   skipInvalid?: boolean;
 
   @ApiPropertyOptional({
-    default: true,
+    default: false,
     description: 'Skip people who stopped marketing messages (Meta user_preferences) when a message is a MARKETING template',
   })
   @IsOptional()

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../common/errors/app-error';
 import { readMetaEnvelope } from './meta-envelope';
-import { readMetaValue } from './meta-event';
+import { addressedByPhone, readMetaValue } from './meta-event';
 
 const M = '+46701234567';
 const B = 'SE.13491208655302741918';
@@ -104,6 +103,32 @@ describe(readMetaValue.name, () => {
     expect(events[0].observations).toEqual([expect.objectContaining({ bsuid: B, parentBsuid: P, links: true, byPhone: false })]);
   });
 
+  it('reads a status sent to the BSUID as no exchange by phone, though its contacts entry names the phone', () => {
+    const body = meta('statuses-delivered-phone-bsuid-parent');
+    const value = body.entry[0].changes[0].value;
+    delete value.statuses[0].recipient_id;
+    const { events } = readMetaValue(readMetaEnvelope(body)[0].value, CONTEXT);
+    expect(events[0].observations).toEqual([expect.objectContaining({ msisdn: M, bsuid: B, links: true, byPhone: false })]);
+  });
+
+  it('takes no username from a failed status', () => {
+    const body = meta('statuses-delivered-phone-bsuid-parent');
+    body.entry[0].changes[0].value.statuses[0].status = 'failed';
+    const { events, usernames } = readMetaValue(readMetaEnvelope(body)[0].value, CONTEXT);
+    expect(events[0].observations).toEqual([expect.objectContaining({ links: false, byPhone: false })]);
+    expect(usernames).toEqual([]);
+  });
+
+  it.each([
+    ['46701234567', { msisdn: M }, true],
+    ['+46701234567', { msisdn: M }, true],
+    [B, { msisdn: M, bsuid: B }, false],
+    [undefined, { msisdn: M }, false],
+    ['46701234567', { bsuid: B }, false],
+  ])('decides an exchange by phone from its address %s', (address, ids, expected) => {
+    expect(addressedByPhone(address, ids)).toBe(expected);
+  });
+
   it('never links a failed status', () => {
     const { events } = read('statuses-failed');
     expect(events[0].observations).toEqual([
@@ -111,7 +136,7 @@ describe(readMetaValue.name, () => {
     ]);
   });
 
-  it('reads user_changed_number as a change from the previous BSUID, with the new phone, not the old `from`', () => {
+  it('reads user_changed_number as a change from the previous BSUID and phone (`from`), with the new phone', () => {
     const { events } = read('system-user-changed-number');
     expect(events[0].observations).toEqual([
       {
@@ -122,7 +147,7 @@ describe(readMetaValue.name, () => {
         eventAt: seconds(1780394400),
         strength: 'attested',
         links: true,
-        change: { previousBsuid: B, previousParentBsuid: P, phoneChanged: true },
+        change: { previousBsuid: B, previousParentBsuid: P, previousMsisdn: M, phoneChanged: true },
         evidence: { kind: 'USER_CHANGED_NUMBER', messageId: expect.any(String), businessNumber: '+46000000000' },
       },
     ]);
@@ -153,6 +178,17 @@ describe(readMetaValue.name, () => {
         evidence: expect.objectContaining({ kind: 'CONTACT_SHARE' }),
       }),
     ]);
+  });
+
+  it("reads Meta's `origin` on the message (messages[].origin), and also accepts it on the card", () => {
+    const body = meta('messages-contacts-contact-request');
+    const message = body.entry[0].changes[0].value.messages[0];
+    expect(message.origin).toBe('contact_request');
+    delete message.origin;
+    const shared = () => readMetaValue(readMetaEnvelope(body)[0].value, CONTEXT).events[0].observations[1];
+    expect(shared()).toEqual(expect.objectContaining({ msisdn: M, strength: 'claimed' })); // no origin: a claim
+    message.contacts[0].origin = 'contact_request';
+    expect(shared()).toEqual(expect.objectContaining({ msisdn: M, strength: 'attested' }));
   });
 
   it('reads a forwarded card as a claim', () => {
@@ -193,15 +229,37 @@ describe(readMetaValue.name, () => {
       { statuses: [{ id: 'w1', timestamp: '1780308000', status: 'sent', recipient_user_id: B, recipient_id: 'nope' }] },
       'value.statuses[0].recipient_id',
     ],
-  ])('refuses %j naming %s', (value, field) => {
-    let error: unknown;
-    try {
-      readMetaValue(value, CONTEXT);
-    } catch (thrown) {
-      error = thrown;
-    }
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).fields.map((entry) => entry.field)).toContain(field);
+    [
+      { user_preferences: [{ category: 'marketing_messages', value: 'maybe', user_id: B, timestamp: 1780308000 }] },
+      'value.user_preferences[0].value',
+    ],
+  ])('leaves %j as invalid, naming %s', (value, field) => {
+    const read = readMetaValue(value, CONTEXT);
+    expect(read.events).toEqual([]);
+    expect(read.usernames).toEqual([]);
+    expect(read.preferences).toEqual([]);
+    expect(read.invalid).toHaveLength(1);
+    expect(read.invalid[0].errors.map((entry) => entry.field)).toContain(field);
+  });
+
+  it('reads the other events of a value when one is at fault', () => {
+    const read = readMetaValue(
+      {
+        contacts: [{ user_id: B, profile: { username: '@anna.s' } }],
+        statuses: [
+          { id: 'w1', timestamp: '1780308000', status: 'delivered', recipient_user_id: B },
+          // The shared contacts entry names B: this status's own BSUID disagrees with it.
+          { id: 'w2', timestamp: '1780308000', status: 'delivered', recipient_user_id: B2 },
+        ],
+        messages: [{ id: 'w3', timestamp: '1780308000', from: '46701234567', from_user_id: 'SE.' }],
+      },
+      CONTEXT,
+    );
+    expect(read.events).toEqual([
+      { receiptKey: 'meta:status:w1:delivered', observations: [expect.objectContaining({ bsuid: B, links: true })] },
+    ]);
+    expect(read.usernames).toEqual([expect.objectContaining({ ids: { bsuid: B }, username: '@anna.s' })]);
+    expect(read.invalid.map((entry) => entry.path)).toEqual(['value.messages[0]', 'value.statuses[1]']);
   });
 
   it('takes a timestamp in the future as now (rule 5)', () => {
@@ -219,6 +277,7 @@ describe(readMetaValue.name, () => {
       events: [],
       usernames: [],
       preferences: [],
+      invalid: [],
     });
   });
 });

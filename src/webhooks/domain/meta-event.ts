@@ -7,9 +7,10 @@
  *   `from_user_id`, `from_parent_user_id`, and the `contacts[]` entry that names the same user
  *   (`wa_id`, `user_id`, `parent_user_id`, `profile.username`). A `contacts` message adds the
  *   phone of each card: the sender's own, attested, when shared through the REQUEST_CONTACT_INFO
- *   button (`origin: "contact_request"`), else a claim (rule 8).
+ *   button (the message's `origin: "contact_request"`), else a claim (rule 8).
  * - `system` messages `user_changed_number` and `user_changed_user_id`: the new identifiers and
- *   the previous BSUID (an `IdentityChange`). `from` is the old phone there, so it is not read.
+ *   the previous BSUID (an `IdentityChange`); the message's `from` is the old phone there, read as
+ *   the previous phone (it finds a person known only by phone, and leaves the person).
  * - `statuses[]`: `recipient_id` (conditional), `recipient_user_id`, `recipient_parent_user_id`
  *   (or its older name `parent_recipient_user_id`) and the status's `contacts[]` entry. A failed
  *   status never links, as LINK's failed DLR.
@@ -20,7 +21,7 @@
  * redelivery by Meta's id (`meta:` keys, which LINK's `mo:`/`dlr:` keys never equal).
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { AppError, FieldError } from '../../common/errors/app-error';
+import { FieldError } from '../../common/errors/app-error';
 import { describeInput, IdentifierKind, tryParseIdentifier } from '../../identifiers/domain/identifier';
 import type { Evidence, IdentityChange, Observation } from '../../graph/domain/observation';
 import type { ReadEvent } from './link-event';
@@ -50,10 +51,18 @@ export interface MarketingPreference {
   eventAt: Date;
 }
 
+/** An event that could not be read: left out, with what is wrong with it. */
+export interface InvalidEvent {
+  path: string;
+  errors: FieldError[];
+}
+
 export interface MetaRead {
   events: ReadEvent[];
   usernames: UsernameSeen[];
   preferences: MarketingPreference[];
+  /** Events left out: one event at fault must not keep Meta retrying the others forever. */
+  invalid: InvalidEvent[];
 }
 
 const SENT_STATUSES = new Set(['sent', 'delivered', 'read', 'played']);
@@ -61,17 +70,17 @@ const MAX_ID = 256;
 const MAX_USERNAME = 128;
 const ALLOWED_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-/** One `value` of the webhook, read in its portfolio. Any identifier or field at fault is a 400 naming it. */
+/**
+ * One `value` of the webhook, read in its portfolio. A message, status or preference with an
+ * identifier or field at fault is left out whole (nothing of it is read) and listed in `invalid`.
+ */
 export function readMetaValue(value: Json, context: MetaContext, path = 'value'): MetaRead {
-  const reader = new ValueReader(value, context, path);
-  const read = reader.read();
-  reader.throwIfErrors();
-  return read;
+  return new ValueReader(value, context, path).read();
 }
 
 class ValueReader {
-  private readonly errors: FieldError[] = [];
-  private readonly read_: MetaRead = { events: [], usernames: [], preferences: [] };
+  private errors: FieldError[] = [];
+  private readonly read_: MetaRead = { events: [], usernames: [], preferences: [], invalid: [] };
 
   constructor(
     private readonly value: Json,
@@ -81,16 +90,29 @@ class ValueReader {
 
   read(): MetaRead {
     const contacts = list(this.value.contacts);
-    list(this.value.messages).forEach((message, index) => this.message(asObject(message), contacts, `${this.path}.messages[${index}]`));
-    list(this.value.statuses).forEach((status, index) => this.status(asObject(status), contacts, `${this.path}.statuses[${index}]`));
+    list(this.value.messages).forEach((message, index) =>
+      this.event(`${this.path}.messages[${index}]`, (path) => this.message(asObject(message), contacts, path)),
+    );
+    list(this.value.statuses).forEach((status, index) =>
+      this.event(`${this.path}.statuses[${index}]`, (path) => this.status(asObject(status), contacts, path)),
+    );
     list(this.value.user_preferences).forEach((preference, index) =>
-      this.preference(asObject(preference), contacts, `${this.path}.user_preferences[${index}]`),
+      this.event(`${this.path}.user_preferences[${index}]`, (path) => this.preference(asObject(preference), contacts, path)),
     );
     return this.read_;
   }
 
-  throwIfErrors(): void {
-    if (this.errors.length > 0) throw AppError.validation(this.errors.slice(0, 50));
+  /** Reads one event: if anything of it is at fault, what it added is taken back and it is listed as invalid. */
+  private event(path: string, read: (path: string) => void): void {
+    const { events, usernames, preferences } = this.read_;
+    const before = [events.length, usernames.length, preferences.length];
+    this.errors = [];
+    read(path);
+    if (this.errors.length === 0) return;
+    events.length = before[0];
+    usernames.length = before[1];
+    preferences.length = before[2];
+    this.read_.invalid.push({ path, errors: this.errors.slice(0, 10) });
   }
 
   private message(message: Json, contacts: unknown[], path: string): void {
@@ -99,7 +121,9 @@ class ValueReader {
     if (messageId === undefined || eventAt === undefined) return;
     const receiptKey = `meta:message:${messageId}`;
     const evidence: Evidence = { kind: 'MO', messageId, businessNumber: this.context.businessNumber };
-    if (message.type === 'system') return this.system(asObject(message.system), { receiptKey, messageId, eventAt }, `${path}.system`);
+    if (message.type === 'system') {
+      return this.system(asObject(message.system), { receiptKey, messageId, eventAt, from: message.from }, `${path}.system`);
+    }
 
     const ids: Identifiers = {};
     this.add(ids, message.from, undefined, `${path}.from`);
@@ -108,14 +132,17 @@ class ValueReader {
     this.fromContact(ids, matchingContact(contacts, ids, message.from, `${this.path}.contacts`), eventAt);
     if (Object.keys(ids).length === 0) return;
     const base = { portfolio: this.context.portfolio, eventAt, links: true as const };
-    const byPhone = typeof message.from === 'string' && ids.msisdn !== undefined && phoneOf(message.from) === ids.msisdn;
+    const byPhone = addressedByPhone(message.from, ids);
     const observations: Observation[] = [{ ...base, ...ids, strength: 'attested', activity: 'inbound', byPhone, evidence }];
-    if (message.type === 'contacts') observations.push(...this.cards(message.contacts, ids, base, messageId));
+    if (message.type === 'contacts') {
+      const requested = message.origin === 'contact_request';
+      observations.push(...this.cards(message.contacts, ids, base, messageId, requested));
+    }
     this.read_.events.push({ receiptKey, observations });
   }
 
   /** `user_changed_number` / `user_changed_user_id`: the new identifiers, and the BSUID the user had before. */
-  private system(system: Json, message: { receiptKey: string; messageId: string; eventAt: Date }, path: string): void {
+  private system(system: Json, message: { receiptKey: string; messageId: string; eventAt: Date; from: unknown }, path: string): void {
     const type = system.type;
     if (type !== 'user_changed_number' && type !== 'user_changed_user_id') return;
     const ids: Identifiers = {};
@@ -127,8 +154,16 @@ class ValueReader {
     this.add(previous, system.previous_parent_user_id, 'parentBsuid', `${path}.previous_parent_user_id`);
     // Without BSUIDs (the older form of user_changed_number) there is nobody to name: nothing to learn.
     if (ids.bsuid === undefined) return;
+    // The message's `from` is the number the user had: Meta attests it, and it finds a person known only by phone.
+    const from = typeof message.from === 'string' ? tryParseIdentifier(phoneOf(message.from), this.context.region) : undefined;
+    const previousMsisdn = from?.ok && from.identifier.kind === 'msisdn' ? from.identifier.value : undefined;
     const change: IdentityChange | undefined = previous.bsuid
-      ? { previousBsuid: previous.bsuid, previousParentBsuid: previous.parentBsuid, phoneChanged: type === 'user_changed_number' }
+      ? {
+          previousBsuid: previous.bsuid,
+          previousParentBsuid: previous.parentBsuid,
+          ...(previousMsisdn !== undefined && previousMsisdn !== ids.msisdn ? { previousMsisdn } : {}),
+          phoneChanged: type === 'user_changed_number',
+        }
       : undefined;
     const kind = type === 'user_changed_number' ? 'USER_CHANGED_NUMBER' : 'USER_CHANGED_USER_ID';
     const observation: Observation = {
@@ -143,12 +178,16 @@ class ValueReader {
     this.read_.events.push({ receiptKey: message.receiptKey, observations: [observation] });
   }
 
-  /** A card shared through REQUEST_CONTACT_INFO is the sender's own phone; any other is a claim, kept only while the sender's phone is unknown. */
+  /**
+   * A card shared through REQUEST_CONTACT_INFO (the message's `origin: "contact_request"`, or the
+   * card's) is the sender's own phone; any other is a claim, kept only while the sender's phone is unknown.
+   */
   private cards(
     raw: unknown,
     sender: Identifiers,
     base: { portfolio: string; eventAt: Date; links: true },
     messageId: string,
+    requested: boolean,
   ): Observation[] {
     if (!sender.bsuid && !sender.parentBsuid) return [];
     const senderIds: Identifiers = {};
@@ -157,7 +196,7 @@ class ValueReader {
     return list(raw).flatMap((entry): Observation[] => {
       const card = asObject(entry);
       const phone = cardPhone(card.phones, this.context.region);
-      const own = card.origin === 'contact_request';
+      const own = requested || card.origin === 'contact_request';
       if (!phone || (!own && sender.msisdn)) return [];
       const kind = own ? 'CONTACT_SHARE' : 'CONTACT_CARD';
       return [
@@ -188,10 +227,11 @@ class ValueReader {
       own.length > 0
         ? matchingContact(own, ids, status.recipient_id, `${path}.contacts`)
         : matchingContact(contacts, ids, status.recipient_id, `${this.path}.contacts`);
-    this.fromContact(ids, match, eventAt);
+    const sent = SENT_STATUSES.has(state);
+    // A failed status shows no username: the message never reached the user.
+    this.fromContact(ids, match, sent ? eventAt : undefined);
     const receiptKey = `meta:status:${messageId}:${state}`;
     if (Object.keys(ids).length === 0) return void this.read_.events.push({ receiptKey, observations: [] });
-    const sent = SENT_STATUSES.has(state);
     const observation: Observation = {
       portfolio: this.context.portfolio,
       ...ids,
@@ -200,7 +240,8 @@ class ValueReader {
       // A failed status carries no link: it only finds its contact (DESIGN: Rules).
       links: sent,
       activity: sent ? 'outbound' : undefined,
-      byPhone: sent && ids.msisdn !== undefined,
+      // By `recipient_id` alone: the status's `contacts[].wa_id` comes even when the message went to the BSUID.
+      byPhone: sent && addressedByPhone(status.recipient_id, ids),
       evidence: { kind: 'DLR', messageId, businessNumber: this.context.businessNumber },
     };
     this.read_.events.push({ receiptKey, observations: [observation] });
@@ -276,6 +317,15 @@ function isStorable(text: string): boolean {
 }
 
 /** Meta writes phone numbers as international digits without `+` (`16505551234`). */
+/**
+ * Whether the exchange's own address (an MO's `from`, a status's `recipient_id`) is the user's
+ * phone number: only then does Meta's contact book log the phone (DESIGN: phoneVisibleUntil). A
+ * phone known from elsewhere (`contacts[].wa_id`) is not an exchange by phone.
+ */
+export function addressedByPhone(address: unknown, ids: Identifiers): boolean {
+  return typeof address === 'string' && ids.msisdn !== undefined && phoneOf(address) === ids.msisdn;
+}
+
 function phoneOf(raw: string): string {
   const trimmed = raw.trim();
   return /^[1-9][0-9]{6,14}$/.test(trimmed) ? `+${trimmed}` : trimmed;
