@@ -265,6 +265,27 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       ]);
     });
 
+    it("tells a CRM reading the events that the person's old phone and BSUID left and the new ones came", async () => {
+      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      const events = () => request(t.http).get('/v1/portfolios/acme/events?limit=1000').auth(KEYS.crm, { type: 'bearer' });
+      const before = await events();
+      await post(t, meta('system-user-changed-number')).expect(200);
+      const after = await events();
+      const [person] = await t.contactsOf('acme');
+      type Event = { type: string; contactId: string; field: string; value: string; evidence: { kind: string } };
+      const change = (after.body.items as Event[]).slice(before.body.items.length);
+      expect(change.map((e) => [e.type, e.contactId, e.field, e.value, e.evidence.kind]).sort()).toEqual(
+        [
+          ['contact.linked', person.id, 'bsuid', B2, 'USER_CHANGED_NUMBER'],
+          ['contact.linked', person.id, 'msisdn', M2, 'USER_CHANGED_NUMBER'],
+          ['contact.linked', person.id, 'parentBsuid', P2, 'USER_CHANGED_NUMBER'],
+          ['contact.unlinked', person.id, 'bsuid', B, 'USER_CHANGED_NUMBER'],
+          ['contact.unlinked', person.id, 'msisdn', M, 'USER_CHANGED_NUMBER'],
+          ['contact.unlinked', person.id, 'parentBsuid', P, 'USER_CHANGED_NUMBER'],
+        ].sort(),
+      );
+    });
+
     it('merges the contact that already held the new BSUID on user_changed_user_id', async () => {
       await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
       const newer = meta('messages-text-phone-hidden');
