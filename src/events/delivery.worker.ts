@@ -84,6 +84,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     await this.events.fanOut(FAN_OUT_BATCH);
     for (;;) {
       if (this.stopping) return;
+      // Every send ends within timeoutMs (webhook-sender): the lease outlives it, and the settle after it.
       const claimed = await this.events.claim(SEND_BATCH, this.config.events.timeoutMs * 2 + 1_000);
       await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
       if (claimed.length < SEND_BATCH) break;

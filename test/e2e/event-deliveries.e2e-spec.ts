@@ -170,6 +170,36 @@ describe('event subscriptions and deliveries', () => {
     expect(first.attempts).toBeGreaterThanOrEqual(4);
   });
 
+  it('gives up on an endpoint that trickles its answer, retries it, and goes on delivering to the others', async () => {
+    const other = await startFakeCrm();
+    try {
+      await subscribe();
+      await subscribe({ url: other.url }, t, 'other');
+      crm.answer(...Array.from({ length: 1_000 }, () => ({ trickle: true })));
+      await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+
+      // Three events of one contact: each pass sends one, so all three need passes that end.
+      const received = await other.until(delivered(3));
+      expect(types(received)).toEqual([
+        ['contact.created', null],
+        ['contact.linked', B1],
+        ['contact.linked', PHONE],
+      ]);
+      await crm.until((trickled) => trickled.length >= 2);
+      const first = await eventually(
+        async () => (await deliveries()).body.items as { status: string; attempts: number; lastError: string | null }[],
+        (items) => items.some((d) => d.attempts >= 2 && d.lastError !== null),
+      );
+      expect(first.filter((d) => d.lastError !== null)).toEqual([
+        expect.objectContaining({ status: 'pending', lastStatus: null, lastError: `no answer within ${EVENTS.timeoutMs} ms` }),
+      ]);
+      // Only the first event was tried: the contact's later ones wait behind it.
+      expect(new Set(crm.deliveries.map((d) => d.body.type))).toEqual(new Set(['contact.created']));
+    } finally {
+      await other.close();
+    }
+  });
+
   it("never sends an erased person's identifiers, not even in deliveries queued before the erasure", async () => {
     await subscribe();
     // The CRM is down while the person is learned and erased.
