@@ -7,6 +7,9 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 @Check('event_delivery_status_check', `status IN ('pending', 'delivered', 'failed')`)
 @Index('event_delivery_due_idx', ['nextAttemptAt'], { where: `status = 'pending'` })
 @Index('event_delivery_contact_idx', ['portfolio', 'subscription', 'contactId', 'eventTx', 'eventId'], { where: `status = 'pending'` })
+@Index('event_delivery_other_contact_idx', ['portfolio', 'subscription', 'otherContactId', 'eventTx', 'eventId'], {
+  where: `status = 'pending' AND other_contact_id IS NOT NULL`,
+})
 export class EventDelivery {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'event_delivery_pkey' })
   portfolio!: string;
@@ -22,6 +25,10 @@ export class EventDelivery {
 
   @Column({ name: 'contact_id', type: 'uuid' })
   contactId!: string;
+
+  /** The second contact of a merged, relinked or split event: its deliveries keep their order with this one too. */
+  @Column({ name: 'other_contact_id', type: 'uuid', nullable: true })
+  otherContactId!: string | null;
 
   @Column({ type: 'text', default: 'pending' })
   status!: DeliveryStatus;

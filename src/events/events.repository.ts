@@ -72,14 +72,14 @@ export class EventsRepository {
          SELECT portfolio, name, types, position_tx, position_id FROM event_subscription
          ORDER BY portfolio, name FOR UPDATE SKIP LOCKED
        ), scanned AS (
-         SELECT s.portfolio, s.name, s.types, e.id, e.tx, e.type, e.contact_id
+         SELECT s.portfolio, s.name, s.types, e.id, e.tx, e.type, e.contact_id, e.other_contact_id
          FROM sub s CROSS JOIN LATERAL (
-           SELECT id, tx, type, contact_id FROM identity_event
+           SELECT id, tx, type, contact_id, other_contact_id FROM identity_event
            WHERE portfolio = s.portfolio AND (tx, id) > (s.position_tx, s.position_id) AND ${SETTLED}
            ORDER BY tx, id LIMIT $1) e
        ), queued AS (
-         INSERT INTO event_delivery (portfolio, subscription, event_id, event_tx, contact_id)
-         SELECT portfolio, name, id, tx, contact_id FROM scanned WHERE type = ANY(types)
+         INSERT INTO event_delivery (portfolio, subscription, event_id, event_tx, contact_id, other_contact_id)
+         SELECT portfolio, name, id, tx, contact_id, other_contact_id FROM scanned WHERE type = ANY(types)
          ON CONFLICT DO NOTHING
          RETURNING 1
        ), moved AS (
@@ -95,7 +95,9 @@ export class EventsRepository {
 
   /**
    * Takes up to `limit` due deliveries for `leaseMs`: each the oldest pending one of its contact
-   * and subscription (in order per contact), none taken by another worker (locked or leased).
+   * and subscription (in order per contact), none taken by another worker (locked or leased). An
+   * event naming two contacts (merged, relinked, split) keeps its place in the order of both: it
+   * waits for every earlier pending delivery of either, and their later ones wait for it.
    */
   async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const token = randomUUID();
@@ -106,8 +108,14 @@ export class EventsRepository {
          SELECT d.portfolio, d.subscription, d.event_id FROM event_delivery d
          WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
            AND NOT EXISTS (SELECT 1 FROM event_delivery p
-                           WHERE p.portfolio = d.portfolio AND p.subscription = d.subscription AND p.contact_id = d.contact_id
+                           WHERE p.portfolio = d.portfolio AND p.subscription = d.subscription
+                             AND p.contact_id = ANY(ARRAY[d.contact_id, d.other_contact_id])
                              AND p.status = 'pending' AND (p.event_tx, p.event_id) < (d.event_tx, d.event_id))
+           AND NOT EXISTS (SELECT 1 FROM event_delivery p
+                           WHERE p.portfolio = d.portfolio AND p.subscription = d.subscription
+                             AND p.other_contact_id = ANY(ARRAY[d.contact_id, d.other_contact_id])
+                             AND p.status = 'pending' AND p.other_contact_id IS NOT NULL
+                             AND (p.event_tx, p.event_id) < (d.event_tx, d.event_id))
          ORDER BY d.next_attempt_at, d.event_tx, d.event_id
          LIMIT $1
          FOR UPDATE SKIP LOCKED

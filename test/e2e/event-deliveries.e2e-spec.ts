@@ -10,13 +10,14 @@ import { MetricsService } from '../../src/observability/metrics.service';
 import { api } from '../support/api';
 import { notFound, validation } from '../support/expected-errors';
 import { CrmDelivery, eventually, FakeCrm, startFakeCrm } from '../support/fake-crm';
-import { mo, sendMo } from '../support/link-builders';
+import { acmeDlr, mo, sendMo } from '../support/link-builders';
 import { resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
 const B1 = 'SE.13491208655302741918';
 const PARENT = 'SE.ENT.11815799212886844830';
+const B2 = 'SE.22222222222222222222';
 
 /** Fast passes and retries, and the fake CRM on 127.0.0.1 allowed. */
 const EVENTS: EventsConfig = {
@@ -297,6 +298,55 @@ describe('event subscriptions and deliveries', () => {
     expect(metrics).toMatch(/contact_book_event_deliveries_total\{subscription="acme\/crm",outcome="delivered"\} [1-9]/);
     expect(metrics).toMatch(/contact_book_event_deliveries_total\{subscription="acme\/crm",outcome="retried"\} [1-9]/);
     expect(metrics).toMatch(/contact_book_event_deliveries_pending\{subscription="acme\/crm"\} 0/);
+  });
+});
+
+describe('the order of deliveries naming two contacts', () => {
+  let t: TestApp;
+  // No worker: the test claims and settles by hand, one step at a time.
+  beforeAll(async () => (t = await createTestApp({ events: { ...EVENTS, deliver: false } })));
+  beforeEach(() => resetWithAcmeAndGlobex(t));
+  afterAll(() => t?.close());
+
+  it("holds the other contact's later events back while a relink to it is retried", async () => {
+    const events = t.app.get(EventsRepository);
+    const first = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks', types: ['contact.relinked', 'contact.invalid'] })
+      .expect(201);
+    // The phone moves to a new contact (relinked from the first to it), then that contact turns invalid.
+    const second = await sendMo(t, mo(PHONE, { whatsappUserId: B2 }, 'm-2', '2026-06-02T10:00:00Z'));
+    await t.postDlr(acmeDlr(112404, { whatsappUserId: B2 }, 'd-1', '2026-06-03T10:00:00Z')).expect(200);
+    await eventually(
+      () => events.fanOut(500),
+      (queued) => queued === 0,
+    );
+    expect(
+      await t.dataSource.query(
+        `SELECT contact_id AS "contactId", other_contact_id AS "otherContactId" FROM event_delivery ORDER BY event_tx, event_id`,
+      ),
+    ).toEqual([
+      { contactId: first, otherContactId: second },
+      { contactId: second, otherContactId: null },
+    ]);
+
+    const claim = async () => await events.claim(20, 60_000);
+    const relinked = await claim();
+    expect(relinked.map((d) => d.event?.type)).toEqual(['contact.relinked']);
+    await events.settle(relinked[0], {
+      status: 'pending',
+      httpStatus: 500,
+      error: 'answered 500',
+      nextAttemptAt: new Date(Date.now() - 1_000),
+    });
+
+    const retried = await claim();
+    expect(retried.map((d) => d.event?.type)).toEqual(['contact.relinked']);
+    await events.settle(retried[0], { status: 'delivered', httpStatus: 204, error: null, nextAttemptAt: null });
+
+    expect((await claim()).map((d) => d.event?.type)).toEqual(['contact.invalid']);
   });
 });
 
