@@ -7,9 +7,12 @@ import { sign } from './domain/signature';
 import { ClaimedDelivery, EventsRepository } from './events.repository';
 import { postEvent, SendResult } from './webhook-sender';
 
-/** Events turned into deliveries per subscription and pass; deliveries sent per pass. */
+/** Events turned into deliveries per subscription and pass; deliveries sent per batch, and per subscription in a batch. */
 const FAN_OUT_BATCH = 500;
 const SEND_BATCH = 20;
+const SEND_PER_SUBSCRIPTION = 5;
+/** The backlog gauges count every pending delivery: refreshed at most this often, not every pass. */
+const BACKLOG_REFRESH_MS = 15_000;
 
 /**
  * Pushes identity-change events to subscriptions (README: Identity-change events).
@@ -38,6 +41,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private running: Promise<void> | undefined;
   private stopping = false;
   private failing = false;
+  private backlogAt = 0;
   private readonly aborts = new AbortController();
 
   constructor(
@@ -85,11 +89,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     for (;;) {
       if (this.stopping) return;
       // Every send ends within timeoutMs (webhook-sender): the lease outlives it, and the settle after it.
-      const claimed = await this.events.claim(SEND_BATCH, this.config.events.timeoutMs * 2 + 1_000);
+      const claimed = await this.events.claim(SEND_BATCH, this.config.events.timeoutMs * 2 + 1_000, SEND_PER_SUBSCRIPTION);
       await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
       if (claimed.length < SEND_BATCH) break;
     }
-    if (this.stopping) return;
+    if (this.stopping || Date.now() - this.backlogAt < BACKLOG_REFRESH_MS) return;
+    this.backlogAt = Date.now();
     const backlog = await this.events.backlog();
     // A deleted subscription's gauges go with it.
     this.metrics.eventBacklog.reset();

@@ -69,7 +69,10 @@ export class EventsRepository {
   async fanOut(limit: number): Promise<number> {
     const [row] = await this.dataSource.query<{ queued: string }[]>(
       `WITH sub AS (
-         SELECT portfolio, name, types, position_tx, position_id FROM event_subscription
+         -- Only subscriptions with a settled event past their position: a quiet pass locks nothing.
+         SELECT portfolio, name, types, position_tx, position_id FROM event_subscription s
+         WHERE EXISTS (SELECT 1 FROM identity_event e
+                       WHERE e.portfolio = s.portfolio AND (e.tx, e.id) > (s.position_tx, s.position_id) AND ${SETTLED})
          ORDER BY portfolio, name FOR UPDATE SKIP LOCKED
        ), scanned AS (
          SELECT s.portfolio, s.name, s.types, e.id, e.tx, e.type, e.contact_id, e.other_contact_id
@@ -99,13 +102,15 @@ export class EventsRepository {
    * event naming two contacts (merged, relinked, split) keeps its place in the order of both: it
    * waits for every earlier pending delivery of either, and their later ones wait for it.
    */
-  async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(limit: number, leaseMs: number, perSubscription = limit): Promise<ClaimedDelivery[]> {
     const token = randomUUID();
     const rows = await this.dataSource.query<
       (ClaimedDelivery & { event: (StoredEvent & { eventAt: string; recordedAt: string }) | null })[]
     >(
-      `WITH due AS (
-         SELECT d.portfolio, d.subscription, d.event_id FROM event_delivery d
+      `WITH candidate AS (
+         SELECT d.portfolio, d.subscription, d.event_id, d.next_attempt_at, d.event_tx,
+                row_number() OVER (PARTITION BY d.portfolio, d.subscription ORDER BY d.next_attempt_at, d.event_tx, d.event_id) AS rank
+         FROM event_delivery d
          WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
            AND NOT EXISTS (SELECT 1 FROM event_delivery p
                            WHERE p.portfolio = d.portfolio AND p.subscription = d.subscription
@@ -116,8 +121,14 @@ export class EventsRepository {
                              AND p.other_contact_id = ANY(ARRAY[d.contact_id, d.other_contact_id])
                              AND p.status = 'pending' AND p.other_contact_id IS NOT NULL
                              AND (p.event_tx, p.event_id) < (d.event_tx, d.event_id))
+       ), due AS (
+         -- At most $4 per subscription: an endpoint that is down cannot fill the batch and starve the others.
+         SELECT d.portfolio, d.subscription, d.event_id FROM event_delivery d
+         WHERE (d.portfolio, d.subscription, d.event_id) IN (
+                 SELECT portfolio, subscription, event_id FROM candidate WHERE rank <= $4
+                 ORDER BY next_attempt_at, event_tx, event_id LIMIT $1)
+           AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
          ORDER BY d.next_attempt_at, d.event_tx, d.event_id
-         LIMIT $1
          FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE event_delivery d SET lease_until = now() + $2 * interval '1 millisecond', lease_token = $3, attempts = d.attempts + 1
@@ -129,7 +140,7 @@ export class EventsRepository {
               (SELECT to_jsonb(e) FROM (SELECT ${EVENT_COLUMNS} FROM identity_event
                                         WHERE portfolio = c.portfolio AND tx = c.event_tx AND id = c.event_id) e) AS event
        FROM claimed c JOIN event_subscription s ON s.portfolio = c.portfolio AND s.name = c.subscription`,
-      [limit, leaseMs, token],
+      [limit, leaseMs, token, perSubscription],
     );
     return rows.map((row) => ({ ...row, event: row.event ? withDates(row.event) : null }));
   }
@@ -145,7 +156,15 @@ export class EventsRepository {
          UPDATE event_delivery SET status = $5, last_status = $6, last_error = $7, next_attempt_at = coalesce($8, next_attempt_at),
                 finished_at = CASE WHEN $5 = 'pending' THEN NULL ELSE now() END, lease_until = NULL, lease_token = NULL
          WHERE portfolio = $1 AND subscription = $2 AND event_id = $3 AND lease_token = $4
-         RETURNING 1
+         RETURNING portfolio, subscription, event_tx, event_id, contact_id, other_contact_id
+       ), followers AS (
+         -- A retried delivery's later ones wait for it anyway: not due before it, so claims do not walk them.
+         UPDATE event_delivery d SET next_attempt_at = $8
+         FROM settled h
+         WHERE $5 = 'pending' AND $8::timestamptz IS NOT NULL
+           AND d.portfolio = h.portfolio AND d.subscription = h.subscription AND d.status = 'pending'
+           AND (d.contact_id = ANY(ARRAY[h.contact_id, h.other_contact_id]) OR d.other_contact_id = ANY(ARRAY[h.contact_id, h.other_contact_id]))
+           AND (d.event_tx, d.event_id) > (h.event_tx, h.event_id) AND d.next_attempt_at < $8
        )
        SELECT 1 FROM settled`,
       [
@@ -213,7 +232,9 @@ export class EventsRepository {
            LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING portfolio, id
        ), deliveries AS (
-         DELETE FROM event_delivery d USING gone WHERE d.portfolio = gone.portfolio AND d.event_id = gone.id
+         -- Each subscription names the whole key: an index probe per delivery, not a scan.
+         DELETE FROM event_delivery d USING gone JOIN event_subscription s ON s.portfolio = gone.portfolio
+         WHERE d.portfolio = gone.portfolio AND d.subscription = s.name AND d.event_id = gone.id
        )
        SELECT count(*) AS gone FROM gone`,
       [retentionDays, batch],
