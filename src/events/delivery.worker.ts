@@ -42,6 +42,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private stopping = false;
   private failing = false;
   private backlogAt = 0;
+  private orderChecked = false;
   private readonly aborts = new AbortController();
 
   constructor(
@@ -84,7 +85,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async run(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || !(await this.orderIsSound())) return;
     await this.events.fanOut(FAN_OUT_BATCH);
     for (;;) {
       if (this.stopping) return;
@@ -103,6 +104,27 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       this.metrics.eventBacklog.set({ subscription: `${portfolio}/${subscription}` }, pending);
       this.metrics.eventLag.set({ subscription: `${portfolio}/${subscription}` }, oldestSeconds);
     }
+  }
+
+  /**
+   * Checked once, at the first pass: stored event orders at or past the next transaction id mean
+   * the database was restored logically and ids start again below them (README: Identity-change
+   * events). Delivering then would queue new events behind positions they never pass, so the
+   * worker stops, and says so; the rest of the service keeps running, as the contact book itself is sound.
+   */
+  private async orderIsSound(): Promise<boolean> {
+    if (this.orderChecked) return true;
+    const ahead = await this.events.orderAhead();
+    if (ahead) {
+      this.logger.error(
+        `event delivery refused: stored event order ${ahead.stored} is not below the next transaction id ${ahead.next} ` +
+          `(database restored from a dump?); see README, Identity-change events`,
+      );
+      this.stopping = true;
+      return false;
+    }
+    this.orderChecked = true;
+    return true;
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {

@@ -181,6 +181,20 @@ export class EventsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * The newest event order stored (in the outbox or on a contact) when it is not below the next
+   * transaction id, else null. After a logical restore (pg_dump into a new cluster, the embedded
+   * database moved to a server) transaction ids start again low: new events would sort below
+   * every cursor and position already handed out, and readers would never see them.
+   */
+  async orderAhead(): Promise<{ stored: string; next: string } | null> {
+    const [row] = await this.dataSource.query<{ stored: string | null; next: string }[]>(
+      `SELECT greatest((SELECT max(tx) FROM identity_event), (SELECT max(event_tx) FROM contact))::text AS stored,
+              pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
+    );
+    return row.stored !== null && BigInt(row.stored) >= BigInt(row.next) ? { stored: row.stored, next: row.next } : null;
+  }
+
   /** Pending deliveries per subscription and the age of the oldest: what the lag gauges show. */
   async backlog(): Promise<{ portfolio: string; subscription: string; pending: number; oldestSeconds: number }[]> {
     const rows = await this.dataSource.query<{ portfolio: string; subscription: string; pending: string; oldestSeconds: string }[]>(

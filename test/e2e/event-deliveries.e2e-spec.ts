@@ -387,6 +387,39 @@ describe('the order of deliveries naming two contacts', () => {
     const claimed = await events.claim(3, 60_000, 2);
     expect(claimed.map((d) => d.subscription).sort()).toEqual(['busy', 'busy', 'quiet']);
   });
+
+  it('refuses to deliver when stored event orders are ahead of the transaction ids, as after a restore from a dump', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    const id = await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    const worker = () =>
+      new DeliveryWorker(
+        events,
+        { ...t.config, events: { ...EVENTS, retry: { ...EVENTS.retry, baseMs: 3_600_000 } } },
+        t.app.get(MetricsService),
+      );
+    try {
+      await t.dataSource.query(
+        `UPDATE contact SET event_tx = pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000 WHERE id = $1`,
+        [id],
+      );
+      const refused = worker();
+      await refused.pass();
+      expect(await t.dataSource.query(`SELECT event_id FROM event_delivery`)).toEqual([]);
+      await refused.beforeApplicationShutdown();
+    } finally {
+      await t.dataSource.query(`UPDATE contact SET event_tx = NULL WHERE id = $1`, [id]);
+    }
+
+    const sound = worker();
+    await sound.pass();
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM event_delivery`)).toEqual([{ n: 2 }]);
+    await sound.beforeApplicationShutdown();
+  });
 });
 
 describe('event deliveries across a restart', () => {

@@ -143,6 +143,8 @@ describe('GET /v1/portfolios/:portfolio/events', () => {
     );
     expect(rows.map((row) => row.type)).toEqual(['contact.created', 'contact.linked', 'contact.linked', 'contact.erased']);
     expect(BigInt(rows[3].tx)).toBeGreaterThanOrEqual(BigInt(ahead));
+    // An order ahead of the transaction ids stops delivery at the next start (README): none is left behind.
+    await t.dataSource.query(`DELETE FROM identity_event`);
   });
 
   it('writes nothing for a webhook delivered again', async () => {
