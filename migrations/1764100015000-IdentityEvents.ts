@@ -62,6 +62,9 @@ export class IdentityEvents1764100015000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz,
         CONSTRAINT event_delivery_pkey PRIMARY KEY (portfolio, subscription, event_id),
+        -- A subscription deleted while a pass queues for it takes those deliveries with it.
+        CONSTRAINT event_delivery_subscription_fkey FOREIGN KEY (portfolio, subscription)
+          REFERENCES event_subscription (portfolio, name) ON DELETE CASCADE,
         CONSTRAINT event_delivery_status_check CHECK (status IN ('pending', 'delivered', 'failed'))
       )`);
     await queryRunner.query(`CREATE INDEX event_delivery_due_idx ON event_delivery (next_attempt_at) WHERE status = 'pending'`);

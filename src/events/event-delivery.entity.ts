@@ -1,4 +1,5 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { EventSubscription } from './event-subscription.entity';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
@@ -57,4 +58,11 @@ export class EventDelivery {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  @ManyToOne('EventSubscription', { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'portfolio', referencedColumnName: 'portfolio', foreignKeyConstraintName: 'event_delivery_subscription_fkey' },
+    { name: 'subscription', referencedColumnName: 'name', foreignKeyConstraintName: 'event_delivery_subscription_fkey' },
+  ])
+  owner!: EventSubscription;
 }

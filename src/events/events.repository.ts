@@ -195,13 +195,18 @@ export class EventsRepository {
     return row.stored !== null && BigInt(row.stored) >= BigInt(row.next) ? { stored: row.stored, next: row.next } : null;
   }
 
-  /** Pending deliveries per subscription and the age of the oldest: what the lag gauges show. */
+  /** Pending deliveries per subscription, and how long the oldest event not yet delivered has waited: what the gauges show. */
   async backlog(): Promise<{ portfolio: string; subscription: string; pending: number; oldestSeconds: number }[]> {
     const rows = await this.dataSource.query<{ portfolio: string; subscription: string; pending: string; oldestSeconds: string }[]>(
+      // The lag counts from the oldest pending delivery or the oldest event not queued yet (past the
+      // position), so a fan-out that stalls shows too.
       `SELECT s.portfolio, s.name AS subscription, count(d.event_id) AS pending,
-              coalesce(extract(epoch FROM now() - min(d.created_at)), 0) AS "oldestSeconds"
-       FROM event_subscription s LEFT JOIN event_delivery d
-         ON d.portfolio = s.portfolio AND d.subscription = s.name AND d.status = 'pending'
+              coalesce(extract(epoch FROM now() - least(min(d.created_at), min(next.recorded_at))), 0) AS "oldestSeconds"
+       FROM event_subscription s
+       LEFT JOIN LATERAL (SELECT recorded_at FROM identity_event
+                          WHERE portfolio = s.portfolio AND (tx, id) > (s.position_tx, s.position_id) AND ${SETTLED}
+                          ORDER BY tx, id LIMIT 1) next ON true
+       LEFT JOIN event_delivery d ON d.portfolio = s.portfolio AND d.subscription = s.name AND d.status = 'pending'
        GROUP BY s.portfolio, s.name`,
     );
     return rows.map((row) => ({ ...row, pending: Number(row.pending), oldestSeconds: Number(row.oldestSeconds) }));
@@ -222,19 +227,30 @@ export class EventsRepository {
     );
   }
 
-  /** Sends a delivery again from now on, with a fresh retry period. */
-  async replay(portfolio: string, subscription: string, eventId: string): Promise<DeliveryRow | undefined> {
-    const [row] = await this.dataSource.query<DeliveryRow[]>(
-      `WITH replayed AS (
-         UPDATE event_delivery SET status = 'pending', attempts = 0, next_attempt_at = now(), created_at = now(), finished_at = NULL,
-                lease_until = NULL, lease_token = NULL, last_status = NULL, last_error = NULL
+  /**
+   * Sends a delivery again from now on, with a fresh retry period; 'leased' while a worker is
+   * sending it (its lease stays: clearing it would let a second worker send it at the same time).
+   */
+  async replay(portfolio: string, subscription: string, eventId: string): Promise<DeliveryRow | 'leased' | undefined> {
+    const [row] = await this.dataSource.query<(DeliveryRow & { leased: boolean })[]>(
+      `WITH target AS (
+         SELECT portfolio, subscription, event_id, lease_until IS NOT NULL AND lease_until >= now() AS leased FROM event_delivery
          WHERE portfolio = $1 AND subscription = $2 AND event_id = $3
-         RETURNING *
+         FOR UPDATE
+       ), replayed AS (
+         UPDATE event_delivery d SET status = 'pending', attempts = 0, next_attempt_at = now(), created_at = now(), finished_at = NULL,
+                lease_until = NULL, lease_token = NULL, last_status = NULL, last_error = NULL
+         FROM target WHERE NOT target.leased
+           AND d.portfolio = target.portfolio AND d.subscription = target.subscription AND d.event_id = target.event_id
+         RETURNING d.*
        )
-       SELECT ${DELIVERY_COLUMNS} FROM replayed`,
+       SELECT t.leased, r.* FROM target t LEFT JOIN (SELECT ${DELIVERY_COLUMNS} FROM replayed) r ON true`,
       [portfolio, subscription, eventId],
     );
-    return row;
+    if (!row) return undefined;
+    if (row.leased) return 'leased';
+    const { leased: _, ...delivery } = row;
+    return delivery;
   }
 
   /** Deletes up to `batch` events recorded before the retention, and deliveries of events no longer kept. */

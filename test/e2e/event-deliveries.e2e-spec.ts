@@ -420,6 +420,61 @@ describe('the order of deliveries naming two contacts', () => {
     expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM event_delivery`)).toEqual([{ n: 2 }]);
     await sound.beforeApplicationShutdown();
   });
+
+  it('refuses to replay a delivery being sent right now, and keeps its lease', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    await events.fanOut(500);
+    const [sending] = await events.claim(1, 60_000);
+    const replay = () =>
+      request(t.http)
+        .post(`/v1/portfolios/acme/subscriptions/crm/deliveries/evt_${sending.eventId}/replay`)
+        .auth(KEYS.admin, { type: 'bearer' });
+
+    const refused = await replay();
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual(expect.objectContaining({ resultCode: 112909 }));
+    expect(await t.dataSource.query(`SELECT lease_token AS token FROM event_delivery WHERE event_id = $1`, [sending.eventId])).toEqual([
+      { token: sending.leaseToken },
+    ]);
+
+    await events.settle(sending, { status: 'failed', httpStatus: 500, error: 'answered 500', nextAttemptAt: null });
+    const replayed = await replay();
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual(expect.objectContaining({ status: 'pending', attempts: 0 }));
+  });
+
+  it('drops the deliveries of a subscription deleted, by the foreign key', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    await events.fanOut(500);
+    await t.dataSource.query(`DELETE FROM event_subscription`);
+    expect(await t.dataSource.query(`SELECT event_id FROM event_delivery`)).toEqual([]);
+  });
+
+  it('shows as lag the wait of events not queued yet, not only of pending deliveries', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    await t.dataSource.query(`UPDATE identity_event SET recorded_at = now() - interval '1 hour'`);
+    const [backlog] = await events.backlog();
+    expect(backlog).toEqual({ portfolio: 'acme', subscription: 'crm', pending: 0, oldestSeconds: expect.any(Number) });
+    expect(backlog.oldestSeconds).toBeGreaterThanOrEqual(3_600);
+  });
 });
 
 describe('event deliveries across a restart', () => {
