@@ -6,7 +6,7 @@
 const FRAMEWORKS = '(@nestjs/[^/]+|typeorm|fastify|pg)';
 const DOMAIN = '^src/(domain|.+/domain)/';
 // The error type domain code throws (STYLE.md) and the pure helpers of common/ that domain code shares.
-const SHARED_PURE = '^src/common/(errors/(app-error|result-code)|logging/mask|http/json)\\.ts$';
+const SHARED_PURE = '^src/common/(errors/(app-error|result-code)|logging/mask|http/json|net/address-list)\\.ts$';
 // Unit tests live next to the code they test, and may use the helpers in test/support.
 const SPEC = '\\.spec\\.ts$';
 

@@ -51,6 +51,7 @@ export class IdentityEvents1764100015000 implements MigrationInterface {
         event_id bigint NOT NULL,
         event_tx bigint NOT NULL,
         contact_id uuid NOT NULL,
+        other_contact_id uuid,
         status text NOT NULL DEFAULT 'pending',
         attempts integer NOT NULL DEFAULT 0,
         next_attempt_at timestamptz NOT NULL DEFAULT now(),
@@ -61,11 +62,19 @@ export class IdentityEvents1764100015000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz,
         CONSTRAINT event_delivery_pkey PRIMARY KEY (portfolio, subscription, event_id),
+        -- A subscription deleted while a pass queues for it takes those deliveries with it.
+        CONSTRAINT event_delivery_subscription_fkey FOREIGN KEY (portfolio, subscription)
+          REFERENCES event_subscription (portfolio, name) ON DELETE CASCADE,
         CONSTRAINT event_delivery_status_check CHECK (status IN ('pending', 'delivered', 'failed'))
       )`);
     await queryRunner.query(`CREATE INDEX event_delivery_due_idx ON event_delivery (next_attempt_at) WHERE status = 'pending'`);
+    // The claim's look-up of an earlier pending delivery sharing either contact (merged, relinked, split name two).
     await queryRunner.query(
       `CREATE INDEX event_delivery_contact_idx ON event_delivery (portfolio, subscription, contact_id, event_tx, event_id) WHERE status = 'pending'`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX event_delivery_other_contact_idx ON event_delivery (portfolio, subscription, other_contact_id, event_tx, event_id)
+       WHERE status = 'pending' AND other_contact_id IS NOT NULL`,
     );
   }
 

@@ -197,7 +197,7 @@ export class EnvDto {
   @Max(600_000)
   EVENTS_POLL_MS = 1_000;
 
-  /** How long a subscriber may take to answer a delivery before it counts as failed. */
+  /** Total time for one delivery attempt (resolving, connecting, sending, the whole answer) before it counts as failed. */
   @IsOptional()
   @Type(() => Number)
   @IsInt()

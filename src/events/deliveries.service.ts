@@ -42,6 +42,8 @@ export class DeliveriesService {
     const id = /^evt_(\d{1,18})$/.exec(eventId)?.[1];
     const row = id === undefined ? undefined : await this.events.replay(portfolio, name, id);
     if (!row) throw AppError.notFound(`No delivery of ${eventId.slice(0, 40)} to subscription ${name} in portfolio ${portfolio}`);
+    if (row === 'leased')
+      throw AppError.conflict(`${eventId} is being sent to subscription ${name} right now; replay it once that attempt is over`);
     return toDeliveryView(row);
   }
 }

@@ -7,9 +7,12 @@ import { sign } from './domain/signature';
 import { ClaimedDelivery, EventsRepository } from './events.repository';
 import { postEvent, SendResult } from './webhook-sender';
 
-/** Events turned into deliveries per subscription and pass; deliveries sent per pass. */
+/** Events turned into deliveries per subscription and pass; deliveries sent per batch, and per subscription in a batch. */
 const FAN_OUT_BATCH = 500;
 const SEND_BATCH = 20;
+const SEND_PER_SUBSCRIPTION = 5;
+/** The backlog gauges count every pending delivery: refreshed at most this often, not every pass. */
+const BACKLOG_REFRESH_MS = 15_000;
 
 /**
  * Pushes identity-change events to subscriptions (README: Identity-change events).
@@ -38,6 +41,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private running: Promise<void> | undefined;
   private stopping = false;
   private failing = false;
+  private backlogAt = 0;
+  private orderChecked = false;
   private readonly aborts = new AbortController();
 
   constructor(
@@ -80,15 +85,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async run(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || !(await this.orderIsSound())) return;
     await this.events.fanOut(FAN_OUT_BATCH);
     for (;;) {
       if (this.stopping) return;
-      const claimed = await this.events.claim(SEND_BATCH, this.config.events.timeoutMs * 2 + 1_000);
+      // Every send ends within timeoutMs (webhook-sender): the lease outlives it, and the settle after it.
+      const claimed = await this.events.claim(SEND_BATCH, this.config.events.timeoutMs * 2 + 1_000, SEND_PER_SUBSCRIPTION);
       await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
       if (claimed.length < SEND_BATCH) break;
     }
-    if (this.stopping) return;
+    if (this.stopping || Date.now() - this.backlogAt < BACKLOG_REFRESH_MS) return;
+    this.backlogAt = Date.now();
     const backlog = await this.events.backlog();
     // A deleted subscription's gauges go with it.
     this.metrics.eventBacklog.reset();
@@ -97,6 +104,27 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       this.metrics.eventBacklog.set({ subscription: `${portfolio}/${subscription}` }, pending);
       this.metrics.eventLag.set({ subscription: `${portfolio}/${subscription}` }, oldestSeconds);
     }
+  }
+
+  /**
+   * Checked once, at the first pass: stored event orders at or past the next transaction id mean
+   * the database was restored logically and ids start again below them (README: Identity-change
+   * events). Delivering then would queue new events behind positions they never pass, so the
+   * worker stops, and says so; the rest of the service keeps running, as the contact book itself is sound.
+   */
+  private async orderIsSound(): Promise<boolean> {
+    if (this.orderChecked) return true;
+    const ahead = await this.events.orderAhead();
+    if (ahead) {
+      this.logger.error(
+        `event delivery refused: stored event order ${ahead.stored} is not below the next transaction id ${ahead.next} ` +
+          `(database restored from a dump?); see README, Identity-change events`,
+      );
+      this.stopping = true;
+      return false;
+    }
+    this.orderChecked = true;
+    return true;
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {

@@ -1,4 +1,5 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { EventSubscription } from './event-subscription.entity';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
@@ -7,6 +8,9 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 @Check('event_delivery_status_check', `status IN ('pending', 'delivered', 'failed')`)
 @Index('event_delivery_due_idx', ['nextAttemptAt'], { where: `status = 'pending'` })
 @Index('event_delivery_contact_idx', ['portfolio', 'subscription', 'contactId', 'eventTx', 'eventId'], { where: `status = 'pending'` })
+@Index('event_delivery_other_contact_idx', ['portfolio', 'subscription', 'otherContactId', 'eventTx', 'eventId'], {
+  where: `status = 'pending' AND other_contact_id IS NOT NULL`,
+})
 export class EventDelivery {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'event_delivery_pkey' })
   portfolio!: string;
@@ -22,6 +26,10 @@ export class EventDelivery {
 
   @Column({ name: 'contact_id', type: 'uuid' })
   contactId!: string;
+
+  /** The second contact of a merged, relinked or split event: its deliveries keep their order with this one too. */
+  @Column({ name: 'other_contact_id', type: 'uuid', nullable: true })
+  otherContactId!: string | null;
 
   @Column({ type: 'text', default: 'pending' })
   status!: DeliveryStatus;
@@ -50,4 +58,11 @@ export class EventDelivery {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  @ManyToOne('EventSubscription', { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'portfolio', referencedColumnName: 'portfolio', foreignKeyConstraintName: 'event_delivery_subscription_fkey' },
+    { name: 'subscription', referencedColumnName: 'name', foreignKeyConstraintName: 'event_delivery_subscription_fkey' },
+  ])
+  owner!: EventSubscription;
 }

@@ -1,5 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PortfolioScope, RequireRole } from '../auth/auth.decorators';
 import type { Portfolio } from '../portfolios/portfolio.entity';
@@ -34,6 +44,7 @@ export class SubscriptionsController {
       'Create or change a subscription: events pushed to its URL, signed as Standard Webhooks; the secret is answered once, on creation',
   })
   @ApiOkResponse({ description: 'Changed', schema: { example: SUBSCRIPTION_EXAMPLE } })
+  @ApiBadRequestResponse({ description: '112506: a bad name, URL (an internal address, plain http), type or masking; `fields` says which' })
   @ApiCreatedResponse({
     description: 'Created',
     schema: { example: { ...SUBSCRIPTION_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } },
@@ -53,6 +64,7 @@ export class SubscriptionsController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'One subscription, without its secret' })
   @ApiOkResponse({ schema: { example: SUBSCRIPTION_EXAMPLE } })
+  @ApiNotFoundResponse({ description: '112904: no such portfolio or subscription' })
   get(@PortfolioScope() portfolio: Portfolio, @Param('name', SubscriptionNamePipe) name: string): Promise<SubscriptionView> {
     return this.subscriptions.get(portfolio.key, name);
   }
@@ -62,6 +74,7 @@ export class SubscriptionsController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'Delete a subscription and its deliveries' })
   @ApiNoContentResponse({ description: 'Deleted', schema: { example: '' } })
+  @ApiNotFoundResponse({ description: '112904: no such portfolio or subscription' })
   delete(@PortfolioScope() portfolio: Portfolio, @Param('name', SubscriptionNamePipe) name: string): Promise<void> {
     return this.subscriptions.delete(portfolio.key, name);
   }
@@ -70,6 +83,8 @@ export class SubscriptionsController {
   @RequireRole('admin')
   @ApiOperation({ summary: "A subscription's deliveries, newest event first: pending, delivered, or failed after the retry period" })
   @ApiOkResponse({ schema: { example: { items: [DELIVERY_EXAMPLE], nextCursor: null } } })
+  @ApiBadRequestResponse({ description: '112506: an unknown status, or a cursor or limit out of range; `fields` says which' })
+  @ApiNotFoundResponse({ description: '112904: no such portfolio or subscription' })
   deliveriesOf(
     @PortfolioScope() portfolio: Portfolio,
     @Param('name', SubscriptionNamePipe) name: string,
@@ -85,6 +100,8 @@ export class SubscriptionsController {
   @ApiOkResponse({
     schema: { example: { ...DELIVERY_EXAMPLE, status: 'pending', attempts: 0, lastStatus: null, lastError: null, finishedAt: null } },
   })
+  @ApiNotFoundResponse({ description: '112904: no such portfolio, subscription, or delivery of that event to it' })
+  @ApiConflictResponse({ description: '112909: the delivery is being sent right now: replay it once that attempt is over' })
   replay(
     @PortfolioScope() portfolio: Portfolio,
     @Param('name', SubscriptionNamePipe) name: string,

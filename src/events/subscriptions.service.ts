@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
+import { formatCursor } from './domain/event-view';
 import { urlProblem } from './domain/destination';
 import { EVENT_TYPES } from './domain/identity-event';
 import type { IdentifierExposure, IdentityEventType } from './domain/identity-event';
@@ -87,8 +88,8 @@ export class SubscriptionsService {
   /** Deletes the subscription and its deliveries, sent or not. */
   async delete(portfolio: string, name: string): Promise<void> {
     const [row] = await this.dataSource.query<{ found: boolean }[]>(
-      `WITH gone AS (DELETE FROM event_subscription WHERE portfolio = $1 AND name = $2 RETURNING 1),
-            deliveries AS (DELETE FROM event_delivery WHERE portfolio = $1 AND subscription = $2)
+      // Its deliveries go by the foreign key's cascade, also those a pass queues meanwhile.
+      `WITH gone AS (DELETE FROM event_subscription WHERE portfolio = $1 AND name = $2 RETURNING 1)
        SELECT EXISTS (SELECT 1 FROM gone) AS found`,
       [portfolio, name],
     );
@@ -104,7 +105,7 @@ function toSubscriptionView(row: SubscriptionRow, withSecret: boolean): Subscrip
     types: row.types,
     identifiers: row.identifiers,
     ...(withSecret ? { secret: row.secret } : {}),
-    position: `${row.positionTx}.${row.positionId}`,
+    position: formatCursor({ tx: row.positionTx, id: row.positionId }),
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };

@@ -17,6 +17,10 @@ const KEPT_ANSWER_BYTES = 4096;
  * Posts one signed event. The host is resolved here and every address it resolves to is checked
  * before connecting (unless private addresses are allowed), so DNS cannot steer a delivery into
  * the internal network after the URL was accepted.
+ *
+ * `timeoutMs` bounds the whole attempt, from resolving the host to the end of the answer (or its
+ * first KEPT_ANSWER_BYTES, after which the rest is dropped): an endpoint that answers slowly, byte
+ * by byte, cannot hold a send open past it.
  */
 export function postEvent(
   url: string,
@@ -35,22 +39,34 @@ export function postEvent(
     if (!options.allowPrivate && isIP(host) !== 0 && isInternalAddress(host)) {
       return resolve({ status: null, error: 'address not allowed' });
     }
+    let done = false;
+    const finish = (result: SendResult) => {
+      if (done) return;
+      done = true;
+      clearTimeout(deadline);
+      resolve(result);
+      req.destroy();
+    };
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const requestOptions: RequestOptions = {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body).toString() },
-      timeout: options.timeoutMs,
       signal: options.signal,
       lookup: options.allowPrivate ? undefined : checkedLookup,
     };
     const req = send(target, requestOptions, (res) => {
+      const answered = { status: res.statusCode ?? null, error: null };
       let kept = 0;
-      res.on('data', (chunk: Buffer) => (kept = Math.min(KEPT_ANSWER_BYTES, kept + chunk.length)));
-      res.on('end', () => resolve({ status: res.statusCode ?? null, error: null }));
-      res.on('error', (error) => resolve({ status: res.statusCode ?? null, error: error.message }));
+      res.on('data', (chunk: Buffer) => {
+        kept += chunk.length;
+        if (kept >= KEPT_ANSWER_BYTES) finish(answered);
+      });
+      res.on('end', () => finish(answered));
+      res.on('error', (error) => finish({ status: null, error: error.message }));
+      res.on('close', () => finish({ status: null, error: 'answer cut short' }));
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    req.on('error', (error) => resolve({ status: null, error: error.message }));
+    const deadline = setTimeout(() => finish({ status: null, error: `no answer within ${options.timeoutMs} ms` }), options.timeoutMs);
+    req.on('error', (error) => finish({ status: null, error: error.message }));
     req.end(body);
   });
 }

@@ -26,6 +26,8 @@ export interface Family {
   identifiers: { field: string; value: string }[];
   /** Values the person holds or held (no other contact holds them now): what erasure removes everywhere. */
   erased: string[];
+  /** The newest event order of the contacts (`contact.event_tx`), for the erasure's own events to follow. */
+  eventTx: string | null;
 }
 
 /** How many rows an erasure deleted or redacted, by table. */
@@ -44,7 +46,7 @@ export class ErasureRepository {
   async lockFamily(tx: PipelinedTransaction, portfolio: string, id: string): Promise<Family> {
     const [family] = await tx.query<Family & { mergedInto: string | null }>(
       `${FAMILY} , locked AS (
-         SELECT id, msisdn, bsuid, parent_bsuid, merged_into FROM contact
+         SELECT id, msisdn, bsuid, parent_bsuid, merged_into, event_tx FROM contact
          WHERE portfolio = $1 AND id IN (SELECT id FROM family) ORDER BY id FOR UPDATE
        ), current AS (
          SELECT field, value FROM locked, LATERAL (VALUES ('msisdn', msisdn), ('bsuid', bsuid), ('parent_bsuid', parent_bsuid)) AS v(field, value)
@@ -59,6 +61,7 @@ export class ErasureRepository {
        )
        SELECT (SELECT merged_into FROM locked WHERE id = $2) AS "mergedInto",
               (SELECT coalesce(array_agg(id), '{}') FROM locked) AS ids,
+              (SELECT max(event_tx)::text FROM locked) AS "eventTx",
               (SELECT coalesce(json_agg(current), '[]') FROM current) AS identifiers,
               (SELECT coalesce(array_agg(value), '{}') FROM (SELECT value FROM current UNION SELECT value FROM past) AS e) AS erased`,
       [portfolio, id],
@@ -67,7 +70,7 @@ export class ErasureRepository {
     if (family.mergedInto) throw new ConcurrentChangeError();
     const [now] = await tx.query<{ ids: string[] }>(`${FAMILY} SELECT array_agg(id) AS ids FROM family`, [portfolio, id]);
     if (now.ids.length !== family.ids.length) throw new ConcurrentChangeError();
-    return { ids: family.ids, identifiers: family.identifiers, erased: family.erased };
+    return { ids: family.ids, identifiers: family.identifiers, erased: family.erased, eventTx: family.eventTx };
   }
 
   /** Deletes the family's rows and blanks its values in other contacts' history. */

@@ -50,7 +50,7 @@ export class ErasureService {
         identifiers: family.identifiers.map(({ field, value }) => ({ field: COLUMN_FIELD[field], value: mask(value) })),
         ...counts,
       };
-      return { change: { contacts: [], history: [], erased: { portfolio, contactIds: family.ids } }, result };
+      return { change: { contacts: [], history: [], erased: { portfolio, contactIds: family.ids, eventTx: family.eventTx } }, result };
     });
     this.logger.log(`erased contact ${contactId} (${report.contactIds.length} contacts) in ${portfolio} by ${principal.name}`);
     return report;

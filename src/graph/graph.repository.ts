@@ -38,8 +38,11 @@ export interface GraphChange {
   corrected?: boolean;
   /** Phone numbers logged into a business number's contact book. */
   contactBook?: ContactBookEntryRow[];
-  /** A person erased on request (the rows are deleted by the erasure's own statements). */
-  erased?: { portfolio: string; contactIds: string[] };
+  /**
+   * A person erased on request (the rows are deleted by the erasure's own statements), with the
+   * newest `event_tx` its contacts carried when locked, so its events sort after theirs.
+   */
+  erased?: { portfolio: string; contactIds: string[]; eventTx: string | null };
 }
 
 const COLUMN: Record<IdentifierKind, string> = { msisdn: 'msisdn', bsuid: 'bsuid', parentBsuid: 'parent_bsuid' };
@@ -293,7 +296,8 @@ export class GraphRepository {
          -- The events' order: this transaction's id, or a newer one a contact it changes got from an
          -- earlier change (a transaction that took its id before waiting for the contact's lock),
          -- so that a contact's events never sort before the ones they follow.
-         SELECT greatest(pg_current_xact_id()::text::bigint, (SELECT max(event_tx) FROM prior)) AS tx
+         -- An erasure's contacts are deleted by then: their order comes in $10, read when they were locked.
+         SELECT greatest(pg_current_xact_id()::text::bigint, (SELECT max(event_tx) FROM prior), $10::bigint) AS tx
        ), contacts AS (
          INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
                               msisdn_strength, bsuid_strength, parent_bsuid_strength,
@@ -402,6 +406,7 @@ export class GraphRepository {
         batch.corrected === true,
         JSON.stringify(events),
         events.length > 0,
+        batch.erased?.eventTx ?? null,
       ],
     );
     return Object.fromEntries(written.map((row) => [row.type, Number(row.count)]));

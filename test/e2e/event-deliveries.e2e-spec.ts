@@ -10,13 +10,14 @@ import { MetricsService } from '../../src/observability/metrics.service';
 import { api } from '../support/api';
 import { notFound, validation } from '../support/expected-errors';
 import { CrmDelivery, eventually, FakeCrm, startFakeCrm } from '../support/fake-crm';
-import { mo, sendMo } from '../support/link-builders';
+import { acmeDlr, mo, sendMo } from '../support/link-builders';
 import { resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
 const B1 = 'SE.13491208655302741918';
 const PARENT = 'SE.ENT.11815799212886844830';
+const B2 = 'SE.22222222222222222222';
 
 /** Fast passes and retries, and the fake CRM on 127.0.0.1 allowed. */
 const EVENTS: EventsConfig = {
@@ -170,6 +171,36 @@ describe('event subscriptions and deliveries', () => {
     expect(first.attempts).toBeGreaterThanOrEqual(4);
   });
 
+  it('gives up on an endpoint that trickles its answer, retries it, and goes on delivering to the others', async () => {
+    const other = await startFakeCrm();
+    try {
+      await subscribe();
+      await subscribe({ url: other.url }, t, 'other');
+      crm.answer(...Array.from({ length: 1_000 }, () => ({ trickle: true })));
+      await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+
+      // Three events of one contact: each pass sends one, so all three need passes that end.
+      const received = await other.until(delivered(3));
+      expect(types(received)).toEqual([
+        ['contact.created', null],
+        ['contact.linked', B1],
+        ['contact.linked', PHONE],
+      ]);
+      await crm.until((trickled) => trickled.length >= 2);
+      const first = await eventually(
+        async () => (await deliveries()).body.items as { status: string; attempts: number; lastError: string | null }[],
+        (items) => items.some((d) => d.attempts >= 2 && d.lastError !== null),
+      );
+      expect(first.filter((d) => d.lastError !== null)).toEqual([
+        expect.objectContaining({ status: 'pending', lastStatus: null, lastError: `no answer within ${EVENTS.timeoutMs} ms` }),
+      ]);
+      // Only the first event was tried: the contact's later ones wait behind it.
+      expect(new Set(crm.deliveries.map((d) => d.body.type))).toEqual(new Set(['contact.created']));
+    } finally {
+      await other.close();
+    }
+  });
+
   it("never sends an erased person's identifiers, not even in deliveries queued before the erasure", async () => {
     await subscribe();
     // The CRM is down while the person is learned and erased.
@@ -261,12 +292,188 @@ describe('event subscriptions and deliveries', () => {
     await crm.until(delivered(2));
     const metrics = await eventually(
       async () => (await request(t.http).get('/metrics').auth(KEYS.metrics, { type: 'bearer' })).text,
-      (text: string) => /contact_book_event_delivery_lag_seconds\{subscription="acme\/crm"\} 0/.test(text),
+      // The backlog gauges are refreshed every few seconds, not every pass: wait for both to come to 0.
+      (text: string) =>
+        /contact_book_event_delivery_lag_seconds\{subscription="acme\/crm"\} 0$/m.test(text) &&
+        /contact_book_event_deliveries_pending\{subscription="acme\/crm"\} 0$/m.test(text),
     );
     expect(metrics).toMatch(/contact_book_identity_events_total\{type="contact.created"\} [1-9]/);
     expect(metrics).toMatch(/contact_book_event_deliveries_total\{subscription="acme\/crm",outcome="delivered"\} [1-9]/);
     expect(metrics).toMatch(/contact_book_event_deliveries_total\{subscription="acme\/crm",outcome="retried"\} [1-9]/);
-    expect(metrics).toMatch(/contact_book_event_deliveries_pending\{subscription="acme\/crm"\} 0/);
+  });
+});
+
+describe('the order of deliveries naming two contacts', () => {
+  let t: TestApp;
+  // No worker: the test claims and settles by hand, one step at a time.
+  beforeAll(async () => (t = await createTestApp({ events: { ...EVENTS, deliver: false } })));
+  beforeEach(() => resetWithAcmeAndGlobex(t));
+  afterAll(() => t?.close());
+
+  it("holds the other contact's later events back while a relink to it is retried", async () => {
+    const events = t.app.get(EventsRepository);
+    const first = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks', types: ['contact.relinked', 'contact.invalid'] })
+      .expect(201);
+    // The phone moves to a new contact (relinked from the first to it), then that contact turns invalid.
+    const second = await sendMo(t, mo(PHONE, { whatsappUserId: B2 }, 'm-2', '2026-06-02T10:00:00Z'));
+    await t.postDlr(acmeDlr(112404, { whatsappUserId: B2 }, 'd-1', '2026-06-03T10:00:00Z')).expect(200);
+    await eventually(
+      () => events.fanOut(500),
+      (queued) => queued === 0,
+    );
+    expect(
+      await t.dataSource.query(
+        `SELECT contact_id AS "contactId", other_contact_id AS "otherContactId" FROM event_delivery ORDER BY event_tx, event_id`,
+      ),
+    ).toEqual([
+      { contactId: first, otherContactId: second },
+      { contactId: second, otherContactId: null },
+    ]);
+
+    const claim = async () => await events.claim(20, 60_000);
+    const relinked = await claim();
+    expect(relinked.map((d) => d.event?.type)).toEqual(['contact.relinked']);
+    await events.settle(relinked[0], {
+      status: 'pending',
+      httpStatus: 500,
+      error: 'answered 500',
+      nextAttemptAt: new Date(Date.now() - 1_000),
+    });
+
+    const retried = await claim();
+    expect(retried.map((d) => d.event?.type)).toEqual(['contact.relinked']);
+    await events.settle(retried[0], { status: 'delivered', httpStatus: 204, error: null, nextAttemptAt: null });
+
+    expect((await claim()).map((d) => d.event?.type)).toEqual(['contact.invalid']);
+  });
+
+  it("makes a retried delivery's later ones of the same contact due no sooner than it", async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    await events.fanOut(500);
+    const [head] = await events.claim(20, 60_000);
+    expect(head.event?.type).toBe('contact.created');
+    const later = new Date(Date.now() + 3_600_000);
+    await events.settle(head, { status: 'pending', httpStatus: 500, error: 'answered 500', nextAttemptAt: later });
+
+    const due = await t.dataSource.query<{ due: Date }[]>(`SELECT next_attempt_at AS due FROM event_delivery ORDER BY event_tx, event_id`);
+    expect(due.map((row) => new Date(row.due).getTime())).toEqual([later.getTime(), later.getTime(), later.getTime()]);
+    expect(await events.claim(20, 60_000)).toEqual([]);
+  });
+
+  it('claims at most its share for each subscription, so one with a long backlog does not fill the batch', async () => {
+    const events = t.app.get(EventsRepository);
+    for (const name of ['busy', 'quiet']) {
+      await request(t.http)
+        .put(`/v1/portfolios/acme/subscriptions/${name}`)
+        .auth(KEYS.admin, { type: 'bearer' })
+        .send({ url: 'http://127.0.0.1:9/hooks', types: name === 'busy' ? ['contact.created'] : ['contact.linked'] })
+        .expect(201);
+    }
+    for (let n = 0; n < 4; n++) await sendMo(t, mo(`+4670123450${n}`, null, `m-${n}`, '2026-06-01T10:00:00Z'));
+    await events.fanOut(500);
+    // The busy one's deliveries are all due before any of the quiet one's.
+    await t.dataSource.query(`UPDATE event_delivery SET next_attempt_at = now() - interval '1 minute' WHERE subscription = 'busy'`);
+
+    const claimed = await events.claim(3, 60_000, 2);
+    expect(claimed.map((d) => d.subscription).sort()).toEqual(['busy', 'busy', 'quiet']);
+  });
+
+  it('refuses to deliver when stored event orders are ahead of the transaction ids, as after a restore from a dump', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    const id = await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    const worker = () =>
+      new DeliveryWorker(
+        events,
+        { ...t.config, events: { ...EVENTS, retry: { ...EVENTS.retry, baseMs: 3_600_000 } } },
+        t.app.get(MetricsService),
+      );
+    try {
+      await t.dataSource.query(
+        `UPDATE contact SET event_tx = pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000 WHERE id = $1`,
+        [id],
+      );
+      const refused = worker();
+      await refused.pass();
+      expect(await t.dataSource.query(`SELECT event_id FROM event_delivery`)).toEqual([]);
+      await refused.beforeApplicationShutdown();
+    } finally {
+      await t.dataSource.query(`UPDATE contact SET event_tx = NULL WHERE id = $1`, [id]);
+    }
+
+    const sound = worker();
+    await sound.pass();
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM event_delivery`)).toEqual([{ n: 2 }]);
+    await sound.beforeApplicationShutdown();
+  });
+
+  it('refuses to replay a delivery being sent right now, and keeps its lease', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    await events.fanOut(500);
+    const [sending] = await events.claim(1, 60_000);
+    const replay = () =>
+      request(t.http)
+        .post(`/v1/portfolios/acme/subscriptions/crm/deliveries/evt_${sending.eventId}/replay`)
+        .auth(KEYS.admin, { type: 'bearer' });
+
+    const refused = await replay();
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual(expect.objectContaining({ resultCode: 112909 }));
+    expect(await t.dataSource.query(`SELECT lease_token AS token FROM event_delivery WHERE event_id = $1`, [sending.eventId])).toEqual([
+      { token: sending.leaseToken },
+    ]);
+
+    await events.settle(sending, { status: 'failed', httpStatus: 500, error: 'answered 500', nextAttemptAt: null });
+    const replayed = await replay();
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual(expect.objectContaining({ status: 'pending', attempts: 0 }));
+  });
+
+  it('drops the deliveries of a subscription deleted, by the foreign key', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    await events.fanOut(500);
+    await t.dataSource.query(`DELETE FROM event_subscription`);
+    expect(await t.dataSource.query(`SELECT event_id FROM event_delivery`)).toEqual([]);
+  });
+
+  it('shows as lag the wait of events not queued yet, not only of pending deliveries', async () => {
+    const events = t.app.get(EventsRepository);
+    await request(t.http)
+      .put('/v1/portfolios/acme/subscriptions/crm')
+      .auth(KEYS.admin, { type: 'bearer' })
+      .send({ url: 'http://127.0.0.1:9/hooks' })
+      .expect(201);
+    await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
+    await t.dataSource.query(`UPDATE identity_event SET recorded_at = now() - interval '1 hour'`);
+    const [backlog] = await events.backlog();
+    expect(backlog).toEqual({ portfolio: 'acme', subscription: 'crm', pending: 0, oldestSeconds: expect.any(Number) });
+    expect(backlog.oldestSeconds).toBeGreaterThanOrEqual(3_600);
   });
 });
 

@@ -126,6 +126,27 @@ describe('GET /v1/portfolios/:portfolio/events', () => {
     expect(stored).toEqual([{ n: 0 }]);
   });
 
+  it("orders an erasure after the contacts' latest events, even when their order is ahead of the erasing transaction", async () => {
+    const id = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
+    // As a writer leaves it that committed while the erasure waited for the contact's lock, with an
+    // order taken from a newer contact: the contact and its last event carry an order ahead of now.
+    const [{ ahead }] = await t.dataSource.query<{ ahead: string }[]>(
+      `SELECT (pg_current_xact_id()::text::bigint + 1000000)::text AS ahead`,
+    );
+    await t.dataSource.query(`UPDATE contact SET event_tx = $1 WHERE id = $2`, [ahead, id]);
+    await t.dataSource.query(`UPDATE identity_event SET tx = $1 WHERE id = (SELECT max(id) FROM identity_event)`, [ahead]);
+    await erase(PHONE).expect(200);
+
+    // Read straight from the table: rows ordered ahead of every running transaction are not settled yet.
+    const rows = await t.dataSource.query<{ type: string; tx: string }[]>(
+      `SELECT type, tx::text AS tx FROM identity_event e ORDER BY e.tx, e.id`,
+    );
+    expect(rows.map((row) => row.type)).toEqual(['contact.created', 'contact.linked', 'contact.linked', 'contact.erased']);
+    expect(BigInt(rows[3].tx)).toBeGreaterThanOrEqual(BigInt(ahead));
+    // An order ahead of the transaction ids stops delivery at the next start (README): none is left behind.
+    await t.dataSource.query(`DELETE FROM identity_event`);
+  });
+
   it('writes nothing for a webhook delivered again', async () => {
     await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
     await t.postMo(mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z')).expect(200);

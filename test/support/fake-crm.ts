@@ -8,13 +8,22 @@ export interface CrmDelivery {
   body: Record<string, unknown>;
   /** What the fake answered. */
   status: number;
+  /** Answered 200 but never finished the answer: not a delivery the service may count as sent. */
+  trickled?: boolean;
+}
+
+/** How the fake answers one request: a status after a delay, or 200 and then one byte every 300 ms, never ending. */
+export interface CrmAnswer {
+  status?: number;
+  delayMs?: number;
+  trickle?: boolean;
 }
 
 export interface FakeCrm {
   url: string;
   deliveries: CrmDelivery[];
   /** Scripted answers for the next requests, in order; once they run out every request gets 204. */
-  answer(...answers: { status?: number; delayMs?: number }[]): void;
+  answer(...answers: CrmAnswer[]): void;
   /** Waits until `check` holds over the deliveries received (polling, generous timeout). */
   until(check: (deliveries: CrmDelivery[]) => boolean, timeoutMs?: number): Promise<CrmDelivery[]>;
   reset(): void;
@@ -24,7 +33,7 @@ export interface FakeCrm {
 /** A CRM's webhook endpoint as a real HTTP server on 127.0.0.1, on a free port. */
 export async function startFakeCrm(): Promise<FakeCrm> {
   const deliveries: CrmDelivery[] = [];
-  const queue: { status?: number; delayMs?: number }[] = [];
+  const queue: CrmAnswer[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -33,6 +42,17 @@ export async function startFakeCrm(): Promise<FakeCrm> {
       const raw = Buffer.concat(chunks).toString('utf8');
       const next = queue.shift() ?? {};
       const status = next.status ?? 204;
+      if (next.trickle) {
+        deliveries.push({ headers: req.headers, raw, body: JSON.parse(raw) as Record<string, unknown>, status: 200, trickled: true });
+        res.writeHead(200);
+        const trickle = setInterval(() => res.write('.'), 300);
+        timers.add(trickle);
+        res.on('close', () => {
+          clearInterval(trickle);
+          timers.delete(trickle);
+        });
+        return;
+      }
       const timer = setTimeout(() => {
         timers.delete(timer);
         // Recorded when answered: a delivery the service gave up waiting for is not one it counts as sent.

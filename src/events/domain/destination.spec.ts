@@ -14,6 +14,11 @@ describe(isInternalAddress.name, () => {
     ['fd12:3456::1', true],
     ['::ffff:127.0.0.1', true],
     ['::ffff:10.0.0.1', true],
+    ['::ffff:7f00:1', true], // 127.0.0.1, mapped, as a URL writes it
+    ['::7f00:1', true], // IPv4-compatible
+    ['2002:7f00:1::', true], // 6to4 of 127.0.0.1
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true], // Teredo
+    ['::ffff:93.184.215.14', false],
     ['not-an-address', true],
     ['93.184.215.14', false],
     ['172.32.0.1', false],
