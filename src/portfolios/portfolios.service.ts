@@ -186,22 +186,22 @@ export class PortfoliosService {
   }
 
   /**
-   * The portfolio owning a business number by its Meta phone number id, else by the number itself;
-   * none when nobody does. A display number given with the id must be the number the id is mapped
-   * to: one that is not says the id is somebody else's (a mapping gone wrong), and nothing is read.
+   * The portfolio owning the business number a Meta webhook came through, and that number: by its
+   * Meta phone number id, else by the number itself; none when nobody owns it. A display number
+   * given with the id must be the number the id is mapped to: one that is not says the id is
+   * somebody else's (a mapping gone wrong), and nothing is read.
    */
-  async forMetaNumber(phoneNumberId: string | undefined, displayNumber: string | undefined): Promise<Portfolio | undefined> {
+  async forMetaNumber(
+    phoneNumberId: string | undefined,
+    displayNumber: string | undefined,
+  ): Promise<{ portfolio: Portfolio; businessNumber: string } | undefined> {
     const snapshot = await this.load();
     const number = metaDisplayNumber(displayNumber);
     const byId = phoneNumberId === undefined ? undefined : snapshot.byMetaId.get(phoneNumberId);
-    if (byId) return displayNumber === undefined || number === byId.number ? byId.portfolio : undefined;
-    return number === undefined ? undefined : snapshot.byNumber.get(number);
-  }
-
-  /** The business number a Meta webhook came through, as this service writes it. */
-  async metaBusinessNumber(phoneNumberId: string | undefined, displayNumber: string | undefined): Promise<string | undefined> {
-    const byId = phoneNumberId === undefined ? undefined : (await this.load()).byMetaId.get(phoneNumberId);
-    return byId ? byId.number : metaDisplayNumber(displayNumber);
+    if (byId)
+      return displayNumber === undefined || number === byId.number ? { portfolio: byId.portfolio, businessNumber: byId.number } : undefined;
+    const portfolio = number === undefined ? undefined : snapshot.byNumber.get(number);
+    return portfolio && number !== undefined ? { portfolio, businessNumber: number } : undefined;
   }
 
   /** The portfolios set up for Meta's webhooks. */

@@ -78,9 +78,9 @@ export class MetaWebhooksService {
     // retry the same bytes forever, and the other events would never apply).
     const reads: { portfolio: string; read: MetaRead }[] = [];
     for (const change of changes) {
-      const portfolio = await this.attribute(change, signers, ack);
-      if (!portfolio) continue;
-      const businessNumber = await this.portfolios.metaBusinessNumber(change.phoneNumberId, change.displayPhoneNumber);
+      const attributed = await this.attribute(change, signers, ack);
+      if (!attributed) continue;
+      const { portfolio, businessNumber } = attributed;
       const region = this.portfolios.regionFor(portfolio, businessNumber);
       const read = readMetaValue(change.value, { portfolio: portfolio.key, region, businessNumber }, change.path);
       for (const invalid of read.invalid) {
@@ -112,14 +112,18 @@ export class MetaWebhooksService {
    * owns, one whose display number is not the number its id is mapped to, or whose portfolio's
    * secret did not sign the body, is counted and left: a 4xx would have Meta retry it for days.
    */
-  private async attribute(change: MetaChange, signers: Set<string>, ack: MetaWebhookAck): Promise<Portfolio | undefined> {
+  private async attribute(
+    change: MetaChange,
+    signers: Set<string>,
+    ack: MetaWebhookAck,
+  ): Promise<{ portfolio: Portfolio; businessNumber: string } | undefined> {
     if (!READ_FIELDS.has(change.field)) {
       ack.otherFields++;
       this.metrics.metaValues.inc({ outcome: 'other_field' });
       return undefined;
     }
-    const portfolio = await this.portfolios.forMetaNumber(change.phoneNumberId, change.displayPhoneNumber);
-    if (!portfolio || !signers.has(portfolio.key)) {
+    const attributed = await this.portfolios.forMetaNumber(change.phoneNumberId, change.displayPhoneNumber);
+    if (!attributed || !signers.has(attributed.portfolio.key)) {
       ack.unattributed++;
       this.metrics.metaValues.inc({ outcome: 'unattributed' });
       this.logger.warn(
@@ -128,7 +132,7 @@ export class MetaWebhooksService {
       return undefined;
     }
     this.metrics.metaValues.inc({ outcome: 'read' });
-    return portfolio;
+    return attributed;
   }
 
   /**
