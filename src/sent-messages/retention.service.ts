@@ -1,12 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PRUNED_TABLES, SentMessagesRepository } from './sent-messages.repository';
 import { AppConfig } from '../config/app-config';
+import { HourlyPrune, PRUNE_BATCH } from '../common/lifecycle/hourly-prune';
 import { MetricsService } from '../observability/metrics.service';
-
-/** Rows deleted per statement: each one commits on its own, so no lock is held for long. */
-const BATCH = 1_000;
-const FIRST_RUN_MS = 60_000;
-const INTERVAL_MS = 60 * 60_000;
 
 export interface PruneReport {
   sent_message: number;
@@ -22,9 +18,10 @@ export interface PruneReport {
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<PruneReport> | undefined;
-  private stopping = false;
+  private readonly schedule = new HourlyPrune(
+    () => this.pass(),
+    (error) => this.logger.error(`pruning rows older than ${this.config.retentionDays} days failed: ${error.message}`),
+  );
 
   constructor(
     private readonly sentMessages: SentMessagesRepository,
@@ -33,42 +30,28 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule(FIRST_RUN_MS);
+    this.schedule.start();
   }
 
   /** Stops the timer and lets a batch in progress finish before the database closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One pass over both tables; a pass already running is joined, not doubled. */
   prune(): Promise<PruneReport> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopping) return;
-    this.timer = setTimeout(() => {
-      this.prune()
-        .catch((error: Error) => this.logger.error(`pruning rows older than ${this.config.retentionDays} days failed: ${error.message}`))
-        .finally(() => this.schedule(INTERVAL_MS));
-    }, delayMs);
-    // The prune never keeps the process alive by itself.
-    this.timer.unref();
+    return this.schedule.run();
   }
 
   private async pass(): Promise<PruneReport> {
     const report: PruneReport = { sent_message: 0, webhook_receipt: 0 };
     for (const table of PRUNED_TABLES) {
       for (;;) {
-        if (this.stopping) return report;
-        const gone = await this.sentMessages.pruneBatch(table, this.config.retentionDays, BATCH);
+        if (this.schedule.stopping) return report;
+        const gone = await this.sentMessages.pruneBatch(table, this.config.retentionDays, PRUNE_BATCH);
         report[table] += gone;
         this.metrics.pruned.inc({ table }, gone);
-        if (gone < BATCH) break;
+        if (gone < PRUNE_BATCH) break;
       }
     }
     if (report.sent_message + report.webhook_receipt > 0) {
