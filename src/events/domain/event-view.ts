@@ -1,19 +1,11 @@
 import { mask } from '../../common/logging/mask';
 import type { IdentifierKind } from '../../identifiers/domain/identifier';
-import type { EventEvidence, IdentifierExposure, IdentityEventType } from './identity-event';
+import type { EventEvidence, IdentifierExposure, IdentityEventType, NewIdentityEvent } from './identity-event';
 
-/** An outbox row as the repository reads it. */
-export interface StoredEvent {
-  portfolio: string;
+/** An outbox row as the repository reads it: the event as written, and what the database gave it. */
+export interface StoredEvent extends NewIdentityEvent {
   id: string;
   tx: string;
-  type: IdentityEventType;
-  contactId: string;
-  otherContactId: string | null;
-  field: IdentifierKind | null;
-  value: string | null;
-  evidence: EventEvidence;
-  eventAt: Date;
   recordedAt: Date;
 }
 

@@ -1,4 +1,4 @@
-import type { HistoryAction, HistoryEntry } from '../../graph/domain/observation';
+import { historyEntry, type HistoryAction, type HistoryEntry } from '../../graph/domain/observation';
 import type { IdentifierKind } from '../../identifiers/domain/identifier';
 import { eventsOfChange } from './identity-event';
 
@@ -17,19 +17,11 @@ function row(
   toValue: string | null = null,
   otherContactId: string | null = null,
 ): HistoryEntry {
-  return {
-    contactId,
-    portfolio: 'acme',
-    action,
-    field,
-    fromValue,
-    toValue,
-    otherContactId,
-    snapshot: null,
+  return historyEntry({ id: contactId, portfolio: 'acme' }, action, field, fromValue, toValue, otherContactId, {
     strength: 'attested',
     evidence: { kind: 'MO', messageId: 'm-1', admin: 'root' },
     eventAt: AT,
-  };
+  });
 }
 
 const brief = (history: HistoryEntry[]) =>
