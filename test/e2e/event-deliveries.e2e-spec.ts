@@ -30,6 +30,13 @@ const EVENTS: EventsConfig = {
   retry: { baseMs: 50, maxMs: 200, giveUpAfterMs: 600_000 },
 };
 
+/** Creates a subscription of acme: 201, with its secret. */
+async function putSubscription(app: TestApp, name: string, body: Record<string, unknown>): Promise<{ secret: string }> {
+  const res = await request(app.http).put(`/v1/portfolios/acme/subscriptions/${name}`).auth(KEYS.admin, { type: 'bearer' }).send(body);
+  expect(res.status).toBe(201);
+  return res.body as { secret: string };
+}
+
 describe('event subscriptions and deliveries', () => {
   let t: TestApp;
   let crm: FakeCrm;
@@ -47,14 +54,8 @@ describe('event subscriptions and deliveries', () => {
   });
 
   const subscriptions = () => `/v1/portfolios/acme/subscriptions`;
-  const subscribe = async (body: Record<string, unknown> = {}, app: TestApp = t, name = 'crm') => {
-    const res = await request(app.http)
-      .put(`${subscriptions()}/${name}`)
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ url: crm.url, ...body });
-    expect(res.status).toBe(201);
-    return res.body as { secret: string };
-  };
+  const subscribe = (body: Record<string, unknown> = {}, app: TestApp = t, name = 'crm') =>
+    putSubscription(app, name, { url: crm.url, ...body });
   const deliveries = (query = '', app: TestApp = t) =>
     request(app.http).get(`${subscriptions()}/crm/deliveries${query}`).auth(KEYS.admin, { type: 'bearer' });
   const types = (received: CrmDelivery[]) => received.filter((d) => d.status < 300).map((d) => [d.body.type, d.body.value]);
@@ -313,11 +314,7 @@ describe('the order of deliveries naming two contacts', () => {
   it("holds the other contact's later events back while a relink to it is retried", async () => {
     const events = t.app.get(EventsRepository);
     const first = await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
-    await request(t.http)
-      .put('/v1/portfolios/acme/subscriptions/crm')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ url: 'http://127.0.0.1:9/hooks', types: ['contact.relinked', 'contact.invalid'] })
-      .expect(201);
+    await putSubscription(t, 'crm', { url: 'http://127.0.0.1:9/hooks', types: ['contact.relinked', 'contact.invalid'] });
     // The phone moves to a new contact (relinked from the first to it), then that contact turns invalid.
     const second = await sendMo(t, mo(PHONE, { whatsappUserId: B2 }, 'm-2', '2026-06-02T10:00:00Z'));
     await t.postDlr(acmeDlr(112404, { whatsappUserId: B2 }, 'd-1', '2026-06-03T10:00:00Z')).expect(200);
@@ -353,11 +350,7 @@ describe('the order of deliveries naming two contacts', () => {
 
   it("makes a retried delivery's later ones of the same contact due no sooner than it", async () => {
     const events = t.app.get(EventsRepository);
-    await request(t.http)
-      .put('/v1/portfolios/acme/subscriptions/crm')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ url: 'http://127.0.0.1:9/hooks' })
-      .expect(201);
+    await putSubscription(t, 'crm', { url: 'http://127.0.0.1:9/hooks' });
     await sendMo(t, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
     await events.fanOut(500);
     const [head] = await events.claim(20, 60_000);
@@ -390,11 +383,7 @@ describe('the order of deliveries naming two contacts', () => {
 
   it('refuses to deliver when stored event orders are ahead of the transaction ids, as after a restore from a dump', async () => {
     const events = t.app.get(EventsRepository);
-    await request(t.http)
-      .put('/v1/portfolios/acme/subscriptions/crm')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ url: 'http://127.0.0.1:9/hooks' })
-      .expect(201);
+    await putSubscription(t, 'crm', { url: 'http://127.0.0.1:9/hooks' });
     const id = await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
     const worker = () =>
       new DeliveryWorker(
@@ -423,11 +412,7 @@ describe('the order of deliveries naming two contacts', () => {
 
   it('refuses to replay a delivery being sent right now, and keeps its lease', async () => {
     const events = t.app.get(EventsRepository);
-    await request(t.http)
-      .put('/v1/portfolios/acme/subscriptions/crm')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ url: 'http://127.0.0.1:9/hooks' })
-      .expect(201);
+    await putSubscription(t, 'crm', { url: 'http://127.0.0.1:9/hooks' });
     await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
     await events.fanOut(500);
     const [sending] = await events.claim(1, 60_000);
@@ -451,11 +436,7 @@ describe('the order of deliveries naming two contacts', () => {
 
   it('drops the deliveries of a subscription deleted, by the foreign key', async () => {
     const events = t.app.get(EventsRepository);
-    await request(t.http)
-      .put('/v1/portfolios/acme/subscriptions/crm')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ url: 'http://127.0.0.1:9/hooks' })
-      .expect(201);
+    await putSubscription(t, 'crm', { url: 'http://127.0.0.1:9/hooks' });
     await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
     await events.fanOut(500);
     await t.dataSource.query(`DELETE FROM event_subscription`);
@@ -464,11 +445,7 @@ describe('the order of deliveries naming two contacts', () => {
 
   it('shows as lag the wait of events not queued yet, not only of pending deliveries', async () => {
     const events = t.app.get(EventsRepository);
-    await request(t.http)
-      .put('/v1/portfolios/acme/subscriptions/crm')
-      .auth(KEYS.admin, { type: 'bearer' })
-      .send({ url: 'http://127.0.0.1:9/hooks' })
-      .expect(201);
+    await putSubscription(t, 'crm', { url: 'http://127.0.0.1:9/hooks' });
     await sendMo(t, mo(PHONE, null, 'm-1', '2026-06-01T10:00:00Z'));
     await t.dataSource.query(`UPDATE identity_event SET recorded_at = now() - interval '1 hour'`);
     const [backlog] = await events.backlog();
@@ -493,11 +470,7 @@ describe('event deliveries across a restart', () => {
     let second: TestApp | undefined;
     try {
       await resetWithAcmeAndGlobex(first);
-      await request(first.http)
-        .put('/v1/portfolios/acme/subscriptions/crm')
-        .auth(KEYS.admin, { type: 'bearer' })
-        .send({ url: crm.url })
-        .expect(201);
+      await putSubscription(first, 'crm', { url: crm.url });
       crm.answer(...Array.from({ length: 1_000 }, () => ({ status: 500 })));
       await sendMo(first, mo(PHONE, { whatsappUserId: B1 }, 'm-1', '2026-06-01T10:00:00Z'));
       await crm.until((received) => received.length >= 2);
