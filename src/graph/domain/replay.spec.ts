@@ -19,9 +19,15 @@ const holding = (id: string, ids: Partial<Record<IdentifierKind, string>>): Cont
   id,
 });
 
-/** The graph's identifiers per live contact and its open conflicts, without ids: what order must not change. */
+/**
+ * What order must not change, without ids: the identifiers of each live contact, and which claims
+ * stand open against which person. A claim is one however many rows hold it: in event-time order a
+ * claim raised on a contact that is merged later, and raised again on the survivor, is two rows,
+ * where a replay, which maps the component onto the contacts it ends with, keeps the first.
+ */
 interface Shape {
   contacts: string[];
+  /** The person's identifiers (a merged contact's survivor's), the field and the claimed value. */
   conflicts: string[];
 }
 
@@ -48,8 +54,15 @@ class Book {
     );
     return {
       contacts: live.map((contact) => IDENTIFIER_KINDS.map((field) => contact[field] ?? '-').join(' ')).sort(),
-      conflicts: [...new Set(this.conflicts.map((entry) => `${entry.field} ${entry.fromValue} ${entry.toValue}`))].sort(),
+      conflicts: [...new Set(this.conflicts.map((entry) => `${this.personOf(entry.contactId)} ${entry.field} ${entry.toValue}`))].sort(),
     };
+  }
+
+  /** The identifiers of the live contact a contact is, or was merged into. */
+  private personOf(id: string): string {
+    let contact = this.contacts.get(id);
+    for (let hops = 0; contact?.mergedInto && hops < 100; hops++) contact = this.contacts.get(contact.mergedInto);
+    return contact ? IDENTIFIER_KINDS.map((field) => contact[field] ?? '-').join(' ') : '?';
   }
 
   private seen(field: IdentifierKind, value: string): IdentifierSeen {
@@ -134,7 +147,7 @@ describe(replayComponent.name, () => {
     const inTimeOrder = shapeAfter([p1, s3, p3s3, p1s1, p1s3]);
     expect(inTimeOrder).toEqual({
       contacts: ['SE.1 - +46700000001', 'SE.3 - +46700000003'],
-      conflicts: ['msisdn +46700000003 +46700000001'],
+      conflicts: ['SE.3 - +46700000003 msisdn +46700000001'],
     });
     expect(shapeAfter([p1, s3, p1s3, p3s3, p1s1])).toEqual(inTimeOrder);
   });
