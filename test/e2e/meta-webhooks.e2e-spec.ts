@@ -1,8 +1,6 @@
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { messageRequest, mo, sendMo } from '../support/link-builders';
+import { ACME_META, ACME_META_SECRET, ACME_PHONE_ID, metaFixture, metaSignature, postMeta } from '../support/meta-builders';
 import { ACME, ACME_NUMBER, GLOBEX, GLOBEX_NUMBER, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
@@ -12,40 +10,19 @@ const P = 'SE.ENT.11815799212886844830';
 const M2 = '+46709876543';
 const B2 = 'SE.24681357924681357924';
 const P2 = 'SE.ENT.22226666999911113333';
-const ACME_PHONE_ID = '106540352242922';
-const ACME_SECRET = 'acme-meta-app-secret';
 const GLOBEX_SECRET = 'globex-meta-app-secret';
-const ACME_META = {
-  ...ACME,
-  meta: { verifyToken: 'acme-verify-token', appSecret: ACME_SECRET, phoneNumbers: [{ number: ACME_NUMBER, phoneNumberId: ACME_PHONE_ID }] },
-};
+const ACME_WITH_META = { ...ACME, meta: ACME_META };
 const GLOBEX_META = {
   ...GLOBEX,
   meta: { verifyToken: 'globex-verify-token', appSecret: GLOBEX_SECRET, phoneNumbers: [{ number: GLOBEX_NUMBER, phoneNumberId: '2222' }] },
 };
-
-function meta(name: string): Record<string, any> {
-  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'meta', `${name}.json`), 'utf8'));
-}
-
-const signature = (body: string, secret = ACME_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-/** A webhook as Meta posts it: the JSON text, signed with the app secret. */
-function post(t: TestApp, body: unknown, secret = ACME_SECRET) {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return request(t.http)
-    .post('/webhooks/meta')
-    .set('Content-Type', 'application/json')
-    .set('X-Hub-Signature-256', signature(text, secret))
-    .send(text);
-}
 
 describe("Meta's webhooks (WhatsApp Cloud API)", () => {
   let t: TestApp;
   beforeAll(async () => (t = await createTestApp()));
   beforeEach(async () => {
     await resetWithAcmeAndGlobex(t);
-    await t.putPortfolio('acme', ACME_META);
+    await t.putPortfolio('acme', ACME_WITH_META);
     await t.putPortfolio('globex', GLOBEX_META);
   });
   afterAll(() => t.close());
@@ -84,12 +61,12 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
 
   describe('POST /webhooks/meta: the signature', () => {
     it('refuses an unsigned or wrongly signed body (401) and writes nothing', async () => {
-      const body = JSON.stringify(meta('messages-text-phone-bsuid-parent'));
+      const body = JSON.stringify(metaFixture('messages-text-phone-bsuid-parent'));
       const unsigned = await request(t.http).post('/webhooks/meta').set('Content-Type', 'application/json').send(body);
       const wrong = await request(t.http)
         .post('/webhooks/meta')
         .set('Content-Type', 'application/json')
-        .set('X-Hub-Signature-256', signature(`${body} `))
+        .set('X-Hub-Signature-256', metaSignature(`${body} `))
         .send(body);
       const bearer = await request(t.http)
         .post('/webhooks/meta')
@@ -105,8 +82,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it('checks the signature over the bytes sent, whitespace and all', async () => {
-      const text = JSON.stringify(meta('messages-text-phone-bsuid-parent'), null, 3);
-      const res = await post(t, text);
+      const text = JSON.stringify(metaFixture('messages-text-phone-bsuid-parent'), null, 3);
+      const res = await postMeta(t, text);
       expect(res.status).toBe(200);
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
     });
@@ -116,7 +93,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       ['not a Meta webhook', { object: 'page', entry: [] }, 112506],
       ['an entry without changes', { object: 'whatsapp_business_account', entry: [{ id: '1' }] }, 112506],
     ])('answers a signed body that is %s with 400 and writes nothing', async (_, body, resultCode) => {
-      const res = await post(t, body);
+      const res = await postMeta(t, body);
       expect(res.status).toBe(400);
       expect(res.body).toEqual(expect.objectContaining({ resultCode, translatedDescription: null }));
       expect(await count('contact')).toBe(0);
@@ -124,14 +101,14 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it('leaves an event it cannot read, counted, and applies the rest of the POST', async () => {
-      const body = meta('messages-text-phone-bsuid-parent');
+      const body = metaFixture('messages-text-phone-bsuid-parent');
       const value = body.entry[0].changes[0].value;
       value.messages.push({ id: 'w-bad-bsuid', timestamp: '1780308000', from_user_id: 'SE.' });
       value.statuses = [
         { id: 'w-group', status: 'sent', timestamp: '1780308000', recipient_id: '120363025246125888@g.us', recipient_user_id: B2 },
       ];
       value.user_preferences = [{ category: 'marketing_messages', value: 'maybe', user_id: B, timestamp: 1780308000 }];
-      const res = await post(t, body);
+      const res = await postMeta(t, body);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         applied: 1,
@@ -145,37 +122,37 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
       expect((await contact(B)).body).toEqual(expect.objectContaining({ username: '@anna.s', marketing: null }));
       // Meta's retry of the same bytes: the good event is a redelivery, the bad ones are left again.
-      expect((await post(t, body)).body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1, invalid: 3 }));
+      expect((await postMeta(t, body)).body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1, invalid: 3 }));
     });
 
     it('leaves only the status whose shared contacts entry names another BSUID', async () => {
-      const body = meta('statuses-read-phone-hidden');
+      const body = metaFixture('statuses-read-phone-hidden');
       const value = body.entry[0].changes[0].value;
       value.statuses.push({ ...value.statuses[0], id: 'wamid.other', recipient_user_id: B2 });
       value.contacts[0].profile.username = '@anna.s';
-      const res = await post(t, body);
+      const res = await postMeta(t, body);
       expect(res.body).toEqual(expect.objectContaining({ applied: 1, invalid: 1 }));
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B, parentBsuid: P }]);
     });
 
     it('leaves a value whose display number is not the number its phone number id is mapped to', async () => {
-      const wrong = meta('messages-text-phone-bsuid-parent');
+      const wrong = metaFixture('messages-text-phone-bsuid-parent');
       wrong.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: ACME_PHONE_ID };
-      expect((await post(t, wrong)).body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
+      expect((await postMeta(t, wrong)).body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
       expect(await count('contact')).toBe(0);
       // The same number written otherwise is the same number.
-      const written = meta('messages-text-phone-bsuid-parent');
+      const written = metaFixture('messages-text-phone-bsuid-parent');
       written.entry[0].changes[0].value.metadata = { display_phone_number: '+46 00-000 00 00', phone_number_id: ACME_PHONE_ID };
-      expect((await post(t, written)).body).toEqual(expect.objectContaining({ applied: 1, unattributed: 0 }));
+      expect((await postMeta(t, written)).body).toEqual(expect.objectContaining({ applied: 1, unattributed: 0 }));
     });
 
     it('leaves a number no portfolio owns, or one signed with another portfolio’s secret, and says so (200)', async () => {
-      const unknown = meta('messages-text-phone-bsuid-parent');
+      const unknown = metaFixture('messages-text-phone-bsuid-parent');
       unknown.entry[0].changes[0].value.metadata = { display_phone_number: '15550000000', phone_number_id: '999' };
-      const res = await post(t, unknown);
+      const res = await postMeta(t, unknown);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ applied: 0, duplicate: 0, ignored: 0, invalid: 0, unattributed: 1, otherFields: 0, contactIds: [] });
-      const foreign = await post(t, meta('messages-text-phone-bsuid-parent'), GLOBEX_SECRET);
+      const foreign = await postMeta(t, metaFixture('messages-text-phone-bsuid-parent'), GLOBEX_SECRET);
       expect(foreign.body).toEqual(expect.objectContaining({ applied: 0, unattributed: 1 }));
       expect(await count('contact')).toBe(0);
     });
@@ -183,8 +160,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
 
   describe('what the webhooks teach', () => {
     it('learns phone, BSUID, parent and username from a message, once however often it comes', async () => {
-      const body = meta('messages-text-phone-bsuid-parent');
-      const res = await post(t, body);
+      const body = metaFixture('messages-text-phone-bsuid-parent');
+      const res = await postMeta(t, body);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         applied: 1,
@@ -195,7 +172,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
         otherFields: 0,
         contactIds: [expect.any(String)],
       });
-      const again = await post(t, body);
+      const again = await postMeta(t, body);
       expect(again.body).toEqual(expect.objectContaining({ applied: 0, duplicate: 1 }));
       const found = await contact(M);
       expect(found.body).toEqual(
@@ -218,26 +195,26 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it('finds the person by BSUID when the phone is hidden, and keeps the latest username', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      const hidden = meta('messages-text-phone-hidden');
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      const hidden = metaFixture('messages-text-phone-hidden');
       hidden.entry[0].changes[0].value.contacts[0].profile.username = '@anna.new';
-      await post(t, hidden).expect(200);
+      await postMeta(t, hidden).expect(200);
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
       expect((await contact(B)).body.username).toBe('@anna.new');
     });
 
     it('learns from delivered and read statuses, never from a failed one', async () => {
-      await post(t, meta('statuses-delivered-phone-bsuid-parent')).expect(200);
-      await post(t, meta('statuses-read-phone-hidden')).expect(200);
-      const failed = await post(t, meta('statuses-failed'));
+      await postMeta(t, metaFixture('statuses-delivered-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('statuses-read-phone-hidden')).expect(200);
+      const failed = await postMeta(t, metaFixture('statuses-failed'));
       expect(failed.body).toEqual(expect.objectContaining({ applied: 1 }));
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
       expect((await contact(B)).body).toEqual(expect.objectContaining({ lastOutboundAt: '2026-06-01T10:03:00.000Z', username: '@anna.s' }));
     });
 
     it('moves the person to a new number and BSUID on user_changed_number, the old BSUID kept as past', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      const res = await post(t, meta('system-user-changed-number'));
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      const res = await postMeta(t, metaFixture('system-user-changed-number'));
       expect(res.body).toEqual(expect.objectContaining({ applied: 1 }));
       const [person] = await t.contactsOf('acme');
       expect(await t.contactsOf('acme')).toEqual([{ id: person.id, msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
@@ -266,10 +243,10 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it("tells a CRM reading the events that the person's old phone and BSUID left and the new ones came", async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
       const events = () => request(t.http).get('/v1/portfolios/acme/events?limit=1000').auth(KEYS.crm, { type: 'bearer' });
       const before = await events();
-      await post(t, meta('system-user-changed-number')).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-number')).expect(200);
       const after = await events();
       const [person] = await t.contactsOf('acme');
       type Event = { type: string; contactId: string; field: string; value: string; evidence: { kind: string } };
@@ -287,83 +264,83 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it('merges the contact that already held the new BSUID on user_changed_user_id', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      const newer = meta('messages-text-phone-hidden');
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      const newer = metaFixture('messages-text-phone-hidden');
       newer.entry[0].changes[0].value.contacts[0].user_id = B2;
       newer.entry[0].changes[0].value.messages[0].from_user_id = B2;
-      await post(t, newer).expect(200);
+      await postMeta(t, newer).expect(200);
       expect(await t.contactsOf('acme')).toHaveLength(2);
-      await post(t, meta('system-user-changed-user-id')).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-user-id')).expect(200);
       // The BSUID changed with a number not shared: the old number leaves the person.
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B2, parentBsuid: P }]);
     });
 
     it('finds a person known only by phone by the old number (`from`) when the previous BSUID was never seen', async () => {
       const id = await sendMo(t, mo(M, null, 'mo-phone-only', '2026-06-01T09:00:00Z'));
-      const res = await post(t, meta('system-user-changed-number'));
+      const res = await postMeta(t, metaFixture('system-user-changed-number'));
       expect(res.body).toEqual(expect.objectContaining({ applied: 1, contactIds: [id] }));
       expect(await t.contactsOf('acme')).toEqual([{ id, msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
       expect((await contact(M)).status).toBe(404);
     });
 
     it('keeps a late message with the previous phone and BSUID from bringing them back (rule 5)', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      await post(t, meta('system-user-changed-number')).expect(200);
-      const late = meta('messages-text-phone-bsuid-parent');
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-number')).expect(200);
+      const late = metaFixture('messages-text-phone-bsuid-parent');
       const message = late.entry[0].changes[0].value.messages[0];
       message.id = 'wamid.late-before-the-change';
       message.timestamp = '1780350000'; // between the first message and the change
-      expect((await post(t, late)).body).toEqual(expect.objectContaining({ applied: 1 }));
+      expect((await postMeta(t, late)).body).toEqual(expect.objectContaining({ applied: 1 }));
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M2, bsuid: B2, parentBsuid: P2 }]);
     });
 
     it('gives the same people whatever order a change and a later message with the previous BSUID arrive in (rule 5)', async () => {
-      const later = meta('messages-text-phone-hidden');
+      const later = metaFixture('messages-text-phone-hidden');
       later.entry[0].changes[0].value.messages[0].id = 'wamid.after-the-change';
       later.entry[0].changes[0].value.messages[0].timestamp = '1780400000'; // after the change
       const people = async () => (await t.contactsOf('acme')).map(({ msisdn, bsuid, parentBsuid }) => ({ msisdn, bsuid, parentBsuid }));
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      await post(t, meta('system-user-changed-number')).expect(200);
-      await post(t, later).expect(200);
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-number')).expect(200);
+      await postMeta(t, later).expect(200);
       const inOrder = await people();
 
       await resetWithAcmeAndGlobex(t);
-      await t.putPortfolio('acme', ACME_META);
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      await post(t, later).expect(200);
-      await post(t, meta('system-user-changed-number')).expect(200); // late: the previous BSUID changed after it
+      await t.putPortfolio('acme', ACME_WITH_META);
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, later).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-number')).expect(200); // late: the previous BSUID changed after it
       expect(await people()).toEqual(expect.arrayContaining(inOrder));
       expect(await people()).toHaveLength(inOrder.length);
     });
 
     it('joins the contact of the new BSUID when the change arrives after a message with it (rule 5)', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      const newer = meta('messages-text-phone-hidden');
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      const newer = metaFixture('messages-text-phone-hidden');
       newer.entry[0].changes[0].value.contacts[0].user_id = B2;
       newer.entry[0].changes[0].value.messages[0].from_user_id = B2;
       newer.entry[0].changes[0].value.messages[0].timestamp = '1780400000'; // after the change
-      await post(t, newer).expect(200);
-      await post(t, meta('system-user-changed-user-id')).expect(200);
+      await postMeta(t, newer).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-user-id')).expect(200);
       // The BSUID changed with a number not shared: the old number leaves the person.
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B2, parentBsuid: P }]);
     });
 
     it('links the phone of a card shared through REQUEST_CONTACT_INFO, and only claims a forwarded one', async () => {
-      await post(t, meta('messages-contacts-forwarded-card')).expect(200);
+      await postMeta(t, metaFixture('messages-contacts-forwarded-card')).expect(200);
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: null, bsuid: B, parentBsuid: null }]);
       expect(await count('link_conflict')).toBe(1);
-      await post(t, meta('messages-contacts-contact-request')).expect(200);
+      await postMeta(t, metaFixture('messages-contacts-contact-request')).expect(200);
       expect(await t.contactsOf('acme')).toEqual([{ id: expect.any(String), msisdn: M, bsuid: B, parentBsuid: P }]);
     });
 
     it('keeps the latest marketing choice by event time, whatever order it arrives in', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      await post(t, meta('user-preferences-resume-phone-hidden')).expect(200);
-      await post(t, meta('user-preferences-stop')).expect(200); // older: the resume stays
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('user-preferences-resume-phone-hidden')).expect(200);
+      await postMeta(t, metaFixture('user-preferences-stop')).expect(200); // older: the resume stays
       expect((await contact(M)).body.marketing).toEqual({ optedOut: false, at: '2026-06-01T10:08:00.000Z' });
-      const later = meta('user-preferences-stop');
+      const later = metaFixture('user-preferences-stop');
       later.entry[0].changes[0].value.user_preferences[0].timestamp = 1780308600;
-      await post(t, later).expect(200);
+      await postMeta(t, later).expect(200);
       expect((await contact(M)).body.marketing).toEqual({ optedOut: true, at: '2026-06-01T10:10:00.000Z' });
     });
 
@@ -373,8 +350,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
         .auth(KEYS.admin, { type: 'bearer' })
         .send({ language: 'en', category: 'MARKETING' })
         .expect(201);
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      await post(t, meta('user-preferences-stop')).expect(200);
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('user-preferences-stop')).expect(200);
       const marketing = {
         ...messageRequest([B, '+46705550000']),
         messages: [{ type: 'template', template: { name: 'spring_sale', language: { code: 'en' } } }],
@@ -386,7 +363,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       expect((await dedupe(marketing, '?skipMarketingOptOut=true')).body.destinations[0]).toEqual(
         expect.objectContaining({ action: 'rejected', code: 'MARKETING_OPT_OUT' }),
       );
-      await t.putPortfolio('acme', { ...ACME_META, sendPolicies: { skipMarketingOptOut: true } });
+      await t.putPortfolio('acme', { ...ACME_WITH_META, sendPolicies: { skipMarketingOptOut: true } });
       const skipped = await dedupe(marketing);
       expect(skipped.status).toBe(200);
       expect(skipped.body.request.destinations).toEqual(['+46705550000']);
@@ -401,31 +378,31 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it('keeps the opt-out and username through user_changed_number, and carries none to the recycled phone', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      await post(t, meta('user-preferences-stop')).expect(200);
-      await post(t, meta('system-user-changed-number')).expect(200);
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('user-preferences-stop')).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-number')).expect(200);
       const moved = (await contact(B2)).body;
       expect(moved).toEqual(expect.objectContaining({ msisdn: M2, bsuid: B2, username: '@anna.s' }));
       expect(moved.marketing).toEqual({ optedOut: true, at: expect.any(String) });
       // Delivered again: the same facts, nothing moves twice.
-      await post(t, meta('system-user-changed-number')).expect(200);
+      await postMeta(t, metaFixture('system-user-changed-number')).expect(200);
       expect((await contact(B2)).body.marketing).toEqual(moved.marketing);
 
       // The old number passes to somebody else, with a BSUID of their own.
       const B3 = 'SE.99998888777766665555';
-      const other = meta('messages-text-phone-bsuid-parent');
+      const other = metaFixture('messages-text-phone-bsuid-parent');
       const value = other.entry[0].changes[0].value;
       value.contacts = [{ profile: { name: 'Someone Else' }, wa_id: '46701234567', user_id: B3 }];
       value.messages[0] = { ...value.messages[0], id: 'wamid.recycled', timestamp: '1780500000', from_user_id: B3 };
       delete value.messages[0].from_parent_user_id;
-      await post(t, other).expect(200);
+      await postMeta(t, other).expect(200);
       const newcomer = (await contact(B3)).body;
       expect(newcomer).toEqual(expect.objectContaining({ msisdn: M, bsuid: B3, username: null, marketing: null }));
     });
 
     it('erases the username and the marketing choice with the person', async () => {
-      await post(t, meta('messages-text-phone-bsuid-parent')).expect(200);
-      await post(t, meta('user-preferences-stop')).expect(200);
+      await postMeta(t, metaFixture('messages-text-phone-bsuid-parent')).expect(200);
+      await postMeta(t, metaFixture('user-preferences-stop')).expect(200);
       expect(await count('user_profile')).toBe(2); // by the BSUID and the parent, not by the phone
       await request(t.http)
         .delete(`/v1/portfolios/acme/contacts/${encodeURIComponent(M)}`)
@@ -435,8 +412,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it('applies the entries of one webhook together, and never takes a Meta id for a LINK one', async () => {
-      const first = meta('messages-text-phone-bsuid-parent');
-      const second = meta('statuses-delivered-phone-bsuid-parent');
+      const first = metaFixture('messages-text-phone-bsuid-parent');
+      const second = metaFixture('statuses-delivered-phone-bsuid-parent');
       // Another person, so that both events write rows.
       second.entry[0].changes[0].value.statuses[0] = {
         ...second.entry[0].changes[0].value.statuses[0],
@@ -446,7 +423,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       };
       second.entry[0].changes[0].value.contacts = [];
       const both = { ...first, entry: [...first.entry, ...second.entry] };
-      const res = await post(t, both);
+      const res = await postMeta(t, both);
       expect(res.body).toEqual(expect.objectContaining({ applied: 2 }));
       // Queued together, the two events of a quiet service's POST go in one batch: now() is the same for every row.
       const [{ n }] = await t.dataSource.query(`SELECT count(DISTINCT recorded_at) AS n FROM link_history`);
@@ -458,9 +435,9 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
     });
 
     it('reads no other field of the webhook', async () => {
-      const other = meta('messages-text-phone-bsuid-parent');
+      const other = metaFixture('messages-text-phone-bsuid-parent');
       other.entry[0].changes[0].field = 'message_template_status_update';
-      expect((await post(t, other)).body).toEqual(expect.objectContaining({ applied: 0, otherFields: 1 }));
+      expect((await postMeta(t, other)).body).toEqual(expect.objectContaining({ applied: 0, otherFields: 1 }));
       expect(await count('contact')).toBe(0);
     });
   });
@@ -474,8 +451,8 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
         hasVerifyToken: true,
         hasAppSecret: true,
       });
-      expect(JSON.stringify(res.body)).not.toContain(ACME_SECRET);
-      expect(JSON.stringify(res.body)).not.toContain('acme-verify-token');
+      expect(JSON.stringify(res.body)).not.toContain(ACME_META_SECRET);
+      expect(JSON.stringify(res.body)).not.toContain(ACME_META.verifyToken);
     });
 
     it.each([
@@ -487,7 +464,7 @@ describe("Meta's webhooks (WhatsApp Cloud API)", () => {
       const res = await request(t.http)
         .put('/v1/portfolios/acme')
         .auth(KEYS.admin, { type: 'bearer' })
-        .send({ ...ACME_META, meta: { ...ACME_META.meta, ...change } });
+        .send({ ...ACME_WITH_META, meta: { ...ACME_META, ...change } });
       expect(res.status).toBe(status);
       expect(res.body).toEqual(expect.objectContaining({ resultCode: expect.any(Number), translatedDescription: null }));
     });

@@ -1,7 +1,6 @@
 // Property tests over every route of the OpenAPI document: whatever arrives in the path, the query or the
 // body, the answer is a 2xx or a 4xx in LINK's ErrorResponse shape, never a 5xx (DESIGN: Errors); a 4xx
 // leaves the database exactly as it was, a GET never changes it, and the process keeps serving.
-import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -9,6 +8,7 @@ import request from 'supertest';
 import { changedTables, settledSnapshot, snapshotDatabase } from '../support/db-snapshot';
 import { FakeLink, startFakeLink } from '../support/fake-link';
 import { acmeDlr, mo, sendMo } from '../support/link-builders';
+import { ACME_META, metaSignature } from '../support/meta-builders';
 import { ACME, ACME_NUMBER, GLOBEX, GLOBEX_NUMBER } from '../support/portfolios';
 import { createTestApp, fixture, KEYS, TestApp } from '../support/test-app';
 
@@ -55,13 +55,6 @@ const FIXTURES = readdirSync(join(__dirname, '..', 'fixtures', 'link'))
 const META_FIXTURES = readdirSync(join(__dirname, '..', 'fixtures', 'meta')).filter((file) => file.endsWith('.json'));
 const metaFixtures = () =>
   META_FIXTURES.map((file) => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'meta', file), 'utf8')) as unknown);
-const META_TOKEN = 'acme-meta-verify-token';
-const META_SECRET = 'acme-meta-app-secret';
-const ACME_META = {
-  verifyToken: META_TOKEN,
-  appSecret: META_SECRET,
-  phoneNumbers: [{ number: ACME_NUMBER, phoneNumberId: '106540352242922' }],
-};
 
 const fixturesStarting = (prefix: string) => FIXTURES.filter((name) => name.startsWith(prefix)).map((name) => fixture(name));
 
@@ -432,7 +425,7 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     // Meta's handshake: its token and mode often enough that calls get past the token.
     const handshake = route.template === '/webhooks/meta';
     const valueOrMeta = handshake
-      ? fc.oneof({ weight: 2, arbitrary: value }, { weight: 3, arbitrary: fc.constantFrom(META_TOKEN, 'subscribe') })
+      ? fc.oneof({ weight: 2, arbitrary: value }, { weight: 3, arbitrary: fc.constantFrom(ACME_META.verifyToken, 'subscribe') })
       : value;
     const pair = fc.oneof(
       { weight: 9, arbitrary: fc.tuple(name, valueOrMeta).map(([key, text]) => `${encode(key)}=${encode(text)}`) },
@@ -444,7 +437,7 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
     if (!handshake) return arbitrary;
     const valid = fc
       .stringMatching(/^[0-9]{1,12}$/)
-      .map((challenge) => `?hub.mode=subscribe&hub.verify_token=${encode(META_TOKEN)}&hub.challenge=${challenge}`);
+      .map((challenge) => `?hub.mode=subscribe&hub.verify_token=${encode(ACME_META.verifyToken)}&hub.challenge=${challenge}`);
     return fc.oneof({ weight: 1, arbitrary: valid }, { weight: 2, arbitrary: arbitrary });
   }
 
@@ -539,11 +532,7 @@ describe('every route of the OpenAPI document, under arbitrary input', () => {
       [call.method](call.path + call.query)
       .set('Authorization', authorization(route));
     // Meta signs its webhooks with the app secret instead of sending a key: every body here is signed.
-    if (route.template === '/webhooks/meta' && call.body)
-      req = req.set(
-        'X-Hub-Signature-256',
-        `sha256=${createHmac('sha256', META_SECRET).update(Buffer.from(call.body.text, 'utf8')).digest('hex')}`,
-      );
+    if (route.template === '/webhooks/meta' && call.body) req = req.set('X-Hub-Signature-256', metaSignature(call.body.text));
     if (call.body) req = req.set('Content-Type', call.body.contentType).send(call.body.text);
     const res = await req;
     const what = `${call.method.toUpperCase()} ${call.path.slice(0, 300)}${call.query.slice(0, 300)} answered ${res.status} ${res.text.slice(0, 300)}`;
