@@ -3,7 +3,8 @@
 import { api } from '../support/api';
 import { openBrowser, signIn, type Browser } from '../support/browser';
 import { mo, sendMo } from '../support/link-builders';
-import { resetWithAcmeAndGlobex } from '../support/portfolios';
+import { ACME_META, metaFixture, postMeta } from '../support/meta-builders';
+import { ACME, resetWithAcmeAndGlobex } from '../support/portfolios';
 import { createTestApp, KEYS, TestApp } from '../support/test-app';
 
 const PHONE = '+46701234567';
@@ -69,6 +70,23 @@ describe('the admin console, signed in as admin', () => {
     await browser.screenshot('person');
     await page.getByRole('button', { name: 'Mask identifiers' }).click();
     expect(await facts.textContent()).not.toContain(B);
+  });
+
+  it("shows the username and the marketing choice from Meta's webhooks, the username masked until revealed", async () => {
+    await t.putPortfolio('acme', { ...ACME, meta: ACME_META });
+    await sendMo(t, mo(PHONE, { whatsappUserId: B }, 'm-1', hoursAgo(3)));
+    // Anna (B, PHONE) chose the username @anna.s and asked for no more marketing messages.
+    expect((await postMeta(t, metaFixture('user-preferences-stop'))).status).toBe(200);
+    const page = await signIn(browser, 'admin', KEYS.admin);
+    await findPerson(PHONE);
+    const facts = page.locator('dl.facts');
+    const fact = (name: string) => facts.locator(`dt:text-is("${name}") + dd`);
+    expect(await fact('Username').textContent()).toContain('@a***');
+    expect(await page.content()).not.toContain('@anna.s');
+    expect(await fact('Marketing').textContent()).toContain('opted out');
+
+    await page.getByRole('button', { name: 'Reveal identifiers' }).click();
+    expect(await fact('Username').textContent()).toContain('@anna.s');
   });
 
   it('shows the timeline of a merge with its evidence, and splits it after a confirmation naming what changes', async () => {

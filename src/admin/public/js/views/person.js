@@ -115,6 +115,13 @@ function visibility(row) {
   return deadline(row.phoneVisibleUntil, 'arrives', 'stopped');
 }
 
+/** The user's latest choice from Meta's user_preferences: a marketing template skips them when the send policy says so. */
+function marketing(choice) {
+  if (!choice) return html`<span class="none">no choice received</span>`;
+  if (choice.optedOut) return html`<span class="closed">opted out</span> <small>(${when(choice.at)})</small>`;
+  return html`<span class="open">resumed</span> <small>(${when(choice.at)})</small>`;
+}
+
 function facts(contact, history) {
   const past = pastBsuids(contact, history);
   return html`<dl class="facts">
@@ -128,8 +135,12 @@ function facts(contact, history) {
     <dd>
       ${!isAdmin() ? html`<span class="none">needs the admin role (history)</span>` : past.length ? past.map((value) => html`${identifier(value, contact.id)} `) : html`<span class="none">none</span>`}
     </dd>
+    <dt>Username</dt>
+    <dd>${identifier(contact.username, contact.id)}</dd>
     <dt>Status</dt>
     <dd>${contact.status}</dd>
+    <dt>Marketing</dt>
+    <dd>${marketing(contact.marketing)}</dd>
     <dt>External id</dt>
     <dd>${contact.externalId ?? html`<span class="none">none</span>`}</dd>
     <dt>Send to</dt>
