@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Identifier, IdentifierKind } from '../identifiers/domain/identifier';
+import { Identifier, IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
+import { preparedQuery } from '../database/prepared-query';
 import { CONTACT_COLUMNS, ContactRead, IS_INVALID } from '../graph/contact.entity';
 import { CONTACT_MARKETING_OPTED_OUT } from '../graph/user-profile.sql';
 import { SURVIVOR_CHAIN } from '../graph/contact.sql';
@@ -45,12 +46,15 @@ export class ContactsRepository {
    */
   lookUp<T>(portfolio: string, identifiers: Identifier[], columns: string): Promise<LookedUp<T>[]> {
     const wanted = distinctByKind(identifiers);
-    const selects = (Object.keys(COLUMN) as IdentifierKind[]).map(
+    // Only the kinds asked for: a look-up of one phone is one join, planned once per connection.
+    const kinds = IDENTIFIER_KINDS.filter((kind) => wanted[kind].length > 0);
+    if (kinds.length === 0) return Promise.resolve([]);
+    const selects = kinds.map(
       (kind, index) =>
         `SELECT '${kind}' AS kind, k.value, ${columns} FROM unnest($${index + 2}::text[]) AS k(value)
          JOIN contact c ON c.portfolio = $1 AND c.${COLUMN[kind]} = k.value`,
     );
-    return this.dataSource.query(selects.join(' UNION ALL '), [portfolio, wanted.msisdn, wanted.bsuid, wanted.parentBsuid]);
+    return preparedQuery(this.dataSource, selects.join(' UNION ALL '), [portfolio, ...kinds.map((kind) => wanted[kind])]);
   }
 
   /** `lookUp` with only what the send pipeline's plan needs. */
