@@ -2,9 +2,11 @@ import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { DatabaseUnavailableError, isRetryableConflict } from '../common/errors/database-errors';
 import { poolOf } from './pool';
+import { statementName } from './prepared-query';
 
 interface PgClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
   release(destroy?: boolean | Error): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
@@ -22,7 +24,11 @@ export class PipelinedTransaction {
 
   private constructor(private readonly client: PgClient) {
     // A webhook waits for no lock longer than LINK waits for an answer; it is retried instead (503).
-    this.opened = client.query(`BEGIN; SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '15s'`);
+    // Prepared statements are planned for their values each time: a generic plan of the batch
+    // statements scans whole tables (a prepared statement then saves only the parse).
+    this.opened = client.query(
+      `BEGIN; SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '15s'; SET LOCAL plan_cache_mode = force_custom_plan`,
+    );
     this.opened.catch(() => undefined);
   }
 
@@ -67,16 +73,21 @@ export class PipelinedTransaction {
     }
   }
 
-  async query<T>(text: string, values: unknown[] = []): Promise<T[]> {
-    const [, result] = await Promise.all([this.opened, this.client.query(text, values)]);
+  /** `prepared`: as a named prepared statement (see `preparedQuery`), for a text the code builds from constants. */
+  async query<T>(text: string, values: unknown[] = [], prepared = false): Promise<T[]> {
+    const [, result] = await Promise.all([this.opened, this.send(text, values, prepared)]);
     return result.rows as T[];
   }
 
   /** The last statement, with COMMIT queued right behind it. */
-  async commitWith<T>(text: string, values: unknown[] = []): Promise<T[]> {
+  async commitWith<T>(text: string, values: unknown[] = [], prepared = false): Promise<T[]> {
     this.finished = true;
-    const [, result] = await Promise.all([this.opened, this.client.query(text, values), this.client.query('COMMIT')]);
+    const [, result] = await Promise.all([this.opened, this.send(text, values, prepared), this.client.query('COMMIT')]);
     return result.rows as T[];
+  }
+
+  private send(text: string, values: unknown[], prepared: boolean): Promise<{ rows: unknown[] }> {
+    return prepared ? this.client.query({ name: statementName(text), text, values }) : this.client.query(text, values);
   }
 
   async commit(): Promise<void> {

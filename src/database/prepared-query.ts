@@ -16,11 +16,16 @@ const names = new Map<string, string>();
 export async function preparedQuery<T>(dataSource: DataSource, text: string, values: unknown[]): Promise<T[]> {
   const pool = poolOf(dataSource);
   if (!dataSource.isInitialized || !pool) throw new DatabaseUnavailableError();
+  const result = await pool.query({ name: statementName(text), text, values });
+  return result.rows as T[];
+}
+
+/** The name a statement is prepared under on every connection: one per text. */
+export function statementName(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
     name = `contact-book-${names.size + 1}`;
     names.set(text, name);
   }
-  const result = await pool.query({ name, text, values });
-  return result.rows as T[];
+  return name;
 }

@@ -137,6 +137,7 @@ export class GraphRepository {
               (SELECT coalesce(json_agg(selected), '[]') FROM selected) AS selected,
               (SELECT coalesce(json_agg(latest), '[]') FROM latest WHERE key IS NOT NULL) AS latest`,
       [receipts.map((r) => r.portfolio), receipts.map((r) => r.key), ...wanted],
+      true,
     );
     const contacts = row.contacts.map(toContactState);
     assertStillHeld(contacts, row.selected);
@@ -408,6 +409,7 @@ export class GraphRepository {
         events.length > 0,
         batch.erased?.eventTx ?? null,
       ],
+      true,
     );
     return Object.fromEntries(written.map((row) => [row.type, Number(row.count)]));
   }
