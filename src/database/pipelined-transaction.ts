@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { DatabaseUnavailableError, isRetryableConflict } from '../common/errors/database-errors';
 import { poolOf } from './pool';
-import { statementName } from './prepared-query';
+import type { NamedStatement } from './prepared-query';
 
 interface PgClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -73,21 +73,21 @@ export class PipelinedTransaction {
     }
   }
 
-  /** `prepared`: as a named prepared statement (see `preparedQuery`), for a text the code builds from constants. */
-  async query<T>(text: string, values: unknown[] = [], prepared = false): Promise<T[]> {
-    const [, result] = await Promise.all([this.opened, this.send(text, values, prepared)]);
+  /** A NamedStatement runs as a prepared statement (see `preparedQuery`), parsed once per connection. */
+  async query<T>(statement: string | NamedStatement, values: unknown[] = []): Promise<T[]> {
+    const [, result] = await Promise.all([this.opened, this.send(statement, values)]);
     return result.rows as T[];
   }
 
   /** The last statement, with COMMIT queued right behind it. */
-  async commitWith<T>(text: string, values: unknown[] = [], prepared = false): Promise<T[]> {
+  async commitWith<T>(statement: string | NamedStatement, values: unknown[] = []): Promise<T[]> {
     this.finished = true;
-    const [, result] = await Promise.all([this.opened, this.send(text, values, prepared), this.client.query('COMMIT')]);
+    const [, result] = await Promise.all([this.opened, this.send(statement, values), this.client.query('COMMIT')]);
     return result.rows as T[];
   }
 
-  private send(text: string, values: unknown[], prepared: boolean): Promise<{ rows: unknown[] }> {
-    return prepared ? this.client.query({ name: statementName(text), text, values }) : this.client.query(text, values);
+  private send(statement: string | NamedStatement, values: unknown[]): Promise<{ rows: unknown[] }> {
+    return typeof statement === 'string' ? this.client.query(statement, values) : this.client.query({ ...statement, values });
   }
 
   async commit(): Promise<void> {

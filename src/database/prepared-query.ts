@@ -20,8 +20,19 @@ export async function preparedQuery<T>(dataSource: DataSource, text: string, val
   return result.rows as T[];
 }
 
+/** A statement text with the name it is prepared under on every connection. */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Names a statement once, where its text is built from constants at module load. */
+export function namedStatement(text: string): NamedStatement {
+  return { name: statementName(text), text };
+}
+
 /** The name a statement is prepared under on every connection: one per text. */
-export function statementName(text: string): string {
+function statementName(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
     name = `contact-book-${names.size + 1}`;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConcurrentChangeError } from '../common/errors/database-errors';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
+import { namedStatement } from '../database/prepared-query';
 import { SURVIVOR_CHAIN } from './contact.sql';
 import { isTimeOrdered, orderKey } from './domain/event-order';
 import { eventsOfChange } from '../events/domain/identity-event';
@@ -77,6 +78,173 @@ const STATE_COLUMNS = `portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsui
 const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "field" text, "fromValue" text, "toValue" text,
   "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" timestamptz`;
 
+/** As `isInvalid`, over the stored contact `c` and over the contact `x` being written. */
+const PRIOR_INVALID = `(c.invalid_at IS NOT NULL AND c.invalid_at >= coalesce(greatest(c.last_inbound_at, c.last_outbound_at), '-infinity'))`;
+const NEW_INVALID = `(x."invalidAt" IS NOT NULL AND x."invalidAt" >= coalesce(greatest(x."lastInboundAt", x."lastOutboundAt"), '-infinity'))`;
+
+// One index probe per identifier: `OFFSET 0` keeps the planner from turning the look-ups into a
+// join that scans and sorts the whole contact table, which it prefers for a large batch (a
+// backfill chunk) and which costs more with every contact the table holds.
+const CLAIM_SELECTIONS = IDENTIFIER_KINDS.map(
+  (field, index) =>
+    `SELECT c.portfolio, c.id, '${field}' AS field, k.value
+     FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
+     CROSS JOIN LATERAL (SELECT portfolio, id FROM contact
+                         WHERE portfolio = k.portfolio AND ${COLUMN[field]} = k.value OFFSET 0) AS c`,
+);
+// The latest key is found once per identifier: as a column, the filter on it would find it again.
+const CLAIM_LATEST = IDENTIFIER_KINDS.map(
+  (field, index) =>
+    `SELECT k.portfolio, '${field}' AS field, k.value, o.key
+     FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
+     CROSS JOIN LATERAL (SELECT max(order_key) AS key FROM graph_observation
+                         WHERE portfolio = k.portfolio AND ${COLUMN[field]} = k.value) AS o`,
+);
+
+/**
+ * Claims a batch's receipts and loads, locked in id order, every contact holding one of its
+ * identifiers, with the latest logged key of each identifier. Built once: a named statement is
+ * parsed once per connection.
+ */
+const CLAIM_AND_LOCK = namedStatement(
+  `WITH fresh AS (
+     INSERT INTO webhook_receipt (portfolio, key)
+     SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT DO NOTHING
+     RETURNING portfolio, key
+   ), selected AS (
+     ${CLAIM_SELECTIONS.join(' UNION ALL ')}
+   ), holders AS (
+     SELECT ${STATE_COLUMNS}
+     FROM contact
+     WHERE (portfolio, id) IN (SELECT portfolio, id FROM selected)
+     ORDER BY id
+     FOR UPDATE
+   ), latest AS (
+     ${CLAIM_LATEST.join(' UNION ALL ')}
+   )
+   SELECT (SELECT coalesce(json_agg(fresh), '[]') FROM fresh) AS fresh,
+          (SELECT coalesce(json_agg(holders), '[]') FROM holders) AS contacts,
+          (SELECT coalesce(json_agg(selected), '[]') FROM selected) AS selected,
+          (SELECT coalesce(json_agg(latest), '[]') FROM latest WHERE key IS NOT NULL) AS latest`,
+);
+
+/**
+ * Writes a change whole, in one statement: contacts, history, conflicts, exchanges, log,
+ * contact-book entries and events. The statement's snapshot predates its own writes: `prior`
+ * reads the contacts as they were.
+ */
+const WRITE_CHANGE = namedStatement(
+  `WITH prior AS (
+     SELECT c.id, c.event_tx, ${PRIOR_INVALID} AS was_invalid
+     FROM jsonb_to_recordset($1::jsonb) AS x("portfolio" text, "id" uuid)
+     JOIN contact c ON c.portfolio = x."portfolio" AND c.id = x."id"
+   ), event_order AS (
+     -- The events' order: this transaction's id, or a newer one a contact it changes got from an
+     -- earlier change (a transaction that took its id before waiting for the contact's lock),
+     -- so that a contact's events never sort before the ones they follow.
+     -- An erasure's contacts are deleted by then: their order comes in $10, read when they were locked.
+     SELECT greatest(pg_current_xact_id()::text::bigint, (SELECT max(event_tx) FROM prior), $10::bigint) AS tx
+   ), contacts AS (
+     INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
+                          msisdn_strength, bsuid_strength, parent_bsuid_strength,
+                          first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into, external_id,
+                          last_event_key, has_full_log, event_tx)
+     SELECT "portfolio", "id", "msisdn", "bsuid", "parentBsuid", "msisdnAt", "bsuidAt", "parentBsuidAt", "msisdnStrength",
+            "bsuidStrength", "parentBsuidStrength", "firstSeenAt", "lastSeenAt", "lastInboundAt", "lastOutboundAt",
+            "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $7::boolean,
+            (SELECT tx FROM event_order)
+     FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
+     ON CONFLICT (portfolio, id) DO UPDATE SET
+       -- Only a change with events moves the contact's order (a 112404 may make one).
+       event_tx = CASE WHEN $9::boolean OR excluded.invalid_at IS DISTINCT FROM contact.invalid_at
+                       THEN excluded.event_tx ELSE contact.event_tx END,
+       msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
+       msisdn_at = excluded.msisdn_at, bsuid_at = excluded.bsuid_at, parent_bsuid_at = excluded.parent_bsuid_at,
+       msisdn_strength = excluded.msisdn_strength, bsuid_strength = excluded.bsuid_strength,
+       parent_bsuid_strength = excluded.parent_bsuid_strength, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
+       last_inbound_at = excluded.last_inbound_at, last_outbound_at = excluded.last_outbound_at,
+       invalid_at = excluded.invalid_at, merged_into = excluded.merged_into,
+       external_id = excluded.external_id, last_event_key = excluded.last_event_key,
+       has_full_log = contact.has_full_log AND excluded.has_full_log,
+       -- Only what a client sees makes a contact updated: a new order key or log mark alone does not.
+       updated_at = CASE WHEN (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.first_seen_at, contact.last_seen_at,
+                               contact.last_inbound_at, contact.last_outbound_at, contact.invalid_at, contact.merged_into, contact.external_id)
+                          IS DISTINCT FROM
+                              (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.first_seen_at, excluded.last_seen_at,
+                               excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
+                               excluded.external_id)
+                         OR (contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength)
+                          IS DISTINCT FROM (excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength)
+                    THEN now() ELSE contact.updated_at END
+     -- A contact the batch only looked at (a claim already known, a conflict) keeps its row and its updatedAt.
+     WHERE (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.msisdn_at, contact.bsuid_at, contact.parent_bsuid_at,
+            contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength, contact.first_seen_at,
+            contact.last_seen_at, contact.last_inbound_at, contact.last_outbound_at, contact.invalid_at, contact.merged_into,
+            contact.external_id, contact.last_event_key, contact.has_full_log)
+       IS DISTINCT FROM
+           (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.msisdn_at, excluded.bsuid_at, excluded.parent_bsuid_at,
+            excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength, excluded.first_seen_at,
+            excluded.last_seen_at, excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
+            excluded.external_id, excluded.last_event_key, contact.has_full_log AND excluded.has_full_log)
+   ), history AS (
+     INSERT INTO link_history (portfolio, contact_id, action, field, from_value, to_value, other_contact_id,
+                               snapshot, strength, evidence, event_at)
+     SELECT "portfolio", "contactId", "action", "field", "fromValue", "toValue", "otherContactId",
+            "snapshot", "strength", "evidence", "eventAt"
+     FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (${HISTORY_RECORD})) WITH ORDINALITY AS x
+     ORDER BY x.ordinality
+   ), conflicts AS (
+     -- Kept apart too, for an admin to see and settle (rule 8).
+     INSERT INTO link_conflict (portfolio, contact_id, field, existing_value, claimed_value, other_contact_id,
+                                strength, evidence, event_at)
+     SELECT DISTINCT ON ("contactId", "field", "toValue")
+            "portfolio", "contactId", "field", "fromValue", "toValue", "otherContactId", "strength", "evidence", "eventAt"
+     FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (${HISTORY_RECORD})) WITH ORDINALITY AS x
+     -- The same claim again (a nightly CRM sync) is history, but not a second conflict to settle.
+     WHERE NOT EXISTS (SELECT 1 FROM link_conflict k WHERE k.portfolio = x."portfolio" AND k.contact_id = x."contactId"
+                         AND k.field = x."field" AND k.claimed_value = x."toValue" AND k.status = 'open')
+     -- Of one claim raised twice in a batch, the first stays open, as if they had come one by one.
+     ORDER BY "contactId", "field", "toValue", x.ordinality
+   ), exchanges AS (
+     INSERT INTO contact_exchange (portfolio, contact_id, business_number, last_inbound_at, last_outbound_at)
+     SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(
+       "portfolio" text, "contactId" uuid, "businessNumber" text, "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz)
+     ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
+       last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
+       last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)
+   ), contact_book AS (
+     INSERT INTO contact_book_entry (portfolio, msisdn, business_number, entered_at)
+     SELECT * FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" timestamptz)
+     -- The first entry stays, whatever order the exchanges arrive in.
+     ON CONFLICT (portfolio, msisdn, business_number) DO UPDATE SET entered_at = excluded.entered_at
+     WHERE excluded.entered_at < contact_book_entry.entered_at
+   ), logged AS (
+     INSERT INTO graph_observation (portfolio, order_key, msisdn, bsuid, parent_bsuid, event_at, observation)
+     SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", x."eventAt", x."observation"
+     FROM jsonb_to_recordset($6::jsonb) AS x(
+       "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" timestamptz, "observation" jsonb)
+   ), events AS (
+     INSERT INTO identity_event (portfolio, tx, type, contact_id, other_contact_id, field, value, evidence, event_at)
+     SELECT e.portfolio, (SELECT tx FROM event_order), e.type, e.contact_id, e.other_contact_id, e.field, e.value, e.evidence, e.event_at
+     FROM (
+       SELECT x."portfolio", x."type", x."contactId", x."otherContactId", x."field", x."value", x."evidence", x."eventAt", x.ordinality
+       FROM ROWS FROM (jsonb_to_recordset($8::jsonb) AS ("portfolio" text, "type" text, "contactId" uuid, "otherContactId" uuid,
+                       "field" text, "value" text, "evidence" jsonb, "eventAt" timestamptz)) WITH ORDINALITY AS x
+       UNION ALL
+       -- A 112404 that turns a valid contact invalid (as isInvalid): the activity is no history row.
+       SELECT x."portfolio", 'contact.invalid', x."id", NULL, NULL, NULL,
+              jsonb_build_object('kind', 'DLR', 'resultCode', 112404), x."invalidAt", 1e9 + x.ordinality
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (${CONTACT_RECORD})) WITH ORDINALITY AS x
+       LEFT JOIN prior p ON p.id = x."id"
+       WHERE x."mergedInto" IS NULL AND ${NEW_INVALID} AND NOT coalesce(p.was_invalid, false)
+     ) AS e(portfolio, type, contact_id, other_contact_id, field, value, evidence, event_at, ordinality)
+     ORDER BY e.ordinality
+     RETURNING type
+   )
+   SELECT type, count(*) AS count FROM events GROUP BY type`,
+);
+
 /**
  * The set-based SQL that changes the graph. A webhook batch of any size costs two statements: one
  * that claims its receipts and locks the contacts it touches, one that writes everything back.
@@ -97,47 +265,9 @@ export class GraphRepository {
       const values = distinctIdentifiers(observations, field);
       return [values.map(([portfolio]) => portfolio), values.map(([, value]) => value)];
     });
-    // One index probe per identifier: `OFFSET 0` keeps the planner from turning the look-ups into a
-    // join that scans and sorts the whole contact table, which it prefers for a large batch (a
-    // backfill chunk) and which costs more with every contact the table holds.
-    const selections = IDENTIFIER_KINDS.map(
-      (field, index) =>
-        `SELECT c.portfolio, c.id, '${field}' AS field, k.value
-         FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
-         CROSS JOIN LATERAL (SELECT portfolio, id FROM contact
-                             WHERE portfolio = k.portfolio AND ${COLUMN[field]} = k.value OFFSET 0) AS c`,
-    );
-    // The latest key is found once per identifier: as a column, the filter on it would find it again.
-    const latest = IDENTIFIER_KINDS.map(
-      (field, index) =>
-        `SELECT k.portfolio, '${field}' AS field, k.value, o.key
-         FROM unnest($${2 * index + 3}::text[], $${2 * index + 4}::text[]) AS k(portfolio, value)
-         CROSS JOIN LATERAL (SELECT max(order_key) AS key FROM graph_observation
-                             WHERE portfolio = k.portfolio AND ${COLUMN[field]} = k.value) AS o`,
-    );
     const [row] = await tx.query<{ fresh: Receipt[]; contacts: Record<string, unknown>[]; selected: Selection[]; latest: LatestKey[] }>(
-      `WITH fresh AS (
-         INSERT INTO webhook_receipt (portfolio, key)
-         SELECT * FROM unnest($1::text[], $2::text[])
-         ON CONFLICT DO NOTHING
-         RETURNING portfolio, key
-       ), selected AS (
-         ${selections.join(' UNION ALL ')}
-       ), holders AS (
-         SELECT ${STATE_COLUMNS}
-         FROM contact
-         WHERE (portfolio, id) IN (SELECT portfolio, id FROM selected)
-         ORDER BY id
-         FOR UPDATE
-       ), latest AS (
-         ${latest.join(' UNION ALL ')}
-       )
-       SELECT (SELECT coalesce(json_agg(fresh), '[]') FROM fresh) AS fresh,
-              (SELECT coalesce(json_agg(holders), '[]') FROM holders) AS contacts,
-              (SELECT coalesce(json_agg(selected), '[]') FROM selected) AS selected,
-              (SELECT coalesce(json_agg(latest), '[]') FROM latest WHERE key IS NOT NULL) AS latest`,
+      CLAIM_AND_LOCK,
       [receipts.map((r) => r.portfolio), receipts.map((r) => r.key), ...wanted],
-      true,
     );
     const contacts = row.contacts.map(toContactState);
     assertStillHeld(contacts, row.selected);
@@ -287,137 +417,21 @@ export class GraphRepository {
       await tx.commit();
       return {};
     }
-    const written = await tx.commitWith<{ type: string; count: string }>(
-      // The statement's snapshot predates its own writes: `prior` reads the contacts as they were.
-      `WITH prior AS (
-         SELECT c.id, c.event_tx, ${PRIOR_INVALID} AS was_invalid
-         FROM jsonb_to_recordset($1::jsonb) AS x("portfolio" text, "id" uuid)
-         JOIN contact c ON c.portfolio = x."portfolio" AND c.id = x."id"
-       ), event_order AS (
-         -- The events' order: this transaction's id, or a newer one a contact it changes got from an
-         -- earlier change (a transaction that took its id before waiting for the contact's lock),
-         -- so that a contact's events never sort before the ones they follow.
-         -- An erasure's contacts are deleted by then: their order comes in $10, read when they were locked.
-         SELECT greatest(pg_current_xact_id()::text::bigint, (SELECT max(event_tx) FROM prior), $10::bigint) AS tx
-       ), contacts AS (
-         INSERT INTO contact (portfolio, id, msisdn, bsuid, parent_bsuid, msisdn_at, bsuid_at, parent_bsuid_at,
-                              msisdn_strength, bsuid_strength, parent_bsuid_strength,
-                              first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into, external_id,
-                              last_event_key, has_full_log, event_tx)
-         SELECT "portfolio", "id", "msisdn", "bsuid", "parentBsuid", "msisdnAt", "bsuidAt", "parentBsuidAt", "msisdnStrength",
-                "bsuidStrength", "parentBsuidStrength", "firstSeenAt", "lastSeenAt", "lastInboundAt", "lastOutboundAt",
-                "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $7::boolean,
-                (SELECT tx FROM event_order)
-         FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
-         ON CONFLICT (portfolio, id) DO UPDATE SET
-           -- Only a change with events moves the contact's order (a 112404 may make one).
-           event_tx = CASE WHEN $9::boolean OR excluded.invalid_at IS DISTINCT FROM contact.invalid_at
-                           THEN excluded.event_tx ELSE contact.event_tx END,
-           msisdn = excluded.msisdn, bsuid = excluded.bsuid, parent_bsuid = excluded.parent_bsuid,
-           msisdn_at = excluded.msisdn_at, bsuid_at = excluded.bsuid_at, parent_bsuid_at = excluded.parent_bsuid_at,
-           msisdn_strength = excluded.msisdn_strength, bsuid_strength = excluded.bsuid_strength,
-           parent_bsuid_strength = excluded.parent_bsuid_strength, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
-           last_inbound_at = excluded.last_inbound_at, last_outbound_at = excluded.last_outbound_at,
-           invalid_at = excluded.invalid_at, merged_into = excluded.merged_into,
-           external_id = excluded.external_id, last_event_key = excluded.last_event_key,
-           has_full_log = contact.has_full_log AND excluded.has_full_log,
-           -- Only what a client sees makes a contact updated: a new order key or log mark alone does not.
-           updated_at = CASE WHEN (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.first_seen_at, contact.last_seen_at,
-                                   contact.last_inbound_at, contact.last_outbound_at, contact.invalid_at, contact.merged_into, contact.external_id)
-                              IS DISTINCT FROM
-                                  (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.first_seen_at, excluded.last_seen_at,
-                                   excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
-                                   excluded.external_id)
-                             OR (contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength)
-                              IS DISTINCT FROM (excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength)
-                        THEN now() ELSE contact.updated_at END
-         -- A contact the batch only looked at (a claim already known, a conflict) keeps its row and its updatedAt.
-         WHERE (contact.msisdn, contact.bsuid, contact.parent_bsuid, contact.msisdn_at, contact.bsuid_at, contact.parent_bsuid_at,
-                contact.msisdn_strength, contact.bsuid_strength, contact.parent_bsuid_strength, contact.first_seen_at,
-                contact.last_seen_at, contact.last_inbound_at, contact.last_outbound_at, contact.invalid_at, contact.merged_into,
-                contact.external_id, contact.last_event_key, contact.has_full_log)
-           IS DISTINCT FROM
-               (excluded.msisdn, excluded.bsuid, excluded.parent_bsuid, excluded.msisdn_at, excluded.bsuid_at, excluded.parent_bsuid_at,
-                excluded.msisdn_strength, excluded.bsuid_strength, excluded.parent_bsuid_strength, excluded.first_seen_at,
-                excluded.last_seen_at, excluded.last_inbound_at, excluded.last_outbound_at, excluded.invalid_at, excluded.merged_into,
-                excluded.external_id, excluded.last_event_key, contact.has_full_log AND excluded.has_full_log)
-       ), history AS (
-         INSERT INTO link_history (portfolio, contact_id, action, field, from_value, to_value, other_contact_id,
-                                   snapshot, strength, evidence, event_at)
-         SELECT "portfolio", "contactId", "action", "field", "fromValue", "toValue", "otherContactId",
-                "snapshot", "strength", "evidence", "eventAt"
-         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (${HISTORY_RECORD})) WITH ORDINALITY AS x
-         ORDER BY x.ordinality
-       ), conflicts AS (
-         -- Kept apart too, for an admin to see and settle (rule 8).
-         INSERT INTO link_conflict (portfolio, contact_id, field, existing_value, claimed_value, other_contact_id,
-                                    strength, evidence, event_at)
-         SELECT DISTINCT ON ("contactId", "field", "toValue")
-                "portfolio", "contactId", "field", "fromValue", "toValue", "otherContactId", "strength", "evidence", "eventAt"
-         FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (${HISTORY_RECORD})) WITH ORDINALITY AS x
-         -- The same claim again (a nightly CRM sync) is history, but not a second conflict to settle.
-         WHERE NOT EXISTS (SELECT 1 FROM link_conflict k WHERE k.portfolio = x."portfolio" AND k.contact_id = x."contactId"
-                             AND k.field = x."field" AND k.claimed_value = x."toValue" AND k.status = 'open')
-         -- Of one claim raised twice in a batch, the first stays open, as if they had come one by one.
-         ORDER BY "contactId", "field", "toValue", x.ordinality
-       ), exchanges AS (
-         INSERT INTO contact_exchange (portfolio, contact_id, business_number, last_inbound_at, last_outbound_at)
-         SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(
-           "portfolio" text, "contactId" uuid, "businessNumber" text, "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz)
-         ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
-           last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
-           last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)
-       ), contact_book AS (
-         INSERT INTO contact_book_entry (portfolio, msisdn, business_number, entered_at)
-         SELECT * FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" timestamptz)
-         -- The first entry stays, whatever order the exchanges arrive in.
-         ON CONFLICT (portfolio, msisdn, business_number) DO UPDATE SET entered_at = excluded.entered_at
-         WHERE excluded.entered_at < contact_book_entry.entered_at
-       ), logged AS (
-         INSERT INTO graph_observation (portfolio, order_key, msisdn, bsuid, parent_bsuid, event_at, observation)
-         SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", x."eventAt", x."observation"
-         FROM jsonb_to_recordset($6::jsonb) AS x(
-           "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" timestamptz, "observation" jsonb)
-       ), events AS (
-         INSERT INTO identity_event (portfolio, tx, type, contact_id, other_contact_id, field, value, evidence, event_at)
-         SELECT e.portfolio, (SELECT tx FROM event_order), e.type, e.contact_id, e.other_contact_id, e.field, e.value, e.evidence, e.event_at
-         FROM (
-           SELECT x."portfolio", x."type", x."contactId", x."otherContactId", x."field", x."value", x."evidence", x."eventAt", x.ordinality
-           FROM ROWS FROM (jsonb_to_recordset($8::jsonb) AS ("portfolio" text, "type" text, "contactId" uuid, "otherContactId" uuid,
-                           "field" text, "value" text, "evidence" jsonb, "eventAt" timestamptz)) WITH ORDINALITY AS x
-           UNION ALL
-           -- A 112404 that turns a valid contact invalid (as isInvalid): the activity is no history row.
-           SELECT x."portfolio", 'contact.invalid', x."id", NULL, NULL, NULL,
-                  jsonb_build_object('kind', 'DLR', 'resultCode', 112404), x."invalidAt", 1e9 + x.ordinality
-           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (${CONTACT_RECORD})) WITH ORDINALITY AS x
-           LEFT JOIN prior p ON p.id = x."id"
-           WHERE x."mergedInto" IS NULL AND ${NEW_INVALID} AND NOT coalesce(p.was_invalid, false)
-         ) AS e(portfolio, type, contact_id, other_contact_id, field, value, evidence, event_at, ordinality)
-         ORDER BY e.ordinality
-         RETURNING type
-       )
-       SELECT type, count(*) AS count FROM events GROUP BY type`,
-      [
-        JSON.stringify(batch.contacts),
-        JSON.stringify(batch.history),
-        JSON.stringify(batch.conflicts ?? batch.history.filter((entry) => entry.action === 'conflict')),
-        JSON.stringify(batch.exchanges ?? []),
-        JSON.stringify(batch.contactBook ?? []),
-        JSON.stringify(toLogRows(batch.observations ?? [])),
-        batch.corrected === true,
-        JSON.stringify(events),
-        events.length > 0,
-        batch.erased?.eventTx ?? null,
-      ],
-      true,
-    );
+    const written = await tx.commitWith<{ type: string; count: string }>(WRITE_CHANGE, [
+      JSON.stringify(batch.contacts),
+      JSON.stringify(batch.history),
+      JSON.stringify(batch.conflicts ?? batch.history.filter((entry) => entry.action === 'conflict')),
+      JSON.stringify(batch.exchanges ?? []),
+      JSON.stringify(batch.contactBook ?? []),
+      JSON.stringify(toLogRows(batch.observations ?? [])),
+      batch.corrected === true,
+      JSON.stringify(events),
+      events.length > 0,
+      batch.erased?.eventTx ?? null,
+    ]);
     return Object.fromEntries(written.map((row) => [row.type, Number(row.count)]));
   }
 }
-
-/** As `isInvalid`, over the stored contact `c` and over the contact `x` being written. */
-const PRIOR_INVALID = `(c.invalid_at IS NOT NULL AND c.invalid_at >= coalesce(greatest(c.last_inbound_at, c.last_outbound_at), '-infinity'))`;
-const NEW_INVALID = `(x."invalidAt" IS NOT NULL AND x."invalidAt" >= coalesce(greatest(x."lastInboundAt", x."lastOutboundAt"), '-infinity'))`;
 
 /** What the log keeps of each linking observation that names somebody. */
 function toLogRows(observations: Observation[]): Record<string, unknown>[] {
