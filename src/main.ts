@@ -8,6 +8,7 @@ import { applicationSteps, exitOnSignals } from './common/lifecycle/graceful-shu
 import { bootConfig, LogLevel } from './config/app-config';
 import { ShutdownStateService } from './health/shutdown-state.service';
 import { IngestService } from './graph/ingest.service';
+import { LinkProxyService } from './dispatch/link-proxy.service';
 
 async function bootstrap(): Promise<void> {
   // Bad configuration stops here, before anything starts, with one line per problem.
@@ -22,13 +23,18 @@ async function bootstrap(): Promise<void> {
   await configureApp(app);
   const logger = app.get(Logger);
   const ingest = app.get(IngestService);
+  const proxy = app.get(LinkProxyService);
   const shutdown = app.get(ShutdownStateService);
   const announce = async () => {
     shutdown.stopping = true;
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   };
   exitOnSignals(
-    applicationSteps(app, announce, () => ingest.whenIdle()),
+    // The sends' records first: they queue outbound exchanges for the graph.
+    applicationSteps(app, announce, async () => {
+      await proxy.whenIdle();
+      await ingest.whenIdle();
+    }),
     config.shutdownGraceMs,
     logger,
   );

@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/api-keys.service';
+import { PendingWork } from '../common/lifecycle/pending-work';
 import { IngestService } from '../graph/ingest.service';
 import type { Observation } from '../graph/domain/observation';
 import { LinkClient } from '../link/link.client';
+import { MetricsService } from '../observability/metrics.service';
 import { SentDestination, SentMessagesRepository } from '../sent-messages/sent-messages.repository';
 import { DedupeService, PlannedSend } from './dedupe.service';
 import { DedupeQueryDto } from './dto/dedupe-query.dto';
@@ -16,6 +18,12 @@ export interface ProxyAnswer {
   body: unknown;
 }
 
+/**
+ * Sends whose records are still being written, past which a send's answer waits for its own:
+ * when the database is slower than the sends, memory stays bounded and the callers slow down.
+ */
+const MAX_RECORDING = 1_000;
+
 interface MessageResponse {
   resultCode?: unknown;
   description?: unknown;
@@ -27,10 +35,13 @@ interface MessageResponse {
  * LINK's POST /messages, in front of LINK: the request is planned (dedupe and enforcement),
  * forwarded once, and answered as LINK answers, with `messageIds` mirroring the caller's own
  * destinations. It is never sent twice: nothing is retried once the request may have reached LINK.
+ * What the send leaves to record (its messageIds, its outbound exchanges) is written after the
+ * answer, and shutdown waits for it.
  */
 @Injectable()
-export class LinkProxyService {
+export class LinkProxyService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(LinkProxyService.name);
+  private readonly recording = new PendingWork();
 
   constructor(
     private readonly dedupe: DedupeService,
@@ -38,6 +49,7 @@ export class LinkProxyService {
     private readonly ingest: IngestService,
     private readonly sentMessages: SentMessagesRepository,
     private readonly templates: TemplatesService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async send(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<ProxyAnswer> {
@@ -59,16 +71,34 @@ export class LinkProxyService {
     // A duplicate gets its kept twin's id, a rejected destination null.
     const messageIds = planned.plan.positions.map((position) => (position === null ? null : (ids[position] ?? null)));
     const now = new Date();
-    await this.recordSent(planned, ids, now, requestsContactInfo);
+    const recorded = this.recording.track(this.recordSent(planned, ids, now, requestsContactInfo));
     this.recordOutbound(planned, ids, now);
+    this.metrics.proxyRecordsPending.set(this.recording.size);
+    void recorded.then(() => this.metrics.proxyRecordsPending.set(this.recording.size));
+    if (this.recording.size > MAX_RECORDING) await recorded;
     return { status: upstream.status, body: { ...response, messageIds, destinations: planned.destinations } };
+  }
+
+  /** Resolves once every send answered so far has been recorded (shutdown: after HTTP has stopped). */
+  whenIdle(): Promise<void> {
+    return this.recording.whenIdle();
+  }
+
+  /**
+   * For `app.close()` without the shutdown steps of `main.ts` (the tests): the records and the
+   * graph's queue finish before the database closes. HTTP may still be open here, so a send
+   * arriving meanwhile is the caller's to avoid.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.whenIdle();
+    await this.ingest.whenIdle();
   }
 
   /**
    * Each destination LINK gave a messageId is kept, so that its DLRs are attributed to this send
-   * (DESIGN: Rules). One statement, stored before the outbound record is queued, and the answer
-   * waits for it: a DLR can arrive as soon as LINK has the message. A failure is logged, never
-   * answered: the messages were sent.
+   * (DESIGN: Rules). One statement. The answer does not wait for it: LINK has the message already,
+   * and a DLR or an erasure this replica handles reads after it (SentMessagesRepository). A failure
+   * is logged, never answered: the messages were sent.
    */
   private async recordSent(planned: PlannedSend, ids: unknown[], now: Date, requestsContactInfo: boolean): Promise<void> {
     const destinations = planned.plan.sent.flatMap((sentAs, position): SentDestination[] => {
@@ -103,7 +133,8 @@ export class LinkProxyService {
   /**
    * Each destination sent gets its outbound exchange, as a sent DLR would give it, after the
    * answer: the messages are gone by now, so a failure here is logged, never answered as a failed
-   * send (a retry would send them twice), and the caller does not wait for the database.
+   * send (a retry would send them twice). Queued before the answer, not waited for: the graph's
+   * group commit stores it.
    */
   private recordOutbound(planned: PlannedSend, ids: unknown[], now: Date): void {
     const observations = planned.plan.sent.map((identifier, position): Observation => ({

@@ -37,6 +37,8 @@ export class ErasureService {
 
   /** Erases the person of contact `contactId`; `asked` names them (masked) in a 404 when they are gone meanwhile. */
   async erase(portfolio: string, principal: Principal, contactId: string, asked: string): Promise<ErasureReport> {
+    // A send just answered may still be writing its record: it is the person's too.
+    await this.sentMessages.settled();
     const report = await this.store.change(async (tx) => {
       // The contact may have been merged into another since it was found: erase the person where they are now.
       const survivor = await this.writes.survivorId(tx, portfolio, contactId);

@@ -100,6 +100,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly proxyRecordsPending = new Gauge({
+    name: 'contact_book_proxy_records_pending',
+    help: 'Sends through the proxy whose records (messageId to portfolio, contact and identifier) are still being written',
+    registers: [this.registry],
+  });
+
   readonly metaValues = new Counter({
     name: 'contact_book_meta_webhook_values_total',
     help: "Values of Meta's webhooks by outcome: read, unattributed (no portfolio owns the number, or its app secret did not sign it), other_field",

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { PendingWork } from '../common/lifecycle/pending-work';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import type { Identifier } from '../identifiers/domain/identifier';
 import { SentMessage } from './sent-message.entity';
@@ -41,13 +42,32 @@ const HOLDER = `coalesce(
     (SELECT c.id FROM contact c WHERE m.kind = 'bsuid' AND c.portfolio = $1 AND c.bsuid = m.value),
     (SELECT c.id FROM contact c WHERE m.kind = 'parentBsuid' AND c.portfolio = $1 AND c.parent_bsuid = m.value))`;
 
-/** The messages the proxy sent, by LINK's messageId: what DLRs are attributed by (DESIGN: Rules). Also prunes the dated tables. */
+/**
+ * The messages the proxy sent, by LINK's messageId: what DLRs are attributed by (DESIGN: Rules).
+ * Also prunes the dated tables.
+ *
+ * The proxy answers without waiting for its record, so every read that attributes a DLR first
+ * waits for the records this process has started writing, and an erasure calls `settled` before
+ * its transaction: a DLR or an erasure handled by the same replica right after a send sees it.
+ * (Waiting in the answer would not order a DLR against it anyway: LINK has the message, and may
+ * report on it, before the record is written.)
+ */
 @Injectable()
 export class SentMessagesRepository {
+  private readonly recording = new PendingWork();
+
   constructor(
     @InjectRepository(SentMessage) private readonly messages: Repository<SentMessage>,
     private readonly dataSource: DataSource,
   ) {}
+
+  /**
+   * Resolves once the records this process had started writing have been written. Outside any
+   * transaction: a record waits for a pool connection that a transaction waiting here could hold.
+   */
+  settled(): Promise<void> {
+    return this.recording.settled();
+  }
 
   static isMessageId(value: unknown): value is string {
     return typeof value === 'string' && MESSAGE_ID.test(value);
@@ -66,7 +86,7 @@ export class SentMessagesRepository {
     requestsContactInfo = false,
   ): Promise<void> {
     if (destinations.length === 0) return;
-    await this.dataSource.query(
+    const inserted = this.dataSource.query(
       `INSERT INTO sent_message (message_id, portfolio, business_number, contact_id, sent_as_kind, sent_as, sent_at, requests_contact_info)
        SELECT m.message_id, $1, $2, ${HOLDER}, m.kind, m.value, $3, $7
        FROM unnest($4::text[], $5::text[], $6::text[]) AS m(message_id, kind, value)
@@ -81,6 +101,8 @@ export class SentMessagesRepository {
         requestsContactInfo,
       ],
     );
+    void this.recording.track(inserted.then(noop, noop));
+    await inserted;
   }
 
   /**
@@ -88,6 +110,7 @@ export class SentMessagesRepository {
    * (learned from its DLRs), or by LINK's messageId.
    */
   async findContactRequest(portfolio: string, repliedTo: string): Promise<SentMessageView | undefined> {
+    await this.recording.settled();
     const found = await this.messages.findOne({
       where: [
         { portfolio, waMessageId: repliedTo, requestsContactInfo: true },
@@ -99,10 +122,12 @@ export class SentMessagesRepository {
 
   /** Meta's id of a message that asked for the user's phone, from one of its DLRs: what a reply names it by. */
   async noteWaMessageId(messageId: string, waMessageId: string): Promise<void> {
+    await this.recording.settled();
     await this.messages.update({ messageId, requestsContactInfo: true }, { waMessageId });
   }
 
   async find(messageId: string): Promise<SentMessageView | undefined> {
+    await this.recording.settled();
     const found = await this.messages.findOneBy({ messageId });
     return found ? toView(found) : undefined;
   }
@@ -112,6 +137,7 @@ export class SentMessagesRepository {
     const found = new Map<string, SentMessageView>();
     const wanted = [...new Set(messageIds.filter((id) => SentMessagesRepository.isMessageId(id)))];
     if (wanted.length === 0) return found;
+    await this.recording.settled();
     const rows = await this.dataSource.query<
       {
         messageId: string;
@@ -141,7 +167,7 @@ export class SentMessagesRepository {
     return found;
   }
 
-  /** Erasure: the person's sends, found by contact or by an identifier that was theirs. */
+  /** Erasure: the person's sends, found by contact or by an identifier that was theirs (after `settled`). */
   async eraseIn(tx: PipelinedTransaction, portfolio: string, contactIds: string[], identifiers: string[]): Promise<number> {
     const [gone] = await tx.query<{ n: number }>(
       `WITH gone AS (
@@ -170,6 +196,8 @@ export class SentMessagesRepository {
     return gone.n;
   }
 }
+
+function noop(): void {}
 
 function toView(found: SentMessage): SentMessageView {
   return {

@@ -1,6 +1,7 @@
 // DLRs tied to the send they report on: the proxy keeps messageId → portfolio, business number,
 // contact and identifier sent as; a DLR is attributed by its messageId before its platform fields.
 import request from 'supertest';
+import { LinkProxyService } from '../../src/dispatch/link-proxy.service';
 import { RetentionService } from '../../src/sent-messages/retention.service';
 import { api } from '../support/api';
 import { settledSnapshot } from '../support/db-snapshot';
@@ -61,6 +62,31 @@ describe('DLR attribution', () => {
     expect(res.status).toBe(200);
     await settledSnapshot(t.dataSource);
     return res;
+  }
+  /** Sends through the proxy and goes on at once: the answer does not wait for the send's record. */
+  async function sendOnly(
+    body: Record<string, unknown>,
+    ids: string[],
+    key: { name: string; secret: string } = { name: 'admin', secret: KEYS.admin },
+  ) {
+    link.enqueue({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ids } });
+    const res = await request(t.http).post('/link/messages').auth(key.name, key.secret).send(body);
+    expect(res.status).toBe(200);
+    return res;
+  }
+  /** Runs `body` while each send's record takes 300 ms to write, as on a busy database. */
+  async function withSlowRecords(body: () => Promise<void>) {
+    await t.dataSource.query(
+      `CREATE FUNCTION slow_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$`,
+    );
+    await t.dataSource.query(`CREATE TRIGGER slow_sent BEFORE INSERT ON sent_message FOR EACH STATEMENT EXECUTE FUNCTION slow_sent()`);
+    try {
+      await body();
+    } finally {
+      await t.app.get(LinkProxyService).whenIdle();
+      await t.dataSource.query(`DROP TRIGGER slow_sent ON sent_message`);
+      await t.dataSource.query(`DROP FUNCTION slow_sent()`);
+    }
   }
   const sentRows = () =>
     t.dataSource.query(
@@ -203,6 +229,33 @@ describe('DLR attribution', () => {
     expect(await t.contactsOf('acme')).toEqual([{ id: contactM, msisdn: M, bsuid: null, parentBsuid: null }]);
   });
 
+  it('attributes a DLR posted the moment the proxy answered to that send, though the answer did not wait for its record', async () => {
+    const ids = ['id-now-1', 'id-now-2'];
+    const outcomes: string[] = [];
+    await withSlowRecords(async () => {
+      for (const id of ids) {
+        await sendOnly(messageRequest([M], GLOBEX_NUMBER, { platformId: 'TEST_GX', platformPartnerId: '2' }), [id]);
+        // acme's platform fields: only the send's record says the message was globex's.
+        outcomes.push((await t.postDlr({ ...fixture('dlr-01-sent-msisdn'), messageId: id })).body.portfolio);
+      }
+    });
+    expect(outcomes).toEqual(ids.map(() => 'globex'));
+  });
+
+  it('counts the sends still being recorded in /metrics, back to none once written', async () => {
+    const pending = async () =>
+      /^contact_book_proxy_records_pending (\d+)$/m.exec(
+        (await request(t.http).get('/metrics').auth(KEYS.metrics, { type: 'bearer' })).text,
+      )?.[1];
+    await withSlowRecords(async () => {
+      await sendOnly(messageRequest([M]), ['id-slow'], { name: 'acme-sender', secret: KEYS.sender });
+      // The record takes 300 ms on PostgreSQL. The embedded database runs in this process: its
+      // sleep holds the event loop, so the record is written before the scrape is read.
+      expect(await pending()).toBe(t.config.databaseUrl ? '1' : '0');
+    });
+    expect(await pending()).toBe('0');
+  });
+
   describe('retention', () => {
     const retention = () => t.app.get(RetentionService);
     const keys = async (sql: string) => (await t.dataSource.query(sql)).map((row: { key: string }) => row.key);
@@ -244,6 +297,14 @@ describe('DLR attribution', () => {
       expect((await sentRows()).map((row: { messageId: string }) => row.messageId)).toEqual(['id-U', 'id-other']);
       await erase(UNKNOWN).expect(200);
       expect((await sentRows()).map((row: { messageId: string }) => row.messageId)).toEqual(['id-other']);
+    });
+
+    it('deletes a message sent to the person just before, whose record the answer did not wait for', async () => {
+      await withSlowRecords(async () => {
+        await sendOnly(messageRequest([M, UNKNOWN]), ['id-M', 'id-U'], { name: 'acme-sender', secret: KEYS.sender });
+        await erase(M).expect(200);
+      });
+      expect((await sentRows()).map((row: { messageId: string }) => row.messageId)).toEqual(['id-U']);
     });
   });
 });

@@ -97,7 +97,18 @@ describe('SIGTERM', () => {
     const port = service.port;
     const diagnostics: string[] = [];
     try {
-      // A send through the proxy that LINK answers only after 3 s.
+      // A send through the proxy that LINK answers only after 3 s, and whose record then takes 1 s
+      // to write: the process must not close the database under it.
+      await pg.query(
+        database,
+        `CREATE FUNCTION slow_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1); RETURN NEW; END $$`,
+        [],
+      );
+      await pg.query(
+        database,
+        `CREATE TRIGGER slow_sent BEFORE INSERT ON sent_message FOR EACH STATEMENT EXECUTE FUNCTION slow_sent()`,
+        [],
+      );
       fake.enqueue(queued(3_000));
       const proxied = outcome(send(port, 'POST', '/link/messages', SENDER_AUTH, messageRequest('+46701234567'), { timeoutMs: 30_000 }));
       await waitFor(() => fake.requests.length === 1, 15_000, 'the proxied request to reach LINK');
@@ -170,6 +181,9 @@ describe('SIGTERM', () => {
         [ids.map((id) => id.phone)],
       );
       expect(receipts).toHaveLength(BURST);
+      // The send's record, written after its answer, was kept before the process stopped.
+      const sent = await pg.query<{ message_id: string }>(database, `SELECT message_id FROM sent_message`, []);
+      expect(sent.map((row) => row.message_id)).toEqual(['link-id-1']);
       const stored = new Map(contacts.map((c) => [c.msisdn, c.bsuid]));
       expect(ids.filter((id) => stored.get(id.phone) !== id.bsuid).map((id) => id.messageId)).toEqual([]);
 

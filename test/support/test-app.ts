@@ -7,6 +7,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
+import { LinkProxyService } from '../../src/dispatch/link-proxy.service';
+import { IngestService } from '../../src/graph/ingest.service';
 import { ApiKeyDto } from '../../src/config/api-key';
 import { AppConfig, bootConfig } from '../../src/config/app-config';
 import { LOG_DESTINATION } from '../../src/observability/logging';
@@ -92,6 +94,9 @@ export async function createTestApp(
     dataSource,
     config,
     async resetDatabase() {
+      // What the last test's sends left to record lands before the reset, not in the next test.
+      await app.get(LinkProxyService).whenIdle();
+      await app.get(IngestService).whenIdle();
       await dataSource.query(
         'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number, sent_message, identity_event, event_subscription, event_delivery, user_profile',
       );
