@@ -49,8 +49,10 @@ export class LinkProxyService implements BeforeApplicationShutdown {
     private readonly ingest: IngestService,
     private readonly sentMessages: SentMessagesRepository,
     private readonly templates: TemplatesService,
-    private readonly metrics: MetricsService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.watchProxyRecords(() => this.recording.size);
+  }
 
   async send(principal: Principal, body: unknown, query: DedupeQueryDto): Promise<ProxyAnswer> {
     const planned = await this.dedupe.plan(principal, body, query);
@@ -73,8 +75,6 @@ export class LinkProxyService implements BeforeApplicationShutdown {
     const now = new Date();
     const recorded = this.recording.track(this.recordSent(planned, ids, now, requestsContactInfo));
     this.recordOutbound(planned, ids, now);
-    this.metrics.proxyRecordsPending.set(this.recording.size);
-    void recorded.then(() => this.metrics.proxyRecordsPending.set(this.recording.size));
     if (this.recording.size > MAX_RECORDING) await recorded;
     return { status: upstream.status, body: { ...response, messageIds, destinations: planned.destinations } };
   }

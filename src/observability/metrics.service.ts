@@ -100,12 +100,6 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly proxyRecordsPending = new Gauge({
-    name: 'contact_book_proxy_records_pending',
-    help: 'Sends through the proxy whose records (messageId to portfolio, contact and identifier) are still being written',
-    registers: [this.registry],
-  });
-
   readonly metaValues = new Counter({
     name: 'contact_book_meta_webhook_values_total',
     help: "Values of Meta's webhooks by outcome: read, unattributed (no portfolio owns the number, or its app secret did not sign it), other_field",
@@ -128,6 +122,7 @@ export class MetricsService {
   });
 
   private readonly poolSources: (() => PoolUse | undefined)[] = [];
+  private proxyRecordsSource: () => number = () => 0;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -146,6 +141,20 @@ export class MetricsService {
         this.set({ state: 'waiting' }, use.waiting);
       },
     });
+    const proxyRecords = () => this.proxyRecordsSource();
+    new Gauge({
+      name: 'contact_book_proxy_records_pending',
+      help: 'Sends through the proxy whose records (messageId to portfolio, contact and identifier) are still being written',
+      registers: [this.registry],
+      collect() {
+        this.set(proxyRecords());
+      },
+    });
+  }
+
+  /** The proxy tells how many of its sends are still being recorded; read at each scrape. */
+  watchProxyRecords(source: () => number): void {
+    this.proxyRecordsSource = source;
   }
 
   /** The database module tells where its pool is; read at each scrape. */

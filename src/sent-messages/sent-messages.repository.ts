@@ -86,7 +86,7 @@ export class SentMessagesRepository {
     requestsContactInfo = false,
   ): Promise<void> {
     if (destinations.length === 0) return;
-    const inserted = this.dataSource.query(
+    const inserted = this.dataSource.query<unknown>(
       `INSERT INTO sent_message (message_id, portfolio, business_number, contact_id, sent_as_kind, sent_as, sent_at, requests_contact_info)
        SELECT m.message_id, $1, $2, ${HOLDER}, m.kind, m.value, $3, $7
        FROM unnest($4::text[], $5::text[], $6::text[]) AS m(message_id, kind, value)
@@ -101,7 +101,7 @@ export class SentMessagesRepository {
         requestsContactInfo,
       ],
     );
-    void this.recording.track(inserted.then(noop, noop));
+    void this.recording.track(inserted);
     await inserted;
   }
 
@@ -196,8 +196,6 @@ export class SentMessagesRepository {
     return gone.n;
   }
 }
-
-function noop(): void {}
 
 function toView(found: SentMessage): SentMessageView {
   return {

@@ -15,6 +15,9 @@ const B = 'SE.13491208655302741918';
 const P = 'SE.ENT.11815799212886844830';
 const UNKNOWN = '+46705550000';
 const SECOND_NUMBER = '+46000000009';
+const SENDER = { name: 'acme-sender', secret: KEYS.sender };
+/** Reaches every portfolio: globex sends with it. */
+const ADMIN = { name: 'admin', secret: KEYS.admin };
 
 /** A document's DLR example with `messageId`, without LINK's platform fields (as example #4 comes). */
 function documentDlr(name: string, messageId: string, changes: Record<string, unknown> = {}): Record<string, any> {
@@ -51,27 +54,17 @@ describe('DLR attribution', () => {
   });
 
   const { get, erase } = api(() => t);
-  /** Sends through the proxy with LINK answering `ids`, and waits until the send is recorded. */
-  async function send(
-    body: Record<string, unknown>,
-    ids: string[],
-    key: { name: string; secret: string } = { name: 'acme-sender', secret: KEYS.sender },
-  ) {
+  /** Sends through the proxy with LINK answering `ids`; the answer does not wait for the send's record. */
+  async function sendOnly(body: Record<string, unknown>, ids: string[], key: { name: string; secret: string } = SENDER) {
     link.enqueue({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ids } });
     const res = await request(t.http).post('/link/messages').auth(key.name, key.secret).send(body);
     expect(res.status).toBe(200);
-    await settledSnapshot(t.dataSource);
     return res;
   }
-  /** Sends through the proxy and goes on at once: the answer does not wait for the send's record. */
-  async function sendOnly(
-    body: Record<string, unknown>,
-    ids: string[],
-    key: { name: string; secret: string } = { name: 'admin', secret: KEYS.admin },
-  ) {
-    link.enqueue({ status: 200, body: { resultCode: 112001, description: 'queued', messageIds: ids } });
-    const res = await request(t.http).post('/link/messages').auth(key.name, key.secret).send(body);
-    expect(res.status).toBe(200);
+  /** As `sendOnly`, then waits until the send is recorded. */
+  async function send(body: Record<string, unknown>, ids: string[], key: { name: string; secret: string } = SENDER) {
+    const res = await sendOnly(body, ids, key);
+    await settledSnapshot(t.dataSource);
     return res;
   }
   /** Runs `body` while each send's record takes 300 ms to write, as on a busy database. */
@@ -211,10 +204,7 @@ describe('DLR attribution', () => {
   });
 
   it('checks the key against the portfolio that sent, whatever the platform fields say', async () => {
-    await send(messageRequest([M], GLOBEX_NUMBER, { platformId: 'TEST_GX', platformPartnerId: '2' }), ['id-G'], {
-      name: 'admin',
-      secret: KEYS.admin,
-    });
+    await send(messageRequest([M], GLOBEX_NUMBER, { platformId: 'TEST_GX', platformPartnerId: '2' }), ['id-G'], ADMIN);
     expect(await sentRows()).toEqual([expect.objectContaining({ messageId: 'id-G', portfolio: 'globex', businessNumber: GLOBEX_NUMBER })]);
     // acme's platform fields, posted with a key of acme's: the message was globex's.
     const dlr = { ...fixture('dlr-01-sent-msisdn'), messageId: 'id-G' };
@@ -234,7 +224,7 @@ describe('DLR attribution', () => {
     const outcomes: string[] = [];
     await withSlowRecords(async () => {
       for (const id of ids) {
-        await sendOnly(messageRequest([M], GLOBEX_NUMBER, { platformId: 'TEST_GX', platformPartnerId: '2' }), [id]);
+        await sendOnly(messageRequest([M], GLOBEX_NUMBER, { platformId: 'TEST_GX', platformPartnerId: '2' }), [id], ADMIN);
         // acme's platform fields: only the send's record says the message was globex's.
         outcomes.push((await t.postDlr({ ...fixture('dlr-01-sent-msisdn'), messageId: id })).body.portfolio);
       }
@@ -248,7 +238,7 @@ describe('DLR attribution', () => {
         (await request(t.http).get('/metrics').auth(KEYS.metrics, { type: 'bearer' })).text,
       )?.[1];
     await withSlowRecords(async () => {
-      await sendOnly(messageRequest([M]), ['id-slow'], { name: 'acme-sender', secret: KEYS.sender });
+      await sendOnly(messageRequest([M]), ['id-slow']);
       // The record takes 300 ms on PostgreSQL. The embedded database runs in this process: its
       // sleep holds the event loop, so the record is written before the scrape is read.
       expect(await pending()).toBe(t.config.databaseUrl ? '1' : '0');
@@ -301,7 +291,7 @@ describe('DLR attribution', () => {
 
     it('deletes a message sent to the person just before, whose record the answer did not wait for', async () => {
       await withSlowRecords(async () => {
-        await sendOnly(messageRequest([M, UNKNOWN]), ['id-M', 'id-U'], { name: 'acme-sender', secret: KEYS.sender });
+        await sendOnly(messageRequest([M, UNKNOWN]), ['id-M', 'id-U']);
         await erase(M).expect(200);
       });
       expect((await sentRows()).map((row: { messageId: string }) => row.messageId)).toEqual(['id-U']);

@@ -12,7 +12,7 @@ export class PendingWork {
   }
 
   /** Counts `work` until it has finished; the promise returned resolves then, and never rejects. */
-  track(work: Promise<void>): Promise<void> {
+  track(work: Promise<unknown>): Promise<void> {
     const tracked: Promise<void> = work.then(ended, ended).finally(() => this.running.delete(tracked));
     this.running.add(tracked);
     return tracked;
