@@ -30,7 +30,7 @@ async function bootstrap(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   };
   exitOnSignals(
-    // The sends' records first: they queue outbound exchanges for the graph.
+    // What requests left to write: the sends' records, and the graph's queue (webhooks, outbound exchanges).
     applicationSteps(app, announce, async () => {
       await proxy.whenIdle();
       await ingest.whenIdle();
