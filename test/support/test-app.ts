@@ -9,11 +9,15 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { LinkProxyService } from '../../src/dispatch/link-proxy.service';
 import { IngestService } from '../../src/graph/ingest.service';
+import { sqlState } from '../../src/common/errors/database-errors';
 import { ApiKeyDto } from '../../src/config/api-key';
 import { AppConfig, bootConfig } from '../../src/config/app-config';
 import { LOG_DESTINATION } from '../../src/observability/logging';
 import { PortfoliosService } from '../../src/portfolios/portfolios.service';
 import { TemplatesService } from '../../src/templates/templates.service';
+
+/** PostgreSQL's SQLSTATE for a transaction ended to break a deadlock. */
+const DEADLOCK_DETECTED = '40P01';
 
 export const KEYS = {
   admin: 'admin-secret-0123456789',
@@ -97,9 +101,18 @@ export async function createTestApp(
       // What the last test's sends left to record lands before the reset, not in the next test.
       await app.get(LinkProxyService).whenIdle();
       await app.get(IngestService).whenIdle();
-      await dataSource.query(
-        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number, sent_message, identity_event, event_subscription, event_delivery, user_profile',
-      );
+      // The event delivery worker may hold some of these tables and wait for another: PostgreSQL
+      // then ends one side as a deadlock, and when it is the TRUNCATE it is simply run again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await dataSource.query(
+            'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number, sent_message, identity_event, event_subscription, event_delivery, user_profile',
+          );
+          break;
+        } catch (error) {
+          if (sqlState(error) !== DEADLOCK_DETECTED || attempt === 5) throw error;
+        }
+      }
       await dataSource.query(`DELETE FROM portfolio WHERE key <> 'default'`);
       app.get(PortfoliosService).invalidate();
       app.get(TemplatesService).invalidate();
