@@ -7,7 +7,7 @@ import { SentMessagesRepository, SentMessageView } from '../sent-messages/sent-m
 import { AttributedEvent, WebhooksService } from '../webhooks/webhooks.service';
 import { readBodies } from './backfill-input';
 import { Checkpoint, SequenceDigest } from './domain/checkpoint';
-import { CHUNKS_IN_FLIGHT, CommittedPrefix, namedIdentifiers, overlap } from './domain/chunk-window';
+import { ChunkPlanner, CHUNKS_IN_FLIGHT, CommittedPrefix, namedIdentifiers, PrefixCounts, Settled } from './domain/chunk-window';
 import { RawBody } from './domain/input-format';
 import { Tally } from './domain/tally';
 import { Progress } from './progress';
@@ -33,13 +33,6 @@ export interface BackfillRun {
   stopAfter?: number;
   warn: (message: string) => void;
   progress: NodeJS.WriteStream;
-}
-
-/** What a chunk's webhooks became; the checkpoint keeps these for the committed prefix. */
-interface ChunkCounts {
-  applied: number;
-  duplicate: number;
-  failed: number;
 }
 
 /** Bodies parsed and attributed together: one look-up of the sends their DLRs name. */
@@ -118,85 +111,81 @@ export class BackfillService {
 
   /**
    * Applies the sequence from `start`, with up to CHUNKS_IN_FLIGHT chunks in flight that name no
-   * identifier in common. The checkpoint claims the committed prefix, whichever chunk commits first.
+   * identifier in common (ChunkPlanner). The checkpoint claims the committed prefix, whichever
+   * chunk commits first. A stop hands out no new webhooks, only the ones held back, so that
+   * what was applied ends as a prefix.
    */
   private async applyFrom(start: number, digest: SequenceDigest, sequence: Archived[], run: BackfillRun, tally: Tally): Promise<boolean> {
     const progress = new Progress('applying', sequence.length, 'webhooks', run.progress);
-    const prefix = new CommittedPrefix<{ chunk: Archived[]; counts: ChunkCounts }>(start);
-    const claimed: ChunkCounts = { applied: tally.applied, duplicate: tally.duplicate, failed: tally.failed };
+    const planner = new ChunkPlanner(sequence.length, start, run.chunk, (position) => namedIdentifiers(sequence[position].item.observations));
+    const prefix = new CommittedPrefix(sequence.length, start);
+    const claimed: PrefixCounts = { applied: tally.applied, duplicate: tally.duplicate, failed: tally.failed };
     let saving = Promise.resolve();
     /** A chunk committed: once the prefix grows, the checkpoint claims it, one save after another. */
-    const committed = (from: number, chunk: Archived[], counts: ChunkCounts) => {
-      const grown = prefix.finish(from, chunk.length, { chunk, counts });
-      if (grown.length === 0) return Promise.resolve();
-      for (const done of grown) {
-        for (const archived of done.chunk) digest.add(receiptIdOf(archived));
-        claimed.applied += done.counts.applied;
-        claimed.duplicate += done.counts.duplicate;
-        claimed.failed += done.counts.failed;
-      }
+    const committed = (positions: number[], outcomes: Settled[]) => {
+      const grown = prefix.finish(positions, outcomes);
+      if (grown.to === grown.from) return Promise.resolve();
+      for (let position = grown.from; position < grown.to; position++) digest.add(receiptIdOf(sequence[position]));
+      claimed.applied += grown.counts.applied;
+      claimed.duplicate += grown.counts.duplicate;
+      claimed.failed += grown.counts.failed;
       const checkpoint = { committed: prefix.committed, digest: digest.value(), ...claimed };
       saving = saving.then(() => run.save(checkpoint));
       progress.update(prefix.committed);
       return saving;
     };
 
-    const inFlight = new Map<Promise<void>, Set<string>>();
-    let next = start;
+    const inFlight = new Set<Promise<void>>();
     let chunks = 0;
-    let stopped = false;
+    let stopping = false;
     let failure: { error: unknown } | undefined;
-    let waiting: { chunk: Archived[]; named: Set<string> } | undefined;
     for (;;) {
-      while (!failure && inFlight.size < CHUNKS_IN_FLIGHT && next < sequence.length) {
-        if (run.stopping() || (run.stopAfter !== undefined && chunks >= run.stopAfter)) {
-          stopped = true;
-          break;
-        }
-        const chunk = waiting?.chunk ?? sequence.slice(next, next + run.chunk);
-        const named = waiting?.named ?? namedIdentifiers(chunk.map((archived) => archived.item));
-        // A chunk naming an identifier that one in flight names waits for it: its effect depends on that one's.
-        waiting = [...inFlight.values()].some((other) => overlap(named, other)) ? { chunk, named } : undefined;
-        if (waiting) break;
-        const from = next;
+      while (!failure && inFlight.size < CHUNKS_IN_FLIGHT) {
+        stopping ||= run.stopping() || (run.stopAfter !== undefined && chunks >= run.stopAfter);
+        const planned = planner.take(stopping);
+        if (!planned) break;
+        const chunk = planned.positions.map((position) => sequence[position]);
         const running: Promise<void> = this.applyChunk(chunk, run, tally)
-          .then((counts) => committed(from, chunk, counts))
+          .then((outcomes) => committed(planned.positions, outcomes))
           .catch((error: unknown) => void (failure ??= { error }))
-          .finally(() => inFlight.delete(running));
-        inFlight.set(running, named);
-        next += chunk.length;
+          .finally(() => {
+            planner.release(planned);
+            inFlight.delete(running);
+          });
+        inFlight.add(running);
         chunks++;
       }
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight.keys());
+      await Promise.race(inFlight);
     }
     await saving;
     if (failure) throw failure.error;
     progress.finish(prefix.committed);
-    return stopped;
+    return prefix.committed < sequence.length;
   }
 
-  /** One chunk in one transaction (retried as the live path retries); answers what became of its webhooks. */
-  private async applyChunk(chunk: Archived[], run: BackfillRun, tally: Tally): Promise<ChunkCounts> {
+  /** One chunk in one transaction (retried as the live path retries); answers what became of each webhook. */
+  private async applyChunk(chunk: Archived[], run: BackfillRun, tally: Tally): Promise<Settled[]> {
     const outcomes = await this.ingest.ingestBatch(chunk.map((archived) => archived.item));
-    const counts: ChunkCounts = { applied: 0, duplicate: 0, failed: 0 };
-    const failedBefore = tally.failed;
-    outcomes.forEach((outcome, index) => {
-      if (outcome.status === 'fulfilled') counts[outcome.value.status]++;
-      else this.rejected(outcome.reason, run, chunk[index], tally);
+    return outcomes.map((outcome, index): Settled => {
+      if (outcome.status === 'fulfilled') {
+        tally[outcome.value.status]++;
+        return outcome.value.status;
+      }
+      return this.rejected(outcome.reason, run, chunk[index], tally);
     });
-    counts.failed = tally.failed - failedBefore;
-    tally.applied += counts.applied;
-    tally.duplicate += counts.duplicate;
-    return counts;
   }
 
   /** A webhook the rules refused is invalid; one the database could not take stops the run (it resumes from the last commit). */
-  private rejected(reason: unknown, run: BackfillRun, archived: Archived, tally: Tally): void {
+  private rejected(reason: unknown, run: BackfillRun, archived: Archived, tally: Tally): Settled {
     const where = { file: run.files[archived.file].path, line: archived.line };
     if (reason instanceof AppError && reason.status === HttpStatus.SERVICE_UNAVAILABLE) throw reason;
-    if (reason instanceof AppError && reason.status < HttpStatus.INTERNAL_SERVER_ERROR) tally.reject('invalid', where, describe(reason));
-    else tally.reject('failed', where, reason instanceof Error ? reason.message : String(reason));
+    if (reason instanceof AppError && reason.status < HttpStatus.INTERNAL_SERVER_ERROR) {
+      tally.reject('invalid', where, describe(reason));
+      return 'other';
+    }
+    tally.reject('failed', where, reason instanceof Error ? reason.message : String(reason));
+    return 'failed';
   }
 
   private async readBlock(block: RawBody[], file: number, run: BackfillRun, archived: Archived[], tally: Tally): Promise<void> {

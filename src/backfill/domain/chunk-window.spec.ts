@@ -1,42 +1,127 @@
 import type { Observation } from '../../graph/domain/observation';
-import { CommittedPrefix, namedIdentifiers, overlap } from './chunk-window';
+import { ChunkPlanner, CommittedPrefix, namedIdentifiers, PlannedChunk } from './chunk-window';
 
 const obs = (fields: Partial<Observation>): Observation => ({ portfolio: 'acme', ...fields }) as Observation;
 
 describe(namedIdentifiers.name, () => {
   it('names each identifier once, by portfolio and kind', () => {
     const named = namedIdentifiers([
-      { observations: [obs({ msisdn: '+46700000001', bsuid: 'SE.1' }), obs({ bsuid: 'SE.1' })] },
-      { observations: [obs({ portfolio: 'globex', bsuid: 'SE.1' }), obs({ parentBsuid: 'SE.1' })] },
+      obs({ msisdn: '+46700000001', bsuid: 'SE.1' }),
+      obs({ bsuid: 'SE.1' }),
+      obs({ portfolio: 'globex', bsuid: 'SE.1' }),
+      obs({ parentBsuid: 'SE.1' }),
     ]);
-    expect(named.size).toBe(4);
+    expect(named).toHaveLength(4);
   });
 });
 
-describe(overlap.name, () => {
-  const a = namedIdentifiers([{ observations: [obs({ msisdn: '+46700000001', bsuid: 'SE.1' })] }]);
+describe(ChunkPlanner.name, () => {
+  /** A sequence of webhooks, each naming the people given (one identifier each). */
+  const planner = (people: string[][], size: number, start = 0) => new ChunkPlanner(people.length, start, size, (position) => people[position]);
 
-  it('finds an identifier both chunks name', () => {
-    expect(overlap(a, namedIdentifiers([{ observations: [obs({ bsuid: 'SE.1' })] }]))).toBe(true);
+  it('hands out the sequence in order, a chunk at a time, when its webhooks name nobody in common', () => {
+    const plan = planner([['a'], ['b'], ['c'], ['d'], ['e']], 2);
+    expect(plan.take()?.positions).toEqual([0, 1]);
+    expect(plan.take()?.positions).toEqual([2, 3]);
+    expect(plan.take()?.positions).toEqual([4]);
+    expect(plan.take()).toBeUndefined();
+    expect(plan.done).toBe(true);
   });
 
-  it.each([
-    ['another value', obs({ bsuid: 'SE.2' })],
-    ['the same value as another kind', obs({ parentBsuid: 'SE.1' })],
-    ['the same value in another portfolio', obs({ portfolio: 'globex', bsuid: 'SE.1' })],
-  ])('finds none for %s', (_, other) => {
-    expect(overlap(a, namedIdentifiers([{ observations: [other] }]))).toBe(false);
+  it('starts at a checkpoint', () => {
+    expect(planner([['a'], ['b'], ['c']], 5, 2).take()?.positions).toEqual([2]);
+  });
+
+  it('keeps webhooks about one person in one chunk', () => {
+    expect(planner([['a'], ['a'], ['b']], 3).take()?.positions).toEqual([0, 1, 2]);
+  });
+
+  it('skips a webhook naming an identifier in flight, and holds back later ones naming it', () => {
+    const plan = planner([['a'], ['b'], ['a'], ['c'], ['a', 'd'], ['d'], ['e']], 1);
+    const first = plan.take() as PlannedChunk;
+    expect(first.positions).toEqual([0]);
+    // 2 names a, in flight; 4 names a too, and 5 names d after 4 held it back.
+    expect(plan.take()?.positions).toEqual([1]);
+    expect(plan.take()?.positions).toEqual([3]);
+    expect(plan.take()?.positions).toEqual([6]);
+    expect(plan.take()).toBeUndefined();
+    expect(plan.done).toBe(false);
+    plan.release(first);
+    expect(plan.take()?.positions).toEqual([2]);
+  });
+
+  it('keeps a chunk to its size, and hands out held-back webhooks in sequence order once their identifiers are free', () => {
+    const plan = planner([['a'], ['a', 'b'], ['b'], ['c']], 3);
+    expect(plan.take()?.positions).toEqual([0, 1, 2]);
+    expect(plan.take()?.positions).toEqual([3]);
+    expect(plan.done).toBe(true);
+    const other = planner([['a'], ['x'], ['a', 'b'], ['b'], ['c']], 1);
+    const a = other.take() as PlannedChunk;
+    expect(other.take()?.positions).toEqual([1]);
+    expect(other.take()?.positions).toEqual([4]);
+    other.release(a);
+    expect(other.take()?.positions).toEqual([2]);
+    expect(other.take()).toBeUndefined();
+  });
+
+  it('frees an identifier only when every chunk in flight naming it has finished', () => {
+    const plan = planner([['a'], ['a'], ['a']], 1);
+    const first = plan.take() as PlannedChunk;
+    expect(plan.take()).toBeUndefined();
+    plan.release(first);
+    const second = plan.take() as PlannedChunk;
+    expect(second.positions).toEqual([1]);
+    plan.release(second);
+    expect(plan.take()?.positions).toEqual([2]);
+  });
+
+  it('holds back no more than four chunks of webhooks while it looks on', () => {
+    const people = [...Array.from({ length: 10 }, () => ['a']), ['b']];
+    const plan = planner(people, 2);
+    expect(plan.take()?.positions).toEqual([0, 1]);
+    // 2–9 name a: the planner stops looking once 8 are held back, before it reaches b.
+    expect(plan.take()).toBeUndefined();
+  });
+
+  it('takes only held-back webhooks when the run stops, so that what is applied ends as a prefix', () => {
+    const plan = planner([['a'], ['a'], ['b'], ['c'], ['d']], 1);
+    const first = plan.take() as PlannedChunk;
+    expect(plan.take()?.positions).toEqual([2]);
+    plan.release(first);
+    expect(plan.take(true)?.positions).toEqual([1]);
+    expect(plan.take(true)).toBeUndefined();
+    expect(plan.done).toBe(false);
+  });
+
+  it('always hands out the first webhook waiting when no chunk is in flight', () => {
+    const people = Array.from({ length: 50 }, (_, index) => [index % 3 === 0 ? 'a' : `p${index % 7}`]);
+    const plan = planner(people, 4);
+    const handed: number[] = [];
+    while (!plan.done) {
+      const chunk = plan.take();
+      expect(chunk).toBeDefined();
+      handed.push(...(chunk as PlannedChunk).positions);
+      plan.release(chunk as PlannedChunk);
+    }
+    expect(handed).toEqual(people.map((_, index) => index));
   });
 });
 
 describe(CommittedPrefix.name, () => {
-  it('hands a chunk on only once every chunk before it has committed', () => {
-    const prefix = new CommittedPrefix<string>(10);
-    expect(prefix.finish(15, 5, 'second')).toEqual([]);
+  it('grows only once every webhook before a position has committed, and counts what it grew by', () => {
+    const prefix = new CommittedPrefix(10, 2);
+    expect(prefix.finish([5, 7], ['applied', 'duplicate'])).toEqual({ from: 2, to: 2, counts: { applied: 0, duplicate: 0, failed: 0 } });
+    expect(prefix.committed).toBe(2);
+    expect(prefix.finish([2, 3, 4], ['applied', 'failed', 'other'])).toEqual({
+      from: 2,
+      to: 6,
+      counts: { applied: 2, duplicate: 0, failed: 1 },
+    });
+    expect(prefix.finish([6, 8, 9], ['duplicate', 'applied', 'applied'])).toEqual({
+      from: 6,
+      to: 10,
+      counts: { applied: 2, duplicate: 2, failed: 0 },
+    });
     expect(prefix.committed).toBe(10);
-    expect(prefix.finish(10, 5, 'first')).toEqual(['first', 'second']);
-    expect(prefix.committed).toBe(20);
-    expect(prefix.finish(20, 3, 'third')).toEqual(['third']);
-    expect(prefix.committed).toBe(23);
   });
 });
