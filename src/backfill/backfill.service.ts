@@ -117,7 +117,9 @@ export class BackfillService {
    */
   private async applyFrom(start: number, digest: SequenceDigest, sequence: Archived[], run: BackfillRun, tally: Tally): Promise<boolean> {
     const progress = new Progress('applying', sequence.length, 'webhooks', run.progress);
-    const planner = new ChunkPlanner(sequence.length, start, run.chunk, (position) => namedIdentifiers(sequence[position].item.observations));
+    const planner = new ChunkPlanner(sequence.length, start, run.chunk, (position) =>
+      namedIdentifiers(sequence[position].item.observations),
+    );
     const prefix = new CommittedPrefix(sequence.length, start);
     const claimed: PrefixCounts = { applied: tally.applied, duplicate: tally.duplicate, failed: tally.failed };
     let saving = Promise.resolve();

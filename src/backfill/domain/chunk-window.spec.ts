@@ -17,7 +17,8 @@ describe(namedIdentifiers.name, () => {
 
 describe(ChunkPlanner.name, () => {
   /** A sequence of webhooks, each naming the people given (one identifier each). */
-  const planner = (people: string[][], size: number, start = 0) => new ChunkPlanner(people.length, start, size, (position) => people[position]);
+  const planner = (people: string[][], size: number, start = 0) =>
+    new ChunkPlanner(people.length, start, size, (position) => people[position]);
 
   it('hands out the sequence in order, a chunk at a time, when its webhooks name nobody in common', () => {
     const plan = planner([['a'], ['b'], ['c'], ['d'], ['e']], 2);
