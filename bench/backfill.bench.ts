@@ -216,7 +216,7 @@ async function resetData(): Promise<void> {
   const migrated = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'contact'`);
   if (migrated.rowCount) {
     await client.query(
-      'TRUNCATE bench_backfill_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation',
+      'TRUNCATE bench_backfill_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, identity_event, event_delivery, user_profile',
     );
     await client.query(`DELETE FROM portfolio WHERE key = 'acme'`);
     await client.query(`INSERT INTO portfolio (key, platform_id, platform_partner_id, region) VALUES ('acme', $1, $2, 'SE')`, [

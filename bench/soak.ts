@@ -122,7 +122,7 @@ async function prepare(url: string | undefined): Promise<Target> {
     const [{ migrated }] = await db.query<{ migrated: boolean }>(`SELECT to_regclass('contact') IS NOT NULL AS migrated`);
     if (migrated) {
       await db.query(
-        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, template, business_number',
+        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, identity_event, event_delivery, user_profile, template, business_number',
       );
       await db.query(`DELETE FROM portfolio WHERE key <> 'default'`);
     }

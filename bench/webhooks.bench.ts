@@ -187,7 +187,7 @@ async function resetData(): Promise<void> {
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
   await client.query(
-    'TRUNCATE bench_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation',
+    'TRUNCATE bench_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, identity_event, event_delivery, user_profile',
   );
   await client.query('VACUUM ANALYZE');
   await client.end();
