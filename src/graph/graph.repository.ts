@@ -58,10 +58,11 @@ const DATE_FIELDS = [
   'invalidAt',
 ] as const;
 
-const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" timestamptz,
-  "bsuidAt" timestamptz, "parentBsuidAt" timestamptz, "msisdnStrength" text, "bsuidStrength" text,
-  "parentBsuidStrength" text, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz,
-  "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz, "invalidAt" timestamptz, "mergedInto" uuid, "externalId" text,
+/** A contact as `contactRow` sends it: times as epoch milliseconds (`fromEpochMs`). */
+const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" float8,
+  "bsuidAt" float8, "parentBsuidAt" float8, "msisdnStrength" text, "bsuidStrength" text,
+  "parentBsuidStrength" text, "firstSeenAt" float8, "lastSeenAt" float8,
+  "lastInboundAt" float8, "lastOutboundAt" float8, "invalidAt" float8, "mergedInto" uuid, "externalId" text,
   "lastEventKey" text, "hasFullLog" boolean`;
 
 /**
@@ -75,8 +76,16 @@ const STATE_COLUMNS = `portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsui
   invalid_at AS "invalidAt", merged_into AS "mergedInto", external_id AS "externalId", last_event_key AS "lastEventKey",
   has_full_log AS "hasFullLog"`;
 
+/** A history row as `historyRow` sends it: its time as epoch milliseconds. */
 const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "field" text, "fromValue" text, "toValue" text,
-  "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" timestamptz`;
+  "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" float8`;
+
+/**
+ * A column of epoch milliseconds as a timestamptz, exactly (a Date has whole milliseconds).
+ * Times cross to PostgreSQL as numbers: JSON.stringify writes a Date through its toJSON, about
+ * five times slower than a number, and a backfill chunk carries tens of thousands of them.
+ */
+const fromEpochMs = (column: string) => `to_timestamp(${column} / 1000)`;
 
 /** As `isInvalid`, over the stored contact `c` and over the contact `x` being written. */
 const PRIOR_INVALID = `(c.invalid_at IS NOT NULL AND c.invalid_at >= coalesce(greatest(c.last_inbound_at, c.last_outbound_at), '-infinity'))`;
@@ -150,9 +159,11 @@ const WRITE_CHANGE = namedStatement(
                           msisdn_strength, bsuid_strength, parent_bsuid_strength,
                           first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, invalid_at, merged_into, external_id,
                           last_event_key, has_full_log, event_tx)
-     SELECT "portfolio", "id", "msisdn", "bsuid", "parentBsuid", "msisdnAt", "bsuidAt", "parentBsuidAt", "msisdnStrength",
-            "bsuidStrength", "parentBsuidStrength", "firstSeenAt", "lastSeenAt", "lastInboundAt", "lastOutboundAt",
-            "invalidAt", "mergedInto", "externalId", "lastEventKey", coalesce("hasFullLog", true) AND NOT $7::boolean,
+     SELECT "portfolio", "id", "msisdn", "bsuid", "parentBsuid", ${fromEpochMs('"msisdnAt"')}, ${fromEpochMs('"bsuidAt"')},
+            ${fromEpochMs('"parentBsuidAt"')}, "msisdnStrength", "bsuidStrength", "parentBsuidStrength",
+            ${fromEpochMs('"firstSeenAt"')}, ${fromEpochMs('"lastSeenAt"')}, ${fromEpochMs('"lastInboundAt"')},
+            ${fromEpochMs('"lastOutboundAt"')}, ${fromEpochMs('"invalidAt"')}, "mergedInto", "externalId", "lastEventKey",
+            coalesce("hasFullLog", true) AND NOT $7::boolean,
             (SELECT tx FROM event_order)
      FROM jsonb_to_recordset($1::jsonb) AS x(${CONTACT_RECORD})
      ON CONFLICT (portfolio, id) DO UPDATE SET
@@ -191,7 +202,7 @@ const WRITE_CHANGE = namedStatement(
      INSERT INTO link_history (portfolio, contact_id, action, field, from_value, to_value, other_contact_id,
                                snapshot, strength, evidence, event_at)
      SELECT "portfolio", "contactId", "action", "field", "fromValue", "toValue", "otherContactId",
-            "snapshot", "strength", "evidence", "eventAt"
+            "snapshot", "strength", "evidence", ${fromEpochMs('"eventAt"')}
      FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (${HISTORY_RECORD})) WITH ORDINALITY AS x
      ORDER BY x.ordinality
    ), conflicts AS (
@@ -199,7 +210,8 @@ const WRITE_CHANGE = namedStatement(
      INSERT INTO link_conflict (portfolio, contact_id, field, existing_value, claimed_value, other_contact_id,
                                 strength, evidence, event_at)
      SELECT DISTINCT ON ("contactId", "field", "toValue")
-            "portfolio", "contactId", "field", "fromValue", "toValue", "otherContactId", "strength", "evidence", "eventAt"
+            "portfolio", "contactId", "field", "fromValue", "toValue", "otherContactId", "strength", "evidence",
+            ${fromEpochMs('"eventAt"')}
      FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (${HISTORY_RECORD})) WITH ORDINALITY AS x
      -- The same claim again (a nightly CRM sync) is history, but not a second conflict to settle.
      WHERE NOT EXISTS (SELECT 1 FROM link_conflict k WHERE k.portfolio = x."portfolio" AND k.contact_id = x."contactId"
@@ -208,34 +220,38 @@ const WRITE_CHANGE = namedStatement(
      ORDER BY "contactId", "field", "toValue", x.ordinality
    ), exchanges AS (
      INSERT INTO contact_exchange (portfolio, contact_id, business_number, last_inbound_at, last_outbound_at)
-     SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(
-       "portfolio" text, "contactId" uuid, "businessNumber" text, "lastInboundAt" timestamptz, "lastOutboundAt" timestamptz)
+     SELECT "portfolio", "contactId", "businessNumber", ${fromEpochMs('"lastInboundAt"')}, ${fromEpochMs('"lastOutboundAt"')}
+     FROM jsonb_to_recordset($4::jsonb) AS x(
+       "portfolio" text, "contactId" uuid, "businessNumber" text, "lastInboundAt" float8, "lastOutboundAt" float8)
      ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
        last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
        last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)
    ), contact_book AS (
      INSERT INTO contact_book_entry (portfolio, msisdn, business_number, entered_at)
-     SELECT * FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" timestamptz)
+     SELECT "portfolio", "msisdn", "businessNumber", ${fromEpochMs('"enteredAt"')}
+     FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" float8)
      -- The first entry stays, whatever order the exchanges arrive in.
      ON CONFLICT (portfolio, msisdn, business_number) DO UPDATE SET entered_at = excluded.entered_at
      WHERE excluded.entered_at < contact_book_entry.entered_at
    ), logged AS (
      INSERT INTO graph_observation (portfolio, order_key, msisdn, bsuid, parent_bsuid, event_at, observation)
-     SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", x."eventAt", x."observation"
+     SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", ${fromEpochMs('x."eventAt"')}, x."observation"
      FROM jsonb_to_recordset($6::jsonb) AS x(
-       "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" timestamptz, "observation" jsonb)
+       "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" float8, "observation" jsonb)
    ), events AS (
      INSERT INTO identity_event (portfolio, tx, type, contact_id, other_contact_id, field, value, evidence, event_at)
      SELECT e.portfolio, (SELECT tx FROM event_order), e.type, e.contact_id, e.other_contact_id, e.field, e.value, e.evidence, e.event_at
      FROM (
-       SELECT x."portfolio", x."type", x."contactId", x."otherContactId", x."field", x."value", x."evidence", x."eventAt", x.ordinality
+       SELECT x."portfolio", x."type", x."contactId", x."otherContactId", x."field", x."value", x."evidence",
+              ${fromEpochMs('x."eventAt"')}, x.ordinality
        FROM ROWS FROM (jsonb_to_recordset($8::jsonb) AS ("portfolio" text, "type" text, "contactId" uuid, "otherContactId" uuid,
-                       "field" text, "value" text, "evidence" jsonb, "eventAt" timestamptz)) WITH ORDINALITY AS x
+                       "field" text, "value" text, "evidence" jsonb, "eventAt" float8)) WITH ORDINALITY AS x
        UNION ALL
        -- A 112404 that turns a valid contact invalid (as isInvalid): the activity is no history row.
+       -- Only contacts with an invalid time can ($11, a part of $1), so the others are not read again.
        SELECT x."portfolio", 'contact.invalid', x."id", NULL, NULL, NULL,
-              jsonb_build_object('kind', 'DLR', 'resultCode', 112404), x."invalidAt", 1e9 + x.ordinality
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (${CONTACT_RECORD})) WITH ORDINALITY AS x
+              jsonb_build_object('kind', 'DLR', 'resultCode', 112404), ${fromEpochMs('x."invalidAt"')}, 1e9 + x.ordinality
+       FROM ROWS FROM (jsonb_to_recordset($11::jsonb) AS (${CONTACT_RECORD})) WITH ORDINALITY AS x
        LEFT JOIN prior p ON p.id = x."id"
        WHERE x."mergedInto" IS NULL AND ${NEW_INVALID} AND NOT coalesce(p.was_invalid, false)
      ) AS e(portfolio, type, contact_id, other_contact_id, field, value, evidence, event_at, ordinality)
@@ -417,17 +433,19 @@ export class GraphRepository {
       await tx.commit();
       return {};
     }
+    const contacts = batch.contacts.map(contactRow);
     const written = await tx.commitWith<{ type: string; count: string }>(WRITE_CHANGE, [
-      JSON.stringify(batch.contacts),
-      JSON.stringify(batch.history),
-      JSON.stringify(batch.conflicts ?? batch.history.filter((entry) => entry.action === 'conflict')),
-      JSON.stringify(batch.exchanges ?? []),
-      JSON.stringify(batch.contactBook ?? []),
+      JSON.stringify(contacts),
+      JSON.stringify(batch.history.map(historyRow)),
+      JSON.stringify((batch.conflicts ?? batch.history.filter((entry) => entry.action === 'conflict')).map(historyRow)),
+      JSON.stringify((batch.exchanges ?? []).map((row) => withEpochMs(row, ['lastInboundAt', 'lastOutboundAt']))),
+      JSON.stringify((batch.contactBook ?? []).map((row) => withEpochMs(row, ['enteredAt']))),
       JSON.stringify(toLogRows(batch.observations ?? [])),
       batch.corrected === true,
-      JSON.stringify(events),
+      JSON.stringify(events.map((event) => withEpochMs(event, ['eventAt']))),
       events.length > 0,
       batch.erased?.eventTx ?? null,
+      JSON.stringify(contacts.filter((contact) => contact.mergedInto === null && contact.invalidAt !== null)),
     ]);
     return Object.fromEntries(written.map((row) => [row.type, Number(row.count)]));
   }
@@ -444,8 +462,9 @@ function toLogRows(observations: Observation[]): Record<string, unknown>[] {
         msisdn: obs.msisdn ?? null,
         bsuid: obs.bsuid ?? null,
         parentBsuid: obs.parentBsuid ?? null,
-        eventAt: obs.eventAt,
-        observation: obs,
+        eventAt: obs.eventAt.getTime(),
+        // Kept as it reads back (loggedComponent): its time as text, written here rather than by toJSON.
+        observation: { ...obs, eventAt: obs.eventAt.toISOString() },
       };
       // A BSUID change is found by the previous BSUID and phone too: a late webhook carrying them replays the change (rule 5).
       const previous = obs.change && {
@@ -456,6 +475,27 @@ function toLogRows(observations: Observation[]): Record<string, unknown>[] {
       };
       return previous ? [row, previous] : [row];
     });
+}
+
+/** A Date, or none, as epoch milliseconds for `fromEpochMs`. */
+function epochMs(date: Date | null | undefined): number | null {
+  return date ? date.getTime() : null;
+}
+
+/** A row with the given Date fields as epoch milliseconds. */
+function withEpochMs<T extends object>(row: T, fields: readonly (keyof T & string)[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+  for (const field of fields) copy[field] = epochMs(row[field] as Date | null);
+  return copy;
+}
+
+function contactRow(contact: ContactState): Record<string, unknown> {
+  return withEpochMs(contact, DATE_FIELDS);
+}
+
+/** A history row as HISTORY_RECORD reads it; a merge's snapshot stays as it is stored (its times as text). */
+function historyRow(entry: HistoryEntry): Record<string, unknown> {
+  return withEpochMs(entry, ['eventAt']);
 }
 
 /** Each (portfolio, value) of one kind that the observations carry, once. */
