@@ -59,10 +59,10 @@ const DATE_FIELDS = [
 ] as const;
 
 /** A contact as `contactRow` sends it: times as epoch milliseconds (`fromEpochMs`). */
-const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" float8,
-  "bsuidAt" float8, "parentBsuidAt" float8, "msisdnStrength" text, "bsuidStrength" text,
-  "parentBsuidStrength" text, "firstSeenAt" float8, "lastSeenAt" float8,
-  "lastInboundAt" float8, "lastOutboundAt" float8, "invalidAt" float8, "mergedInto" uuid, "externalId" text,
+const CONTACT_RECORD = `"portfolio" text, "id" uuid, "msisdn" text, "bsuid" text, "parentBsuid" text, "msisdnAt" bigint,
+  "bsuidAt" bigint, "parentBsuidAt" bigint, "msisdnStrength" text, "bsuidStrength" text,
+  "parentBsuidStrength" text, "firstSeenAt" bigint, "lastSeenAt" bigint,
+  "lastInboundAt" bigint, "lastOutboundAt" bigint, "invalidAt" bigint, "mergedInto" uuid, "externalId" text,
   "lastEventKey" text, "hasFullLog" boolean`;
 
 /**
@@ -78,18 +78,19 @@ const STATE_COLUMNS = `portfolio, id, msisdn, bsuid, parent_bsuid AS "parentBsui
 
 /** A history row as `historyRow` sends it: its time as epoch milliseconds. */
 const HISTORY_RECORD = `"portfolio" text, "contactId" uuid, "action" text, "field" text, "fromValue" text, "toValue" text,
-  "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" float8`;
+  "otherContactId" uuid, "snapshot" jsonb, "strength" text, "evidence" jsonb, "eventAt" bigint`;
 
 /**
- * A column of epoch milliseconds as a timestamptz, exactly (a Date has whole milliseconds).
- * Times cross to PostgreSQL as numbers: JSON.stringify writes a Date through its toJSON, about
- * five times slower than a number, and a backfill chunk carries tens of thousands of them.
+ * A bigint column of epoch milliseconds as a timestamptz. Times cross to PostgreSQL as numbers:
+ * JSON.stringify writes a Date through its toJSON, about five times slower than a number, and a
+ * backfill chunk carries tens of thousands of them. Whole seconds and the milliseconds are added
+ * apart: `to_timestamp` of a fraction rounds to the wrong microsecond far from 1970.
  */
-const fromEpochMs = (column: string) => `to_timestamp(${column} / 1000)`;
+const fromEpochMs = (column: string) => `(to_timestamp(${column} / 1000) + (${column} % 1000) * interval '1 millisecond')`;
 
-/** As `isInvalid`, over the stored contact `c` and over the contact `x` being written. */
+/** As `isInvalid`, over the stored contact `c` and over the contact `x` being written (its times in epoch milliseconds). */
 const PRIOR_INVALID = `(c.invalid_at IS NOT NULL AND c.invalid_at >= coalesce(greatest(c.last_inbound_at, c.last_outbound_at), '-infinity'))`;
-const NEW_INVALID = `(x."invalidAt" IS NOT NULL AND x."invalidAt" >= coalesce(greatest(x."lastInboundAt", x."lastOutboundAt"), '-infinity'))`;
+const NEW_INVALID = `(x."invalidAt" IS NOT NULL AND x."invalidAt" >= coalesce(greatest(x."lastInboundAt", x."lastOutboundAt"), x."invalidAt"))`;
 
 // One index probe per identifier: `OFFSET 0` keeps the planner from turning the look-ups into a
 // join that scans and sorts the whole contact table, which it prefers for a large batch (a
@@ -222,14 +223,14 @@ const WRITE_CHANGE = namedStatement(
      INSERT INTO contact_exchange (portfolio, contact_id, business_number, last_inbound_at, last_outbound_at)
      SELECT "portfolio", "contactId", "businessNumber", ${fromEpochMs('"lastInboundAt"')}, ${fromEpochMs('"lastOutboundAt"')}
      FROM jsonb_to_recordset($4::jsonb) AS x(
-       "portfolio" text, "contactId" uuid, "businessNumber" text, "lastInboundAt" float8, "lastOutboundAt" float8)
+       "portfolio" text, "contactId" uuid, "businessNumber" text, "lastInboundAt" bigint, "lastOutboundAt" bigint)
      ON CONFLICT (portfolio, contact_id, business_number) DO UPDATE SET
        last_inbound_at = GREATEST(contact_exchange.last_inbound_at, excluded.last_inbound_at),
        last_outbound_at = GREATEST(contact_exchange.last_outbound_at, excluded.last_outbound_at)
    ), contact_book AS (
      INSERT INTO contact_book_entry (portfolio, msisdn, business_number, entered_at)
      SELECT "portfolio", "msisdn", "businessNumber", ${fromEpochMs('"enteredAt"')}
-     FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" float8)
+     FROM jsonb_to_recordset($5::jsonb) AS x("portfolio" text, "msisdn" text, "businessNumber" text, "enteredAt" bigint)
      -- The first entry stays, whatever order the exchanges arrive in.
      ON CONFLICT (portfolio, msisdn, business_number) DO UPDATE SET entered_at = excluded.entered_at
      WHERE excluded.entered_at < contact_book_entry.entered_at
@@ -237,7 +238,7 @@ const WRITE_CHANGE = namedStatement(
      INSERT INTO graph_observation (portfolio, order_key, msisdn, bsuid, parent_bsuid, event_at, observation)
      SELECT x."portfolio", x."orderKey", x."msisdn", x."bsuid", x."parentBsuid", ${fromEpochMs('x."eventAt"')}, x."observation"
      FROM jsonb_to_recordset($6::jsonb) AS x(
-       "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" float8, "observation" jsonb)
+       "portfolio" text, "orderKey" text, "msisdn" text, "bsuid" text, "parentBsuid" text, "eventAt" bigint, "observation" jsonb)
    ), events AS (
      INSERT INTO identity_event (portfolio, tx, type, contact_id, other_contact_id, field, value, evidence, event_at)
      SELECT e.portfolio, (SELECT tx FROM event_order), e.type, e.contact_id, e.other_contact_id, e.field, e.value, e.evidence, e.event_at
@@ -245,7 +246,7 @@ const WRITE_CHANGE = namedStatement(
        SELECT x."portfolio", x."type", x."contactId", x."otherContactId", x."field", x."value", x."evidence",
               ${fromEpochMs('x."eventAt"')}, x.ordinality
        FROM ROWS FROM (jsonb_to_recordset($8::jsonb) AS ("portfolio" text, "type" text, "contactId" uuid, "otherContactId" uuid,
-                       "field" text, "value" text, "evidence" jsonb, "eventAt" float8)) WITH ORDINALITY AS x
+                       "field" text, "value" text, "evidence" jsonb, "eventAt" bigint)) WITH ORDINALITY AS x
        UNION ALL
        -- A 112404 that turns a valid contact invalid (as isInvalid): the activity is no history row.
        -- Only contacts with an invalid time can ($11, a part of $1), so the others are not read again.
