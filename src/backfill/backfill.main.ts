@@ -38,7 +38,9 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => {
     if (stopRequested) process.exit(EXIT.interrupted);
     stopRequested = true;
-    process.stderr.write('\nStopping once the current chunk commits (Ctrl-C again quits at once: that chunk rolls back)\n');
+    process.stderr.write(
+      '\nStopping once the chunks in flight commit and the webhooks they held back are applied (Ctrl-C again quits at once: what is in flight rolls back)\n',
+    );
   });
   try {
     return await runBackfill(context.get(BackfillService), options, {

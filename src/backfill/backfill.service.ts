@@ -106,7 +106,9 @@ export class BackfillService {
       return this.apply(sequence, { ...run, checkpoint: undefined }, tally);
     }
     if (start > 0) run.warn(`Resuming after ${start.toLocaleString('en-US')} webhooks committed by an interrupted run`);
-    return this.applyFrom(start, digest, sequence, run, tally);
+    // The checkpoint counts what applying did; duplicates within the archive are counted by each run's reading.
+    const counted: PrefixCounts = start > 0 && saved ? { applied: saved.applied, duplicate: saved.duplicate, failed: saved.failed } : ZERO;
+    return this.applyFrom(start, counted, digest, sequence, run, tally);
   }
 
   /**
@@ -115,13 +117,20 @@ export class BackfillService {
    * chunk commits first. A stop hands out no new webhooks, only the ones held back, so that
    * what was applied ends as a prefix.
    */
-  private async applyFrom(start: number, digest: SequenceDigest, sequence: Archived[], run: BackfillRun, tally: Tally): Promise<boolean> {
+  private async applyFrom(
+    start: number,
+    counted: PrefixCounts,
+    digest: SequenceDigest,
+    sequence: Archived[],
+    run: BackfillRun,
+    tally: Tally,
+  ): Promise<boolean> {
     const progress = new Progress('applying', sequence.length, 'webhooks', run.progress);
     const planner = new ChunkPlanner(sequence.length, start, run.chunk, (position) =>
       namedIdentifiers(sequence[position].item.observations),
     );
     const prefix = new CommittedPrefix(sequence.length, start);
-    const claimed: PrefixCounts = { applied: tally.applied, duplicate: tally.duplicate, failed: tally.failed };
+    const claimed: PrefixCounts = { ...counted };
     let saving = Promise.resolve();
     /** A chunk committed: once the prefix grows, the checkpoint claims it, one save after another. */
     const committed = (positions: number[], outcomes: Settled[]) => {
@@ -169,6 +178,9 @@ export class BackfillService {
   /** One chunk in one transaction (retried as the live path retries); answers what became of each webhook. */
   private async applyChunk(chunk: Archived[], run: BackfillRun, tally: Tally): Promise<Settled[]> {
     const outcomes = await this.ingest.ingestBatch(chunk.map((archived) => archived.item));
+    // A database that cannot take the chunk stops the run before anything of it is counted.
+    const unavailable = outcomes.find((outcome) => outcome.status === 'rejected' && isUnavailable(outcome.reason));
+    if (unavailable) throw (unavailable as PromiseRejectedResult).reason;
     return outcomes.map((outcome, index): Settled => {
       if (outcome.status === 'fulfilled') {
         tally[outcome.value.status]++;
@@ -178,10 +190,9 @@ export class BackfillService {
     });
   }
 
-  /** A webhook the rules refused is invalid; one the database could not take stops the run (it resumes from the last commit). */
+  /** A webhook the rules refused is invalid; any other failure is counted failed. */
   private rejected(reason: unknown, run: BackfillRun, archived: Archived, tally: Tally): Settled {
     const where = { file: run.files[archived.file].path, line: archived.line };
-    if (reason instanceof AppError && reason.status === HttpStatus.SERVICE_UNAVAILABLE) throw reason;
     if (reason instanceof AppError && reason.status < HttpStatus.INTERNAL_SERVER_ERROR) {
       tally.reject('invalid', where, describe(reason));
       return 'other';
@@ -236,6 +247,12 @@ export class BackfillService {
       return false;
     });
   }
+}
+
+const ZERO: PrefixCounts = { applied: 0, duplicate: 0, failed: 0 };
+
+function isUnavailable(reason: unknown): boolean {
+  return reason instanceof AppError && reason.status === HttpStatus.SERVICE_UNAVAILABLE;
 }
 
 /** Event-time order, then the receipt: an order that no file's order or name changes. */

@@ -1,5 +1,5 @@
 import type { Observation } from '../../graph/domain/observation';
-import { IDENTIFIER_KINDS } from '../../identifiers/domain/identifier';
+import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
 
 /**
  * Chunks applied at once: while one waits on the database, another's rules run, and the database
@@ -14,16 +14,22 @@ export const CHUNKS_IN_FLIGHT = 2;
  */
 const HELD_BACK_CHUNKS = 4;
 
-/** The identifiers an archived webhook names, each once, within its portfolio. */
+/**
+ * The identifiers an archived webhook names, each once, within its portfolio: a BSUID change's
+ * previous ones too, as the graph locks and replays by them (IngestService: withPrevious).
+ */
 export function namedIdentifiers(observations: readonly Observation[]): string[] {
   const named: string[] = [];
+  const add = (portfolio: string, field: IdentifierKind, value: string | null | undefined) => {
+    if (value === undefined || value === null) return;
+    const identifier = `${portfolio}\u0000${field}\u0000${value}`;
+    if (!named.includes(identifier)) named.push(identifier);
+  };
   for (const obs of observations) {
-    for (const field of IDENTIFIER_KINDS) {
-      const value = obs[field];
-      if (value === undefined) continue;
-      const identifier = `${obs.portfolio}\u0000${field}\u0000${value}`;
-      if (!named.includes(identifier)) named.push(identifier);
-    }
+    for (const field of IDENTIFIER_KINDS) add(obs.portfolio, field, obs[field]);
+    add(obs.portfolio, 'msisdn', obs.change?.previousMsisdn);
+    add(obs.portfolio, 'bsuid', obs.change?.previousBsuid);
+    add(obs.portfolio, 'parentBsuid', obs.change?.previousParentBsuid);
   }
   return named;
 }
@@ -46,8 +52,8 @@ export class ChunkPlanner {
   private next: number;
   /** Webhooks skipped, in sequence order, with what they name. */
   private heldBack: { position: number; named: string[] }[] = [];
-  /** Identifiers named by the chunks in flight, with how many of them name each. */
-  private readonly inFlight = new Map<string, number>();
+  /** Identifiers named by the chunks in flight (no two of which name one). */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly length: number,
@@ -91,17 +97,13 @@ export class ChunkPlanner {
     }
     this.heldBack = stillHeld;
     if (positions.length === 0) return undefined;
-    for (const id of named) this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    for (const id of named) this.inFlight.add(id);
     return { positions, named };
   }
 
   /** A chunk finished (committed, or failed and the run stops): its identifiers are free again. */
   release(chunk: PlannedChunk): void {
-    for (const id of chunk.named) {
-      const count = (this.inFlight.get(id) ?? 1) - 1;
-      if (count === 0) this.inFlight.delete(id);
-      else this.inFlight.set(id, count);
-    }
+    for (const id of chunk.named) this.inFlight.delete(id);
   }
 }
 

@@ -21,7 +21,7 @@ A FILE holds one body a line (NDJSON) or a JSON array of bodies; gzip is read as
 Options:
   --state FILE      checkpoint file (default: .backfill-<key>.json beside the first FILE)
   --chunk N         webhooks per transaction (default ${DEFAULT_CHUNK}, at most ${MAX_CHUNK})
-  --stop-after N    stop after N chunks, as Ctrl-C does (a trial run; run again to resume)
+  --stop-after N    stop after N chunks (and what they held back), as Ctrl-C does (a trial run; run again to resume)
   -h, --help        this text
 
 Database: DATABASE_URL, or the embedded database in DATA_DIR when the service is not running.
