@@ -5,7 +5,7 @@ import { namedStatement } from '../database/prepared-query';
 import { SURVIVOR_CHAIN } from './contact.sql';
 import { isTimeOrdered, orderKey } from './domain/event-order';
 import { eventsOfChange } from '../events/domain/identity-event';
-import { ContactState, HistoryEntry, MergeSnapshot, Observation } from './domain/observation';
+import { ContactState, HistoryEntry, identifierAt, MergeSnapshot, Observation } from './domain/observation';
 import type { ContactBookEntryRow } from './domain/phone-visibility';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
 
@@ -507,11 +507,6 @@ function distinctIdentifiers(observations: Observation[], field: IdentifierKind)
     if (value !== undefined) seen.set(identifierAt(obs.portfolio, field, value), [obs.portfolio, value]);
   }
   return [...seen.values()];
-}
-
-/** An identifier within its portfolio, as `claimAndLock` keys the latest logged order keys. */
-export function identifierAt(portfolio: string, field: IdentifierKind, value: string): string {
-  return `${portfolio}\u0000${field}\u0000${value}`;
 }
 
 export function receiptId(portfolio: string, key: string): string {

@@ -6,11 +6,11 @@ import { asAppError, isDatabaseUnavailable } from '../common/errors/database-err
 import { AppConfig } from '../config/app-config';
 import type { PipelinedTransaction } from '../database/pipelined-transaction';
 import { MetricsService } from '../observability/metrics.service';
-import { ExchangeRow, GraphRepository, identifierAt, receiptId } from './graph.repository';
+import { ExchangeRow, GraphRepository, receiptId } from './graph.repository';
 import { ChangeDone, GraphStore } from './graph.store';
 import { IdentifierSeen, inEventOrder, isLate } from './domain/event-order';
 import { Graph } from './domain/graph';
-import { ContactState, latest, Observation } from './domain/observation';
+import { ContactState, identifierAt, latest, Observation, withPrevious } from './domain/observation';
 import { GraphReplayService } from './graph-replay.service';
 import { contactBookEntries } from './domain/phone-visibility';
 import { IDENTIFIER_KINDS, IdentifierKind } from '../identifiers/domain/identifier';
@@ -280,13 +280,6 @@ function seenIn(contacts: ContactState[], latestKeys: Map<string, string>) {
     const holder = holders.get(key);
     return { logged: latestKeys.get(key), held: holder !== undefined, holderKey: holder?.lastEventKey ?? null };
   };
-}
-
-/** A BSUID change also locks the contact holding the previous BSUID or phone: the person it is about (Graph: leavePrevious). */
-function withPrevious(obs: Observation): Observation[] {
-  if (!obs.change) return [obs];
-  const { previousBsuid, previousParentBsuid, previousMsisdn } = obs.change;
-  return [obs, { ...obs, msisdn: previousMsisdn, bsuid: previousBsuid, parentBsuid: previousParentBsuid, change: undefined }];
 }
 
 /** Follows merges to the contact that holds a merged one's identifiers now. */

@@ -1,5 +1,5 @@
-import type { Observation } from '../../graph/domain/observation';
-import { IDENTIFIER_KINDS, IdentifierKind } from '../../identifiers/domain/identifier';
+import { identifierAt, Observation, withPrevious } from '../../graph/domain/observation';
+import { IDENTIFIER_KINDS } from '../../identifiers/domain/identifier';
 
 /**
  * Chunks applied at once: while one waits on the database, another's rules run, and the database
@@ -16,22 +16,17 @@ const HELD_BACK_CHUNKS = 4;
 
 /**
  * The identifiers an archived webhook names, each once, within its portfolio: a BSUID change's
- * previous ones too, as the graph locks and replays by them (IngestService: withPrevious).
+ * previous ones too, as the graph locks and replays by them.
  */
 export function namedIdentifiers(observations: readonly Observation[]): string[] {
-  const named: string[] = [];
-  const add = (portfolio: string, field: IdentifierKind, value: string | null | undefined) => {
-    if (value === undefined || value === null) return;
-    const identifier = `${portfolio}\u0000${field}\u0000${value}`;
-    if (!named.includes(identifier)) named.push(identifier);
-  };
-  for (const obs of observations) {
-    for (const field of IDENTIFIER_KINDS) add(obs.portfolio, field, obs[field]);
-    add(obs.portfolio, 'msisdn', obs.change?.previousMsisdn);
-    add(obs.portfolio, 'bsuid', obs.change?.previousBsuid);
-    add(obs.portfolio, 'parentBsuid', obs.change?.previousParentBsuid);
+  const named = new Set<string>();
+  for (const obs of observations.flatMap(withPrevious)) {
+    for (const field of IDENTIFIER_KINDS) {
+      const value = obs[field];
+      if (value !== undefined) named.add(identifierAt(obs.portfolio, field, value));
+    }
   }
-  return named;
+  return [...named];
 }
 
 /** A chunk handed out: positions in the sequence, ascending, and the identifiers they name. */

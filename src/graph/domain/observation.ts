@@ -193,3 +193,15 @@ export function earliest(a: Date | null, b: Date | null): Date | null {
   if (!b) return a;
   return a <= b ? a : b;
 }
+
+/** An identifier within its portfolio, as one key: how batches and the backfill's planner tell identifiers apart. */
+export function identifierAt(portfolio: string, field: IdentifierKind, value: string): string {
+  return `${portfolio}\u0000${field}\u0000${value}`;
+}
+
+/** A BSUID change also locks the contact holding the previous BSUID or phone: the person it is about (Graph: leavePrevious). */
+export function withPrevious(obs: Observation): Observation[] {
+  if (!obs.change) return [obs];
+  const { previousBsuid, previousParentBsuid, previousMsisdn } = obs.change;
+  return [obs, { ...obs, msisdn: previousMsisdn, bsuid: previousBsuid, parentBsuid: previousParentBsuid, change: undefined }];
+}
