@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { Client } from 'pg';
-import { DATABASE_URL, ensureDatabase, median, round2, run } from './support';
+import { DATABASE_URL, ensureDatabase, GRAPH_TABLES, median, round2, run } from './support';
 
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -215,9 +215,7 @@ async function resetData(): Promise<void> {
   );
   const migrated = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'contact'`);
   if (migrated.rowCount) {
-    await client.query(
-      'TRUNCATE bench_backfill_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, identity_event, event_delivery, user_profile',
-    );
+    await client.query(`TRUNCATE bench_backfill_baseline, ${GRAPH_TABLES}`);
     await client.query(`DELETE FROM portfolio WHERE key = 'acme'`);
     await client.query(`INSERT INTO portfolio (key, platform_id, platform_partner_id, region) VALUES ('acme', $1, $2, 'SE')`, [
       PLATFORM.platformId,

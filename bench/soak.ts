@@ -21,7 +21,7 @@ import { seededRandom } from './resolve-data';
 import { checkInvariants, CheckResult, graphCounts, openEmbedded, openPostgres, SoakDatabase } from './soak-checks';
 import { API_KEYS, createPortfolios, Load, Tally } from './soak-load';
 import { createPopulation } from './soak-population';
-import { percentile, run, startService, stopService } from './support';
+import { GRAPH_TABLES, percentile, run, startService, stopService } from './support';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 180);
 const PEOPLE = Number(process.env.SOAK_PEOPLE ?? 3_000);
@@ -121,9 +121,7 @@ async function prepare(url: string | undefined): Promise<Target> {
     // A previous soak's people would share identifiers with this one's: start from an empty contact book.
     const [{ migrated }] = await db.query<{ migrated: boolean }>(`SELECT to_regclass('contact') IS NOT NULL AS migrated`);
     if (migrated) {
-      await db.query(
-        'TRUNCATE contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, identity_event, event_delivery, user_profile, template, business_number',
-      );
+      await db.query(`TRUNCATE ${GRAPH_TABLES}, template, business_number`);
       await db.query(`DELETE FROM portfolio WHERE key <> 'default'`);
     }
   } finally {

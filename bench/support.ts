@@ -13,6 +13,10 @@ import { Client } from 'pg';
 export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_book_bench';
 export const PORT = Number(process.env.BENCH_PORT ?? 3917);
 
+/** What webhooks write: a bench round empties all of it, so that every round starts on the same tables. */
+export const GRAPH_TABLES =
+  'contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, identity_event, event_delivery, user_profile';
+
 export interface BenchApiKey {
   name: string;
   secret: string;

@@ -11,6 +11,7 @@ import {
   cpuSecondsOf,
   DATABASE_URL,
   ensureDatabase as createDatabase,
+  GRAPH_TABLES,
   loadAverage,
   median,
   PORT,
@@ -186,9 +187,7 @@ async function ensureDatabase(): Promise<void> {
 async function resetData(): Promise<void> {
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
-  await client.query(
-    'TRUNCATE bench_baseline, contact, contact_exchange, contact_book_entry, link_history, link_conflict, webhook_receipt, graph_observation, identity_event, event_delivery, user_profile',
-  );
+  await client.query(`TRUNCATE bench_baseline, ${GRAPH_TABLES}`);
   await client.query('VACUUM ANALYZE');
   await client.end();
 }

@@ -9,15 +9,12 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { LinkProxyService } from '../../src/dispatch/link-proxy.service';
 import { IngestService } from '../../src/graph/ingest.service';
-import { sqlState } from '../../src/common/errors/database-errors';
+import { DEADLOCK_DETECTED, sqlState } from '../../src/common/errors/database-errors';
 import { ApiKeyDto } from '../../src/config/api-key';
 import { AppConfig, bootConfig } from '../../src/config/app-config';
 import { LOG_DESTINATION } from '../../src/observability/logging';
 import { PortfoliosService } from '../../src/portfolios/portfolios.service';
 import { TemplatesService } from '../../src/templates/templates.service';
-
-/** PostgreSQL's SQLSTATE for a transaction ended to break a deadlock. */
-const DEADLOCK_DETECTED = '40P01';
 
 export const KEYS = {
   admin: 'admin-secret-0123456789',

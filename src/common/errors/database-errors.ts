@@ -17,11 +17,14 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
+/** PostgreSQL's SQLSTATE for a transaction it ended to break a deadlock. */
+export const DEADLOCK_DETECTED = '40P01';
+
 /** Two transactions raced (deadlock, serialization, a unique identifier taken meanwhile): run again. */
 export function isRetryableConflict(error: unknown): boolean {
   if (error instanceof ConcurrentChangeError) return true;
   const code = sqlState(error);
-  return code === '40001' || code === '40P01' || code === '23505';
+  return code === '40001' || code === DEADLOCK_DETECTED || code === '23505';
 }
 
 const CONNECTION_FAILURE =
