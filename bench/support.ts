@@ -3,10 +3,9 @@
  * load-generation helpers, and the statistics they report.
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -234,6 +233,37 @@ export function cpuSecondsOf(pid: number): number {
   // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/**
+ * CPU seconds used so far by PostgreSQL on this machine: every `postgres` process (server,
+ * backends, WAL writer, checkpointer), plus what its backends that have ended used (counted in
+ * their parent's cutime and cstime, fields 16 and 17). A bench on a remote database reads 0.
+ */
+export function databaseCpuSeconds(): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // it ended while we looked
+    }
+    if (!stat.includes(' (postgres) ')) continue;
+    const fields = stat.split(') ')[1].split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds this process (the load generator) has used so far. */
+export function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** The cores the machine gives processes: what a rate bound by CPU alone divides among. */
+export const CORES = availableParallelism();
 
 /** The 1-minute load average, printed beside every figure: a shared machine's load moves the figures. */
 export function loadAverage(): string {

@@ -8,12 +8,15 @@
 import { Agent, request } from 'node:http';
 import { Client, Pool } from 'pg';
 import {
+  CORES,
   cpuSecondsOf,
   DATABASE_URL,
+  databaseCpuSeconds,
   ensureDatabase as createDatabase,
   GRAPH_TABLES,
   loadAverage,
   median,
+  ownCpuSeconds,
   PORT,
   round2,
   run,
@@ -29,10 +32,16 @@ const WARM_UP = 3_000;
 const SECRET = 'bench-webhook-secret-0123456789';
 const AUTH = `Basic ${Buffer.from(`link:${SECRET}`).toString('base64')}`;
 
-/** What one run of `count` operations cost: the rate, and the service's CPU and the WAL records per operation. */
+/**
+ * What one run of `count` operations cost: the rate, the WAL records, and the CPU of each process
+ * per operation: the service's, PostgreSQL's, and this process's (the load generator: HTTP requests,
+ * or the baseline's `pg` client).
+ */
 interface Run {
   perSecond: number;
   serviceCpuUs: number;
+  databaseCpuUs: number;
+  senderCpuUs: number;
   walRecords: number;
 }
 
@@ -71,19 +80,29 @@ async function main(): Promise<void> {
         );
       }
       const baseline = median(runs.baseline.map((run) => run.perSecond));
+      const ceilingOf = (name: Scenario) => median(runs[name].map((run) => cpuCeiling(run, name !== 'baseline')));
       for (const name of SCENARIOS) {
         const rate = median(runs[name].map((run) => run.perSecond));
+        const cpu = (figure: keyof Run) => Math.round(median(runs[name].map((run) => run[figure])));
         table[`${LABELS[name]}, ${concurrency}`] = {
           perSecond: Math.round(rate),
           ratio: round2(rate / baseline),
-          cpuUs: name === 'baseline' ? '' : Math.round(median(runs[name].map((run) => run.serviceCpuUs))),
+          cpuUs: name === 'baseline' ? '' : cpu('serviceCpuUs'),
+          dbUs: cpu('databaseCpuUs'),
+          senderUs: cpu('senderCpuUs'),
+          cpuCeiling: Math.round(ceilingOf(name)),
+          ceilingRatio: round2(ceilingOf(name) / ceilingOf('baseline')),
           wal: round2(median(runs[name].map((run) => run.walRecords))),
           load: loads[Math.floor(loads.length / 2)],
         };
       }
     }
     console.log(`\nWebhooks ingested per second on PostgreSQL (${WEBHOOKS} per run, median of ${ROUNDS} rounds), by requests in flight.`);
-    console.log("The baseline is single-row INSERT ... ON CONFLICT statements through pg; CPU is the service process's per webhook.");
+    console.log("The baseline is single-row INSERT ... ON CONFLICT statements through pg. CPU per webhook: the service's (cpuUs),");
+    console.log("PostgreSQL's (dbUs) and the load generator's (senderUs). cpuCeiling is the rate these three would reach if they");
+    console.log(
+      `kept all ${CORES} cores busy and nothing else ran; ceilingRatio is its ratio to the baseline's: the most the ratio can be here.`,
+    );
     console.table(table);
   } finally {
     await stopService(server);
@@ -94,7 +113,7 @@ async function main(): Promise<void> {
 async function measure(pid: number, concurrency: number, operation: (index: number) => Promise<void>, count = WEBHOOKS): Promise<Run> {
   let next = 0;
   const walBefore = await walRecords();
-  const cpuBefore = cpuSecondsOf(pid);
+  const cpuBefore = { service: cpuSecondsOf(pid), database: databaseCpuSeconds(), sender: ownCpuSeconds() };
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -102,11 +121,22 @@ async function measure(pid: number, concurrency: number, operation: (index: numb
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const perOperation = (before: number, after: number) => ((after - before) * 1e6) / count;
   return {
     perSecond: count / seconds,
-    serviceCpuUs: ((cpuSecondsOf(pid) - cpuBefore) * 1e6) / count,
+    serviceCpuUs: perOperation(cpuBefore.service, cpuSecondsOf(pid)),
+    databaseCpuUs: perOperation(cpuBefore.database, databaseCpuSeconds()),
+    senderCpuUs: perOperation(cpuBefore.sender, ownCpuSeconds()),
     walRecords: ((await walRecords()) - walBefore) / count,
   };
+}
+
+/**
+ * The rate a run's processes would reach bound by CPU alone: every core busy with them and no
+ * waiting. The baseline has no service: its CPU is PostgreSQL's and its `pg` client's.
+ */
+function cpuCeiling(run: Run, withService: boolean): number {
+  return (CORES * 1e6) / ((withService ? run.serviceCpuUs : 0) + run.databaseCpuUs + run.senderCpuUs);
 }
 
 async function walRecords(): Promise<number> {
