@@ -229,15 +229,25 @@ export function run(main: () => Promise<void>): void {
 
 /** CPU seconds (user and system) a process has used so far, from /proc: how much work a run cost the service. */
 export function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / TICKS_PER_SECOND;
+}
+
+/** Clock ticks a second on Linux: the unit of /proc's CPU times. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * A process's CPU in clock ticks, from its /proc/PID/stat line: utime and stime (fields 14 and 15),
+ * and with `children` also cutime and cstime (16 and 17), what its children that have ended used.
+ */
+function cpuTicks(stat: string, children = false): number {
+  const fields = stat.split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
 }
 
 /**
  * CPU seconds used so far by PostgreSQL on this machine: every `postgres` process (server,
  * backends, WAL writer, checkpointer), plus what its backends that have ended used (counted in
- * their parent's cutime and cstime, fields 16 and 17). A bench on a remote database reads 0.
+ * their parent's). A bench on a remote database reads 0.
  */
 export function databaseCpuSeconds(): number {
   let ticks = 0;
@@ -249,11 +259,9 @@ export function databaseCpuSeconds(): number {
     } catch {
       continue; // it ended while we looked
     }
-    if (!stat.includes(' (postgres) ')) continue;
-    const fields = stat.split(') ')[1].split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    if (stat.includes(' (postgres) ')) ticks += cpuTicks(stat, true);
   }
-  return ticks / 100;
+  return ticks / TICKS_PER_SECOND;
 }
 
 /** CPU seconds this process (the load generator) has used so far. */
