@@ -170,19 +170,15 @@ export class IngestService {
    */
   private async apply(tx: PipelinedTransaction, items: IngestItem[]): Promise<ChangeDone<(IngestOutcome | typeof LATE)[]>> {
     const receipts = items.map((item) => ({ portfolio: item.portfolio, key: item.receiptKey }));
-    const locked = await this.writes.claimAndLock(
-      tx,
-      receipts,
-      items.flatMap((item) => item.observations.flatMap(withPrevious)),
-    );
+    // What each item locks: its observations, and a BSUID change's previous identifiers.
+    const locking = items.map((item) => item.observations.flatMap(withPrevious));
+    const locked = await this.writes.claimAndLock(tx, receipts, locking.flat());
     // A receipt already there, or claimed by an earlier item of this batch, is a redelivery.
     const fresh = items.map((item) => locked.fresh.delete(receiptId(item.portfolio, item.receiptKey)));
     const seen = seenIn(locked.contacts, locked.latestKeys);
     // A BSUID change is late also when what it moves (the previous identifiers) changed after it.
-    const late = items.map(
-      (item, index) =>
-        fresh[index] &&
-        item.observations.flatMap(withPrevious).some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))),
+    const late = locking.map(
+      (observations, index) => fresh[index] && observations.some((obs) => isLate(obs, (field, value) => seen(obs.portfolio, field, value))),
     );
     if (items.length === 1 && late[0]) {
       const replayed = await this.replayLate(tx, items[0]);
